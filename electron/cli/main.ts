@@ -1,0 +1,241 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ApiError, type MethodName } from '../../shared/api/contract';
+import { formatUnits, groupDigits } from '../../shared/model/amount';
+import { resolveChain } from '../../shared/model/chains';
+import { errorToShape } from '../core/api/errors';
+import { openBackend, VERSION } from '../core/backend';
+import type { Backend } from '../core/backendTypes';
+import { importDataset } from '../core/ingest/importDataset';
+import { openStore } from '../core/store/openStore';
+import { ensureWorkspace, resolveWorkspaceDir } from '../core/workspace';
+import { startServer } from '../serve/server';
+
+const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
+
+  import [--chain CHAIN] [--format ethereum-etl-csv] [--json] PATH...
+  stats [--json]
+  tx CHAIN HASH [--json]
+  neighbors CHAIN ADDRESS [--direction in|out|both] [--limit N] [--offset N] [--json]
+  case list [--json] | case create NAME [--json] | case show CASE [--json]
+  audit verify CASE [--json]
+  serve [--port N]
+
+CHAIN is a CAIP-2 id (eip155:1) or an alias: eth bsc polygon avax arb op base tron btc btc-testnet ltc`;
+
+class UsageError extends Error {}
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(argv: string[]): { positionals: string[]; values: Values } {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      workspace: { type: 'string' },
+      json: { type: 'boolean' },
+      chain: { type: 'string' },
+      format: { type: 'string' },
+      direction: { type: 'string' },
+      limit: { type: 'string' },
+      offset: { type: 'string' },
+      port: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  });
+  return { positionals, values };
+}
+
+function intOption(values: Values, name: string, fallback: number): number {
+  const v = values[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string' || !/^[0-9]+$/.test(v)) throw new UsageError(`--${name} needs a whole number, found "${String(v)}"`);
+  return Number(v);
+}
+
+function print(json: boolean, value: unknown, human: () => string): void {
+  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
+}
+
+async function call<M extends MethodName>(backend: Backend, method: M, args: unknown): Promise<unknown> {
+  const r = await backend.call(method, args);
+  if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
+  return r.result;
+}
+
+const iso = (t: number | null): string => (t === null ? '—' : new Date(t * 1000).toISOString());
+const amount = (value: string, decimals: number | null, symbol: string | null): string =>
+  decimals === null ? `${value} base units of ${symbol ?? 'unknown token'}` : `${groupDigits(formatUnits(BigInt(value), decimals))} ${symbol ?? ''}`.trim();
+
+async function runImport(workspaceDir: string, positionals: string[], values: Values): Promise<void> {
+  if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+  const paths = ensureWorkspace(workspaceDir);
+  const db = openStore(paths.store);
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.once('SIGINT', onSignal);
+  const tty = process.stderr.isTTY;
+  try {
+    const result = await importDataset(
+      db,
+      { paths: positionals, chain: values.chain as string | undefined, format: values.format as string | undefined },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (!tty || values.json) return;
+          const pct = p.total ? Math.floor((p.done / p.total) * 100) : 0;
+          process.stderr.write(`\r${pct.toString().padStart(3)}%  ${p.rows.toLocaleString('en')} rows  ${p.phase.slice(0, 60).padEnd(60)}`);
+        },
+      },
+    );
+    if (tty && !values.json) process.stderr.write('\n');
+    print(Boolean(values.json), result, () => {
+      const lines: string[] = [];
+      if (result.dataset) {
+        const d = result.dataset;
+        lines.push(`imported dataset ${d.id} (${d.format}, ${d.chain})`);
+        for (const s of d.sources) lines.push(`  ${s.kind.padEnd(16)} ${String(s.rows).padStart(9)} rows  ${s.name}  sha256 ${s.sha256}`);
+        lines.push(`  added: ${Object.entries(d.added).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+      } else {
+        lines.push(`already imported as dataset ${result.alreadyImportedAs}; nothing added`);
+      }
+      for (const s of result.skipped) lines.push(`  skipped ${s.path}: ${s.reason}`);
+      for (const w of result.warnings) lines.push(`  warning: ${w}`);
+      return lines.join('\n');
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    db.close();
+  }
+}
+
+async function runServe(workspaceDir: string, values: Values): Promise<void> {
+  const backend = openBackend({ workspaceDir, shell: 'browser', importWorkerScript: join(__dirname, 'importWorker.cjs') });
+  const server = await startServer({ backend, port: intOption(values, 'port', 0), rendererDir: join(__dirname, '..', 'renderer'), host: '127.0.0.1' });
+  process.stdout.write(server.url + '\n');
+  const stop = async (): Promise<void> => {
+    await server.close();
+    await backend.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals, values } = parse(argv);
+  if (values.version) {
+    process.stdout.write(`cairn ${VERSION}\n`);
+    return;
+  }
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(USAGE + '\n');
+    return;
+  }
+  const workspaceDir = resolveWorkspaceDir(argv, process.env);
+  const json = Boolean(values.json);
+  if (command === 'import') return runImport(workspaceDir, rest, values);
+  if (command === 'serve') return runServe(workspaceDir, values);
+
+  const backend = openBackend({ workspaceDir, shell: 'cli' });
+  try {
+    switch (command) {
+      case 'stats': {
+        const s = (await call(backend, 'store.stats', {})) as { chains: { chain: string; blocks: number; transactions: number; transfers: number; addresses: number }[]; datasets: { id: number; format: string; chain: string; sources: unknown[] }[] };
+        return print(json, s, () =>
+          [
+            ...s.chains.map((c) => `${c.chain}: ${c.blocks} blocks, ${c.transactions} transactions, ${c.transfers} transfers, ${c.addresses} addresses`),
+            `${s.datasets.length} dataset${s.datasets.length === 1 ? '' : 's'}`,
+          ].join('\n'),
+        );
+      }
+      case 'tx': {
+        if (rest.length !== 2) throw new UsageError('tx needs CHAIN and HASH');
+        const chain = resolveChain(rest[0]).id;
+        const tx = (await call(backend, 'tx.get', { chain, hash: rest[1] })) as {
+          hash: string; block: number | null; time: number | null; status: string;
+          transfers: { from: string | null; to: string | null; value: string; decimals: number | null; symbol: string | null }[];
+        };
+        return print(json, tx, () =>
+          [
+            `${tx.hash}  block ${tx.block ?? '—'}  ${iso(tx.time)}  status ${tx.status}`,
+            ...tx.transfers.map((t) => `  ${t.from ?? '—'} → ${t.to ?? '—'}  ${amount(t.value, t.decimals, t.symbol)}`),
+          ].join('\n'),
+        );
+      }
+      case 'neighbors': {
+        if (rest.length !== 2) throw new UsageError('neighbors needs CHAIN and ADDRESS');
+        const direction = (values.direction as string | undefined) ?? 'both';
+        if (!['in', 'out', 'both'].includes(direction)) throw new UsageError(`--direction must be in, out or both, found "${direction}"`);
+        const page = (await call(backend, 'address.neighbors', {
+          chain: resolveChain(rest[0]).id,
+          address: rest[1],
+          direction,
+          limit: intOption(values, 'limit', 50),
+          offset: intOption(values, 'offset', 0),
+        })) as { total: number; items: { display: string; direction: string; count: number; assets: { asset: { symbol: string | null; decimals: number | null }; received: string; sent: string }[] }[] };
+        return print(json, page, () =>
+          [
+            `${page.total} counterpart${page.total === 1 ? 'y' : 'ies'}`,
+            ...page.items.map(
+              (n) =>
+                `  ${n.display}  ${n.direction.padEnd(4)} ${n.count} transfer${n.count === 1 ? '' : 's'}  ` +
+                n.assets
+                  .map((a) => [a.received !== '0' ? `in ${amount(a.received, a.asset.decimals, a.asset.symbol)}` : '', a.sent !== '0' ? `out ${amount(a.sent, a.asset.decimals, a.asset.symbol)}` : ''].filter(Boolean).join(' '))
+                  .join('; '),
+            ),
+          ].join('\n'),
+        );
+      }
+      case 'case': {
+        const [sub, arg] = rest;
+        if (sub === 'list') {
+          const list = (await call(backend, 'case.list', {})) as { id: string; name: string; nodes: number; seeds: number; modifiedAt: string }[];
+          return print(json, list, () => (list.length ? list.map((c) => `${c.id}  ${c.name}  (${c.nodes} nodes, ${c.seeds} seeds, modified ${c.modifiedAt})`).join('\n') : 'no cases yet'));
+        }
+        if (sub === 'create') {
+          if (!arg) throw new UsageError('case create needs a NAME');
+          const c = (await call(backend, 'case.create', { name: rest.slice(1).join(' ') })) as { id: string; name: string };
+          return print(json, c, () => `created case ${c.id} (${c.name})`);
+        }
+        if (sub === 'show') {
+          if (!arg) throw new UsageError('case show needs a CASE id');
+          const g = (await call(backend, 'graph.get', { caseId: arg })) as { nodes: unknown[]; edges: unknown[]; clusters: { name: string }[]; seeds: { display: string; role: string }[] };
+          const summary = ((await call(backend, 'case.list', {})) as { id: string }[]).find((c) => c.id === arg);
+          return print(json, { case: summary, graph: g }, () =>
+            [
+              `${arg}: ${g.nodes.length} nodes, ${g.edges.length} edges, ${g.clusters.length} clusters`,
+              ...g.seeds.map((s) => `  seed ${s.role}: ${s.display}`),
+              ...g.clusters.map((c) => `  cluster ${c.name}`),
+            ].join('\n'),
+          );
+        }
+        throw new UsageError('case takes list, create NAME or show CASE');
+      }
+      case 'audit': {
+        if (rest[0] !== 'verify' || !rest[1]) throw new UsageError('audit verify CASE');
+        const v = (await call(backend, 'audit.verify', { caseId: rest[1] })) as { ok: boolean; entries: number; firstBroken: { seq: number; reason: string } | null };
+        print(json, v, () => (v.ok ? `audit log of ${rest[1]} intact: ${v.entries} entries` : `audit log of ${rest[1]} BROKEN at entry ${v.firstBroken!.seq}: ${v.firstBroken!.reason}`));
+        if (!v.ok) process.exitCode = 3;
+        return;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`cairn: ${(error as Error).message}\n${USAGE.split('\n')[0]}\n`);
+    process.exit(2);
+  }
+  const shape = errorToShape(error);
+  process.stderr.write(`cairn: ${shape.message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,246 @@
+import { readdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { ApiError, type Handlers } from '../../../shared/api/contract';
+import { canonicalAddress, displayAddress } from '../../../shared/codec/address';
+import { canonicalTxHash } from '../../../shared/codec/evm';
+import { CHAINS, resolveChain, UnknownChainError } from '../../../shared/model/chains';
+import { expandNeighbours } from '../analysis/neighbours';
+import { verifyAudit } from '../cases/audit';
+import type { Actor, CaseFiles } from '../cases/caseFiles';
+import * as edits from '../cases/caseEdits';
+import { buildGraph } from '../cases/caseGraph';
+import type { ImportJobs } from '../jobs/jobs';
+import { findAddressId } from '../store/addresses';
+import { findChainId } from '../store/chains';
+import { listDatasets } from '../store/datasets';
+import { addressTotals, addressTransfers } from '../store/addressQueries';
+import type { Db } from '../store/openStore';
+import { chainCounts, getTx } from '../store/txQueries';
+import type { CallContext } from '../backendTypes';
+import type { Settings } from '../workspace';
+
+export interface HandlerDeps {
+  readonly version: string;
+  readonly workspaceDir: string;
+  readonly store: Db;
+  readonly cases: CaseFiles;
+  readonly jobs: ImportJobs;
+  readonly settings: () => Settings;
+  readonly saveSettings: (s: Settings) => void;
+  readonly now: () => Date;
+}
+
+function chainOf(input: string) {
+  try {
+    return resolveChain(input);
+  } catch (error) {
+    if (error instanceof UnknownChainError) throw new ApiError('invalid_argument', error.message);
+    throw error;
+  }
+}
+
+function canonicalOrInvalid(chain: string, address: string): string {
+  try {
+    return canonicalAddress(chain, address);
+  } catch (error) {
+    throw new ApiError('invalid_argument', (error as Error).message);
+  }
+}
+
+/** The store id of an address, or null when the store has never seen it. */
+function lookupAddress(store: Db, chain: string, address: string): { chain: string; addr: string; id: number | null } {
+  const c = chainOf(chain);
+  const addr = canonicalOrInvalid(c.id, address);
+  const chainId = findChainId(store, c.id);
+  return { chain: c.id, addr, id: chainId === null ? null : findAddressId(store, chainId, addr) };
+}
+
+/** Implements every method of the contract over the store and the case files. */
+export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
+  const { store, cases, jobs } = deps;
+  const actor = (): Actor => ({ name: deps.settings().investigator || 'unknown investigator', now: () => deps.now().toISOString() });
+  const graph = (caseId: string) => buildGraph(store, cases.get(caseId));
+
+  return {
+    'app.info': (_args, ctx) => ({ version: deps.version, workspace: deps.workspaceDir, shell: ctx.shell, settings: deps.settings() }),
+    'settings.set': (args) => {
+      deps.saveSettings({ investigator: args.investigator.trim() });
+      return deps.settings();
+    },
+    'chains.list': () => CHAINS.map((c) => ({ ...c, aliases: [...c.aliases] })),
+    'store.stats': () => ({ chains: chainCounts(store), datasets: listDatasets(store) }),
+    'fs.list': (args) => {
+      const path = resolve(args.path || homedir());
+      let entries;
+      try {
+        entries = readdirSync(path, { withFileTypes: true });
+      } catch (error) {
+        throw new ApiError('not_found', `cannot list ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      const list = entries
+        .filter((e) => !e.name.startsWith('.') && (e.isDirectory() || e.isFile()))
+        .map((e) => {
+          const full = join(path, e.name);
+          let size = 0;
+          try {
+            size = e.isFile() ? statSync(full).size : 0;
+          } catch {
+            // unreadable entries are still listed; the import will say why it cannot read them
+          }
+          return { name: e.name, path: full, kind: e.isDirectory() ? ('dir' as const) : ('file' as const), size };
+        })
+        .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
+      const parent = dirname(path);
+      return { path, parent: parent === path ? null : parent, entries: list };
+    },
+
+    'import.start': (args) => {
+      if (args.chain) chainOf(args.chain);
+      return { jobId: jobs.start({ paths: args.paths, chain: args.chain, format: args.format }) };
+    },
+    'jobs.list': () => jobs.list(),
+    'job.cancel': (args) => ({ cancelled: jobs.cancel(args.jobId) }),
+
+    'address.summary': (args) => {
+      const a = lookupAddress(store, args.chain, args.address);
+      const t = a.id === null ? { totals: [], firstSeen: null, lastSeen: null } : addressTotals(store, a.id);
+      return {
+        chain: a.chain,
+        address: a.addr,
+        display: displayAddress(a.chain, a.addr),
+        known: a.id !== null,
+        totals: t.totals.map((x) => ({ ...x, received: x.received.toString(), sent: x.sent.toString() })),
+        firstSeen: t.firstSeen,
+        lastSeen: t.lastSeen,
+      };
+    },
+    'address.transfers': (args) => {
+      const a = lookupAddress(store, args.chain, args.address);
+      if (a.id === null) return { total: 0, offset: args.offset, items: [] };
+      const page = addressTransfers(store, a.id, args.direction, args.offset, args.limit);
+      return {
+        total: page.total,
+        offset: args.offset,
+        items: page.items.map((t) => ({
+          txHash: t.txHash,
+          block: t.block,
+          time: t.time,
+          direction: t.direction,
+          counterparty: t.counterparty,
+          counterpartyDisplay: t.counterparty === null ? null : displayAddress(a.chain, t.counterparty),
+          asset: t.asset,
+          value: t.value.toString(),
+          kind: t.kind,
+          status: t.status,
+        })),
+      };
+    },
+    'address.neighbors': (args) => {
+      const a = lookupAddress(store, args.chain, args.address);
+      if (a.id === null) return { total: 0, offset: args.offset, items: [] };
+      const page = expandNeighbours(store, a.id, args.direction, args.offset, args.limit);
+      return {
+        total: page.total,
+        offset: page.offset,
+        items: page.items.map((n) => ({
+          address: n.address,
+          display: n.display,
+          direction: n.direction,
+          assets: n.assets.map((x) => ({ ...x, received: x.received.toString(), sent: x.sent.toString() })),
+          count: n.count,
+          firstTime: n.firstTime,
+          lastTime: n.lastTime,
+        })),
+      };
+    },
+    'tx.get': (args) => {
+      const chain = chainOf(args.chain);
+      let hash: string;
+      try {
+        hash = chain.family === 'evm' ? canonicalTxHash(args.hash) : args.hash.trim().toLowerCase();
+      } catch (error) {
+        throw new ApiError('invalid_argument', (error as Error).message);
+      }
+      const chainId = findChainId(store, chain.id);
+      const tx = chainId === null ? null : getTx(store, chainId, hash);
+      if (!tx) throw new ApiError('not_found', `transaction ${hash} on ${chain.name} is not in the store`);
+      return { chain: chain.id, ...tx, transfers: tx.transfers.map((t) => ({ ...t, value: t.value.toString() })) };
+    },
+
+    'case.list': () => cases.ids().map((id) => cases.get(id).summary()),
+    'case.create': (args) => cases.create(args.name, actor()).summary(),
+    'case.rename': (args) => cases.rename(args.caseId, args.name, actor()).summary(),
+    'case.addSeed': (args) => {
+      edits.addSeed(cases.get(args.caseId), actor(), args.chain, args.address, args.role, args.note);
+      return graph(args.caseId);
+    },
+
+    'graph.get': (args) => graph(args.caseId),
+    'graph.addAddress': (args) => {
+      edits.addAddress(cases.get(args.caseId), actor(), args.chain, args.address);
+      return graph(args.caseId);
+    },
+    'graph.expand': (args) => {
+      edits.expand(store, cases.get(args.caseId), actor(), args.nodeId, args.direction, args.limit);
+      return graph(args.caseId);
+    },
+    'graph.setHidden': (args) => {
+      edits.setHidden(cases.get(args.caseId), actor(), args.nodeIds, args.hidden);
+      return graph(args.caseId);
+    },
+    'graph.remove': (args) => {
+      edits.removeNodes(cases.get(args.caseId), actor(), args.nodeIds);
+      return graph(args.caseId);
+    },
+    'graph.move': (args) => {
+      edits.moveNodes(cases.get(args.caseId), actor(), args.positions);
+      return graph(args.caseId);
+    },
+
+    'cluster.create': (args) => {
+      edits.createCluster(cases.get(args.caseId), actor(), args.nodeIds, { name: args.name, category: args.category, color: args.color, note: args.note });
+      return graph(args.caseId);
+    },
+    'cluster.update': (args) => {
+      edits.updateCluster(cases.get(args.caseId), actor(), args.clusterId, { name: args.name, category: args.category, color: args.color, note: args.note });
+      return graph(args.caseId);
+    },
+    'cluster.ungroup': (args) => {
+      edits.ungroupCluster(cases.get(args.caseId), actor(), args.clusterId);
+      return graph(args.caseId);
+    },
+    'tag.add': (args) => {
+      edits.addTag(cases.get(args.caseId), actor(), args.target, { label: args.label, category: args.category, confidence: args.confidence, source: args.source, note: args.note });
+      return graph(args.caseId);
+    },
+    'tag.remove': (args) => {
+      edits.removeTag(cases.get(args.caseId), actor(), args.tagId);
+      return graph(args.caseId);
+    },
+
+    'case.undo': (args) => {
+      edits.replay(cases.get(args.caseId), actor(), 'undo');
+      return graph(args.caseId);
+    },
+    'case.redo': (args) => {
+      edits.replay(cases.get(args.caseId), actor(), 'redo');
+      return graph(args.caseId);
+    },
+    'audit.list': (args) => {
+      const c = cases.get(args.caseId);
+      const total = c.db.prepare('SELECT count(*) FROM audit').pluck().get() as number;
+      const rows = c.db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ? OFFSET ?').all(args.limit, args.offset) as {
+        seq: number;
+        time: string;
+        actor: string;
+        action: string;
+        data: string;
+        prev_hash: string;
+        hash: string;
+      }[];
+      return { total, items: rows.map((r) => ({ seq: r.seq, time: r.time, actor: r.actor, action: r.action, data: JSON.parse(r.data) as unknown, prevHash: r.prev_hash, hash: r.hash })) };
+    },
+    'audit.verify': (args) => verifyAudit(cases.get(args.caseId).db),
+  };
+}

@@ -1,0 +1,192 @@
+import type { AddressNode, Graph, GraphCluster, GraphEdge, GraphNode, Tag } from '../../../shared/api/schemas';
+import { displayAddress, shortAddress } from '../../../shared/codec/address';
+import { findAddressId } from '../store/addresses';
+import { getAssets } from '../store/assets';
+import { findChainId } from '../store/chains';
+import type { Db } from '../store/openStore';
+import { fromDbAmount } from '../store/sqlFunctions';
+import type { CaseFile } from './caseFiles';
+import { topLabel } from './undo';
+
+export interface NodeRow {
+  id: number;
+  kind: 'address' | 'more';
+  chain: string | null;
+  addr: string | null;
+  parent_node: number | null;
+  direction: 'in' | 'out' | 'both' | null;
+  page_offset: number | null;
+  remaining: number | null;
+  x: number;
+  y: number;
+  hidden: number;
+}
+
+interface TagRow {
+  id: number;
+  chain: string | null;
+  addr: string | null;
+  cluster_id: number | null;
+  label: string;
+  category: string | null;
+  confidence: number;
+  source: string;
+  note: string;
+  created_at: string;
+  created_by: string;
+}
+
+export const nodeKey = (id: number): string => `n${id}`;
+export const moreKey = (id: number): string => `m${id}`;
+export const clusterKey = (id: number): string => `c${id}`;
+export const addrKey = (chain: string, addr: string): string => `${chain}|${addr}`;
+
+function toTag(r: TagRow): Tag {
+  return {
+    id: r.id,
+    label: r.label,
+    category: (r.category as Tag['category']) ?? null,
+    confidence: r.confidence,
+    source: r.source,
+    note: r.note,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
+}
+
+/** Maps case addresses (natural keys) to store address ids; absent ones are not in the store yet. */
+export function storeAddressIds(store: Db, pairs: readonly { chain: string; addr: string }[]): Map<string, number> {
+  const chainIds = new Map<string, number | null>();
+  const out = new Map<string, number>();
+  for (const p of pairs) {
+    if (!chainIds.has(p.chain)) chainIds.set(p.chain, findChainId(store, p.chain));
+    const chainId = chainIds.get(p.chain);
+    if (chainId == null) continue;
+    const id = findAddressId(store, chainId, p.addr);
+    if (id !== null) out.set(addrKey(p.chain, p.addr), id);
+  }
+  return out;
+}
+
+/**
+ * Builds the case graph the renderer draws: nodes with their positions, clusters as compound
+ * parents, seeds, tags, and the exact aggregated edges between addresses on the canvas.
+ * The case file is the source of truth for what is drawn; the store for what the edges say.
+ */
+export function buildGraph(store: Db, c: CaseFile): Graph {
+  const rows = c.db.prepare('SELECT * FROM node ORDER BY id').all() as NodeRow[];
+  const addressRows = rows.filter((r) => r.kind === 'address') as (NodeRow & { chain: string; addr: string })[];
+  const seeds = c.db.prepare('SELECT chain, addr, role, note FROM seed ORDER BY id').all() as { chain: string; addr: string; role: string; note: string }[];
+  const roleByAddr = new Map(seeds.map((s) => [addrKey(s.chain, s.addr), s.role]));
+  const members = c.db.prepare('SELECT cluster_id, chain, addr FROM cluster_member').all() as { cluster_id: number; chain: string; addr: string }[];
+  const clusterByAddr = new Map(members.map((m) => [addrKey(m.chain, m.addr), m.cluster_id]));
+  const tags = c.db.prepare('SELECT * FROM tag ORDER BY id').all() as TagRow[];
+  const tagsByAddr = new Map<string, Tag[]>();
+  const tagsByCluster = new Map<number, Tag[]>();
+  for (const t of tags) {
+    if (t.cluster_id !== null) tagsByCluster.set(t.cluster_id, [...(tagsByCluster.get(t.cluster_id) ?? []), toTag(t)]);
+    else if (t.chain && t.addr) tagsByAddr.set(addrKey(t.chain, t.addr), [...(tagsByAddr.get(addrKey(t.chain, t.addr)) ?? []), toTag(t)]);
+  }
+  const storeIds = storeAddressIds(store, addressRows);
+  const nodeByStoreId = new Map<number, number>();
+
+  const nodes: GraphNode[] = rows.map((r): GraphNode => {
+    if (r.kind === 'more') {
+      return {
+        kind: 'more',
+        id: moreKey(r.id),
+        parentId: nodeKey(r.parent_node ?? 0),
+        direction: r.direction ?? 'both',
+        offset: r.page_offset ?? 0,
+        remaining: r.remaining ?? 0,
+        x: r.x,
+        y: r.y,
+        hidden: r.hidden === 1,
+      };
+    }
+    const key = addrKey(r.chain!, r.addr!);
+    const storeId = storeIds.get(key);
+    if (storeId !== undefined) nodeByStoreId.set(storeId, r.id);
+    const display = displayAddress(r.chain!, r.addr!);
+    const clusterId = clusterByAddr.get(key);
+    const node: AddressNode = {
+      kind: 'address',
+      id: nodeKey(r.id),
+      chain: r.chain!,
+      address: r.addr!,
+      display,
+      short: shortAddress(display),
+      x: r.x,
+      y: r.y,
+      hidden: r.hidden === 1,
+      clusterId: clusterId === undefined ? null : clusterKey(clusterId),
+      role: (roleByAddr.get(key) as AddressNode['role']) ?? null,
+      known: storeId !== undefined,
+      tags: tagsByAddr.get(key) ?? [],
+    };
+    return node;
+  });
+
+  const edges: GraphEdge[] = [];
+  if (nodeByStoreId.size > 1) {
+    const ids = JSON.stringify([...nodeByStoreId.keys()]);
+    const edgeRows = store
+      .prepare(
+        `SELECT from_id, to_id, asset_id, total, cnt, first_time, last_time FROM edge
+         WHERE from_id IN (SELECT value FROM json_each(:ids)) AND to_id IN (SELECT value FROM json_each(:ids)) AND from_id <> to_id`,
+      )
+      .safeIntegers(true)
+      .all({ ids }) as { from_id: bigint; to_id: bigint; asset_id: bigint; total: bigint | string; cnt: bigint; first_time: bigint | null; last_time: bigint | null }[];
+    const assets = getAssets(store, edgeRows.map((e) => Number(e.asset_id)));
+    for (const e of edgeRows) {
+      const source = nodeByStoreId.get(Number(e.from_id))!;
+      const target = nodeByStoreId.get(Number(e.to_id))!;
+      edges.push({
+        id: `e${source}-${target}-${e.asset_id}`,
+        source: nodeKey(source),
+        target: nodeKey(target),
+        asset: assets.get(Number(e.asset_id))!,
+        total: fromDbAmount(e.total).toString(),
+        count: Number(e.cnt),
+        firstTime: e.first_time === null ? null : Number(e.first_time),
+        lastTime: e.last_time === null ? null : Number(e.last_time),
+      });
+    }
+    edges.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+
+  const memberCounts = new Map<number, number>();
+  for (const m of members) memberCounts.set(m.cluster_id, (memberCounts.get(m.cluster_id) ?? 0) + 1);
+  const clusters: GraphCluster[] = (
+    c.db.prepare('SELECT id, name, category, color, note FROM cluster ORDER BY id').all() as { id: number; name: string; category: string; color: string; note: string }[]
+  ).map((r) => ({
+    id: clusterKey(r.id),
+    name: r.name,
+    category: r.category as GraphCluster['category'],
+    color: r.color,
+    note: r.note,
+    tags: tagsByCluster.get(r.id) ?? [],
+    members: memberCounts.get(r.id) ?? 0,
+  }));
+
+  const nodeIdByAddr = new Map(addressRows.map((r) => [addrKey(r.chain, r.addr), r.id]));
+  return {
+    caseId: c.id,
+    nodes,
+    edges,
+    clusters,
+    seeds: seeds.map((s) => {
+      const nodeId = nodeIdByAddr.get(addrKey(s.chain, s.addr));
+      return {
+        chain: s.chain,
+        address: s.addr,
+        display: displayAddress(s.chain, s.addr),
+        role: s.role as AddressNode['role'] & string,
+        note: s.note,
+        nodeId: nodeId === undefined ? null : nodeKey(nodeId),
+      };
+    }),
+    undo: topLabel(c.db, 'undo'),
+    redo: topLabel(c.db, 'redo'),
+  };
+}

@@ -1,0 +1,124 @@
+import { parse } from 'csv-parse';
+import { BadInputError } from './errors';
+import { openHashed, type SourceFile } from './sources';
+
+/**
+ * One CSV data row with typed, validated accessors. Every failure names the file, the line
+ * and the column, and says what was expected and what was found.
+ */
+export class CsvRow {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    private readonly columns: ReadonlyMap<string, number>,
+    private readonly values: readonly string[],
+  ) {}
+
+  fail(column: string, problem: string): never {
+    throw new BadInputError(this.file, { line: this.line }, `column "${column}": ${problem}`);
+  }
+
+  has(column: string): boolean {
+    return this.columns.has(column);
+  }
+
+  /** The raw field, '' when the column is absent or the field is empty (CSV null). */
+  text(column: string): string {
+    const i = this.columns.get(column);
+    return i === undefined ? '' : this.values[i];
+  }
+
+  required(column: string): string {
+    const v = this.text(column);
+    if (v === '') this.fail(column, 'expected a value, found an empty field');
+    return v;
+  }
+
+  /** A non-negative integer small enough for a JS number (block numbers, indexes, timestamps). */
+  int(column: string): number {
+    const v = this.required(column);
+    if (!/^(0|[1-9][0-9]*)$/.test(v) || !Number.isSafeInteger(Number(v))) this.fail(column, `expected a non-negative integer, found "${clip(v)}"`);
+    return Number(v);
+  }
+
+  optionalInt(column: string): number | null {
+    return this.text(column) === '' ? null : this.int(column);
+  }
+
+  /** A decimal integer in base units, exact, of any size. */
+  amount(column: string): bigint {
+    const v = this.required(column);
+    if (!/^(0|[1-9][0-9]*)$/.test(v)) this.fail(column, `expected a non-negative integer in base units, found "${clip(v)}"`);
+    return BigInt(v);
+  }
+
+  /** Parses with a codec; the codec's error message becomes the problem. */
+  with<T>(column: string, parse: (text: string) => T): T {
+    const v = this.required(column);
+    try {
+      return parse(v);
+    } catch (error) {
+      return this.fail(column, (error as Error).message);
+    }
+  }
+
+  optionalWith<T>(column: string, parse: (text: string) => T): T | null {
+    return this.text(column) === '' ? null : this.with(column, parse);
+  }
+}
+
+function clip(v: string): string {
+  return v.length > 80 ? `${v.slice(0, 80)}…` : v;
+}
+
+export interface CsvReadOptions {
+  readonly requiredColumns: readonly string[];
+  readonly onBytes: (delta: number) => void;
+}
+
+/** Filled in when the file has been read to its end: what provenance records. */
+export interface ReadDigest {
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Streams a CSV file row by row (memory stays flat whatever its size), hashing it on the way.
+ * The header row names the columns; a missing required column fails on line 1.
+ */
+export async function* readCsvRows(file: SourceFile, options: CsvReadOptions, digest: ReadDigest): AsyncGenerator<CsvRow> {
+  const { stream, hasher } = openHashed(file, options.onBytes);
+  const parser = parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: false });
+  stream.on('error', (error) => parser.destroy(error as Error));
+  stream.pipe(parser);
+  let columns: Map<string, number> | null = null;
+  try {
+    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const { record, info } = item;
+      if (!columns) {
+        columns = new Map(record.map((name, i) => [name.trim(), i]));
+        const missing = options.requiredColumns.filter((c) => !columns!.has(c));
+        if (missing.length) {
+          throw new BadInputError(file.path, { line: 1 }, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the header`);
+        }
+        continue;
+      }
+      yield new CsvRow(file.path, info.lines, columns, record);
+    }
+  } catch (error) {
+    if (error instanceof BadInputError) throw error;
+    const e = error as Error & { code?: string; lines?: number };
+    if (e.code && e.code.startsWith('CSV_')) {
+      throw new BadInputError(file.path, { line: e.lines }, `not valid CSV: ${e.message.replace(/^Invalid [^:]*: /, '')}`);
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES') {
+      throw new BadInputError(file.path, {}, `cannot read the file (${(e as NodeJS.ErrnoException).code})`);
+    }
+    throw error;
+  } finally {
+    stream.unpipe(parser);
+  }
+  if (!columns) throw new BadInputError(file.path, { line: 1 }, 'the file is empty: expected a header row');
+  digest.sha256 = hasher.digest();
+  digest.bytes = hasher.bytes;
+}

@@ -1,0 +1,192 @@
+import type { Statement } from 'better-sqlite3';
+import { canonicalEvmAddress, canonicalTxHash } from '../../../../shared/codec/evm';
+import type { AddressInterner } from '../../store/addresses';
+import type { Db } from '../../store/openStore';
+import { toDbAmount } from '../../store/sqlFunctions';
+import type { CsvRow } from '../csvRows';
+import type { EtlKind } from './kinds';
+
+export const TRANSFER_NATIVE = 0;
+export const TRANSFER_TOKEN = 1;
+
+export interface AddedCounts {
+  blocks: number;
+  transactions: number;
+  transfers: number;
+  tokens: number;
+}
+
+const BLOCK_HASH = /^0x[0-9a-f]{64}$/;
+
+function blockHash(text: string): string {
+  const lower = text.toLowerCase();
+  if (!BLOCK_HASH.test(lower)) throw new Error(`expected 0x and 64 hex digits, found "${text.slice(0, 80)}"`);
+  return lower;
+}
+
+function receiptStatus(row: CsvRow): number | null {
+  for (const col of ['receipt_status', 'status']) {
+    if (!row.has(col)) continue;
+    const v = row.text(col);
+    if (v === '') return null;
+    if (v === '1' || v === '0') return Number(v);
+    row.fail(col, `expected 1, 0 or empty, found "${v.slice(0, 20)}"`);
+  }
+  return null;
+}
+
+/**
+ * Writes validated ethereum-etl rows as facts for one chain inside the caller's transaction.
+ * Facts are deduplicated on natural keys: (chain, block number), (chain, tx hash),
+ * (tx, kind, log index) and (chain, token contract).
+ */
+export class EtlWriter {
+  readonly added: AddedCounts = { blocks: 0, transactions: 0, transfers: 0, tokens: 0 };
+  /** Tokens whose decimals field was unusable; kept with unknown decimals rather than guessed. */
+  readonly warnings: string[] = [];
+  private readonly tokenIds = new Map<string, number>();
+  private readonly s: Record<string, Statement>;
+
+  constructor(
+    private readonly db: Db,
+    private readonly chainId: number,
+    private readonly nativeAssetId: number,
+    private readonly datasetId: number,
+    private readonly addresses: AddressInterner,
+  ) {
+    this.s = {
+      block: db.prepare('INSERT OR IGNORE INTO block (chain_id, number, hash, parent_hash, time, tx_count, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      blockTime: db.prepare('SELECT time FROM block WHERE chain_id = ? AND number = ?').pluck(),
+      findTx: db.prepare('SELECT id, stub, time, status FROM tx WHERE chain_id = ? AND hash = ?'),
+      insertTx: db.prepare(
+        'INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      completeStub: db.prepare(
+        'UPDATE tx SET block_number = ?, tx_index = ?, time = coalesce(time, ?), from_id = ?, to_id = ?, value = ?, status = coalesce(status, ?), stub = 0 WHERE id = ? AND stub = 1',
+      ),
+      transfer: db.prepare(
+        'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      token: db.prepare(
+        `INSERT INTO asset (chain_id, contract, symbol, name, decimals, dataset_id) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (chain_id, contract) DO UPDATE SET
+           symbol = coalesce(asset.symbol, excluded.symbol),
+           name = coalesce(asset.name, excluded.name),
+           decimals = coalesce(asset.decimals, excluded.decimals)
+         WHERE (asset.symbol IS NULL AND excluded.symbol IS NOT NULL)
+            OR (asset.name IS NULL AND excluded.name IS NOT NULL)
+            OR (asset.decimals IS NULL AND excluded.decimals IS NOT NULL)`,
+      ),
+      tokenStub: db.prepare('INSERT OR IGNORE INTO asset (chain_id, contract, dataset_id) VALUES (?, ?, ?)'),
+      tokenId: db.prepare('SELECT id FROM asset WHERE chain_id = ? AND contract = ?').pluck(),
+    };
+  }
+
+  write(kind: EtlKind, row: CsvRow): void {
+    switch (kind) {
+      case 'tokens':
+        return this.token(row);
+      case 'blocks':
+        return this.block(row);
+      case 'transactions':
+        return this.transaction(row);
+      case 'token_transfers':
+        return this.tokenTransfer(row);
+    }
+  }
+
+  private block(row: CsvRow): void {
+    const r = this.s.block.run(
+      this.chainId,
+      row.int('number'),
+      row.with('hash', blockHash),
+      row.optionalWith('parent_hash', blockHash),
+      row.int('timestamp'),
+      row.optionalInt('transaction_count'),
+      this.datasetId,
+    );
+    this.added.blocks += r.changes;
+  }
+
+  private token(row: CsvRow): void {
+    const contract = row.with('address', canonicalEvmAddress);
+    const decimalsText = row.text('decimals');
+    let decimals: number | null = null;
+    if (decimalsText !== '') {
+      if (/^(0|[1-9][0-9]{0,2})$/.test(decimalsText) && Number(decimalsText) <= 255) decimals = Number(decimalsText);
+      else this.warnings.push(`${row.file}, line ${row.line}: token ${contract} has unusable decimals "${decimalsText.slice(0, 40)}"; kept as unknown`);
+    }
+    const symbol = row.text('symbol') || null;
+    const name = row.text('name') || null;
+    const r = this.s.token.run(this.chainId, contract, symbol, name, decimals, this.datasetId);
+    this.added.tokens += r.changes;
+  }
+
+  private tokenAsset(contract: string): number {
+    let id = this.tokenIds.get(contract);
+    if (id === undefined) {
+      this.s.tokenStub.run(this.chainId, contract, this.datasetId);
+      id = this.s.tokenId.get(this.chainId, contract) as number;
+      this.tokenIds.set(contract, id);
+    }
+    return id;
+  }
+
+  private blockTime(blockNumber: number | null): number | null {
+    if (blockNumber === null) return null;
+    return (this.s.blockTime.get(this.chainId, blockNumber) as number | undefined) ?? null;
+  }
+
+  private transaction(row: CsvRow): void {
+    const hash = row.with('hash', canonicalTxHash);
+    const blockNumber = row.int('block_number');
+    const txIndex = row.optionalInt('transaction_index');
+    const from = this.addresses.id(row.with('from_address', canonicalEvmAddress));
+    const toAddr = row.optionalWith('to_address', canonicalEvmAddress);
+    const to = toAddr === null ? null : this.addresses.id(toAddr);
+    const value = row.amount('value');
+    const time = row.optionalInt('block_timestamp') ?? this.blockTime(blockNumber);
+    const status = receiptStatus(row);
+
+    const existing = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
+    let txId: number;
+    let txTime = time;
+    let txStatus = status;
+    if (!existing) {
+      txId = Number(this.s.insertTx.run(this.chainId, hash, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId).lastInsertRowid);
+      this.added.transactions++;
+    } else if (existing.stub === 1) {
+      this.s.completeStub.run(blockNumber, txIndex, time, from, to, toDbAmount(value), status, existing.id);
+      txId = existing.id;
+      txTime = existing.time ?? time;
+      txStatus = existing.status ?? status;
+      this.added.transactions++;
+    } else {
+      return;
+    }
+    if (value > 0n) {
+      const r = this.s.transfer.run(this.chainId, txId, TRANSFER_NATIVE, '', from, to, this.nativeAssetId, toDbAmount(value), txTime, txStatus, this.datasetId);
+      this.added.transfers += r.changes;
+    }
+  }
+
+  private tokenTransfer(row: CsvRow): void {
+    const assetId = this.tokenAsset(row.with('token_address', canonicalEvmAddress));
+    const from = this.addresses.id(row.with('from_address', canonicalEvmAddress));
+    const to = this.addresses.id(row.with('to_address', canonicalEvmAddress));
+    const amount = row.amount('value');
+    const hash = row.with('transaction_hash', canonicalTxHash);
+    const logIndex = row.int('log_index');
+    const blockNumber = row.int('block_number');
+
+    let tx = this.s.findTx.get(this.chainId, hash) as { id: number; time: number | null; status: number | null } | undefined;
+    if (!tx) {
+      // The transactions file may come later or never: a stub keeps the natural key and block.
+      const time = this.blockTime(blockNumber);
+      const id = Number(this.s.insertTx.run(this.chainId, hash, blockNumber, null, time, null, null, null, null, 1, this.datasetId).lastInsertRowid);
+      tx = { id, time, status: null };
+    }
+    const r = this.s.transfer.run(this.chainId, tx.id, TRANSFER_TOKEN, String(logIndex), from, to, assetId, toDbAmount(amount), tx.time, tx.status, this.datasetId);
+    this.added.transfers += r.changes;
+  }
+}

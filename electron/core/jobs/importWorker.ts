@@ -1,0 +1,29 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { importDataset } from '../ingest/importDataset';
+import { openStore } from '../store/openStore';
+import { errorToShape } from '../api/errors';
+import type { WorkerInput, WorkerMessage } from './jobs';
+
+/** Runs one import on its own thread and its own connection to the store. */
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const input = workerData as WorkerInput;
+  const controller = new AbortController();
+  port.on('message', (m: { type: string }) => {
+    if (m.type === 'cancel') controller.abort();
+  });
+  const send = (m: WorkerMessage): void => port.postMessage(m);
+  const db = openStore(input.storePath);
+  try {
+    const result = await importDataset(db, input.request, { signal: controller.signal, onProgress: (progress) => send({ type: 'progress', progress }) });
+    send({ type: 'done', result });
+  } catch (error) {
+    const shape = errorToShape(error);
+    send({ type: 'failed', error: { kind: shape.kind, message: shape.message } });
+  } finally {
+    db.close();
+    port.close();
+  }
+}
+
+void main();

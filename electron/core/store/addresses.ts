@@ -1,0 +1,40 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './openStore';
+
+export function findAddressId(db: Db, chainId: number, addr: string): number | null {
+  const row = db.prepare('SELECT id FROM address WHERE chain_id = ? AND addr = ?').get(chainId, addr) as { id: number } | undefined;
+  return row ? row.id : null;
+}
+
+/**
+ * Interns addresses to integer ids during an import. A bounded cache keeps hot addresses
+ * (exchange hot wallets, token contracts) out of SQLite without letting memory grow with the file.
+ */
+export class AddressInterner {
+  private readonly cache = new Map<string, number>();
+  private readonly select: Statement;
+  private readonly insert: Statement;
+  added = 0;
+
+  constructor(
+    db: Db,
+    private readonly chainId: number,
+    private readonly maxCached = 200_000,
+  ) {
+    this.select = db.prepare('SELECT id FROM address WHERE chain_id = ? AND addr = ?').pluck();
+    this.insert = db.prepare('INSERT INTO address (chain_id, addr) VALUES (?, ?)');
+  }
+
+  id(addr: string): number {
+    const cached = this.cache.get(addr);
+    if (cached !== undefined) return cached;
+    let id = this.select.get(this.chainId, addr) as number | undefined;
+    if (id === undefined) {
+      id = Number(this.insert.run(this.chainId, addr).lastInsertRowid);
+      this.added++;
+    }
+    if (this.cache.size >= this.maxCached) this.cache.clear();
+    this.cache.set(addr, id);
+    return id;
+  }
+}

@@ -1,0 +1,58 @@
+import type { Db } from './openStore';
+
+/**
+ * Edges are the exact aggregate of value transfers between two addresses per asset.
+ * Failed transfers (status 0) move no value and are left out; unknown status counts.
+ * They are maintained incrementally: an import adds the sums of the transfers it inserted,
+ * which are exactly the rows above the rowid watermark taken when it began (rows are never
+ * deleted, and INSERT OR IGNORE inserts only new facts).
+ */
+export function addTransfersToEdges(db: Db, chainId: number, firstNewTransferId: number): number {
+  const r = db
+    .prepare(
+      `INSERT INTO edge (from_id, to_id, asset_id, total, total_f, cnt, first_time, last_time)
+       SELECT from_id, to_id, asset_id, bigsum(amount), sum(CAST(amount AS REAL)), count(*), min(time), max(time)
+       FROM transfer
+       WHERE id >= ? AND chain_id = ? AND from_id IS NOT NULL AND to_id IS NOT NULL AND (status IS NULL OR status <> 0)
+       GROUP BY from_id, to_id, asset_id
+       ON CONFLICT (from_id, to_id, asset_id) DO UPDATE SET
+         total = bigadd(edge.total, excluded.total),
+         total_f = edge.total_f + excluded.total_f,
+         cnt = edge.cnt + excluded.cnt,
+         first_time = min(coalesce(edge.first_time, excluded.first_time), coalesce(excluded.first_time, edge.first_time)),
+         last_time = max(coalesce(edge.last_time, excluded.last_time), coalesce(excluded.last_time, edge.last_time))`,
+    )
+    .run(firstNewTransferId, chainId);
+  return r.changes;
+}
+
+/**
+ * Gives a time to transfers and txs that arrived before their block did (token transfers carry
+ * only a block number). Transfers already folded into edges by an earlier import widen their
+ * edge's first/last time; the sums do not change.
+ */
+export function fillTimesFromBlocks(db: Db, chainId: number, firstNewTransferId: number): number {
+  db.prepare(
+    `UPDATE tx SET time = (SELECT b.time FROM block b WHERE b.chain_id = tx.chain_id AND b.number = tx.block_number)
+     WHERE chain_id = ? AND time IS NULL AND block_number IS NOT NULL
+       AND EXISTS (SELECT 1 FROM block b WHERE b.chain_id = tx.chain_id AND b.number = tx.block_number)`,
+  ).run(chainId);
+  const updated = db
+    .prepare(
+      `UPDATE transfer SET time = (SELECT tx.time FROM tx WHERE tx.id = transfer.tx_id)
+       WHERE time IS NULL AND chain_id = ? AND (SELECT tx.time FROM tx WHERE tx.id = transfer.tx_id) IS NOT NULL
+       RETURNING id, from_id, to_id, asset_id, time, status`,
+    )
+    .all(chainId) as { id: number; from_id: number | null; to_id: number | null; asset_id: number; time: number; status: number | null }[];
+  const widen = db.prepare(
+    `UPDATE edge SET
+       first_time = CASE WHEN first_time IS NULL OR ?1 < first_time THEN ?1 ELSE first_time END,
+       last_time = CASE WHEN last_time IS NULL OR ?1 > last_time THEN ?1 ELSE last_time END
+     WHERE from_id = ?2 AND to_id = ?3 AND asset_id = ?4`,
+  );
+  for (const t of updated) {
+    if (t.id >= firstNewTransferId || t.from_id === null || t.to_id === null || t.status === 0) continue;
+    widen.run(t.time, t.from_id, t.to_id, t.asset_id);
+  }
+  return updated.length;
+}

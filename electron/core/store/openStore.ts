@@ -1,0 +1,35 @@
+import Database from 'better-sqlite3';
+import { migrate, type Migration } from './migrate';
+import { registerSqlFunctions } from './sqlFunctions';
+import { storeMigrations } from './storeMigrations';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** Stop migrating at this version (tests of a single migration). */
+  readonly migrateTo?: number;
+}
+
+/**
+ * Opens a SQLite file with the settings every Cairn database uses: WAL so readers never wait
+ * for an import, foreign keys on, and the exact-amount SQL functions registered.
+ */
+export function openDatabase(file: string, migrations: readonly Migration[], options: OpenOptions = {}): Db {
+  const db = new Database(file);
+  try {
+    db.pragma('busy_timeout = 5000');
+    if (file !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file, migrations, options.migrateTo);
+    registerSqlFunctions(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function openStore(file: string, options: OpenOptions = {}): Db {
+  return openDatabase(file, storeMigrations, options);
+}

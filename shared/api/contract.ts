@@ -1,0 +1,185 @@
+/**
+ * The API contract: every method's name, arguments and result, as runtime schemas.
+ * The renderer client, the Electron IPC handler table and the loopback-server handler
+ * table are all derived from this one map, so a method missing on either side is a
+ * compile error and every call is validated before it runs.
+ */
+import { z } from 'zod';
+import * as S from './schemas';
+
+function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, mutates = false) {
+  return { args, result, mutates } as const;
+}
+
+const CaseArg = z.object({ caseId: S.CaseId });
+const Page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) };
+const ChainAddress = { chain: S.ChainId, address: S.AddressText };
+
+export const api = {
+  'app.info': method(z.object({}), S.AppInfo),
+  'settings.set': method(S.Settings, S.Settings),
+  'chains.list': method(z.object({}), z.array(S.ChainSummary)),
+  'store.stats': method(z.object({}), S.StoreStats),
+  'fs.list': method(z.object({ path: z.string().max(4096).optional() }), S.FsListing),
+
+  'import.start': method(
+    z.object({
+      paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
+      chain: S.ChainId.optional(),
+      format: z.enum(['ethereum-etl-csv']).optional(),
+    }),
+    z.object({ jobId: z.string() }),
+  ),
+  'jobs.list': method(z.object({}), z.array(S.JobState)),
+  'job.cancel': method(z.object({ jobId: z.string().max(100) }), z.object({ cancelled: z.boolean() })),
+
+  'address.summary': method(z.object(ChainAddress), S.AddressSummary),
+  'address.transfers': method(
+    z.object({ ...ChainAddress, direction: S.Direction.default('both'), ...Page }),
+    S.TransferPage,
+  ),
+  'address.neighbors': method(
+    z.object({ ...ChainAddress, direction: S.Direction.default('both'), ...Page }),
+    S.NeighborPage,
+  ),
+  'tx.get': method(z.object({ chain: S.ChainId, hash: z.string().min(1).max(200) }), S.TxDetail),
+
+  'case.list': method(z.object({}), z.array(S.CaseSummary)),
+  'case.create': method(z.object({ name: z.string().trim().min(1).max(120) }), S.CaseSummary, true),
+  'case.rename': method(z.object({ caseId: S.CaseId, name: z.string().trim().min(1).max(120) }), S.CaseSummary, true),
+  'case.addSeed': method(
+    z.object({ caseId: S.CaseId, ...ChainAddress, role: S.SeedRole, note: z.string().max(2000).default('') }),
+    S.Graph,
+    true,
+  ),
+
+  'graph.get': method(CaseArg, S.Graph),
+  'graph.addAddress': method(z.object({ caseId: S.CaseId, ...ChainAddress }), S.Graph, true),
+  'graph.expand': method(
+    z.object({ caseId: S.CaseId, nodeId: S.NodeId, direction: S.Direction, limit: z.number().int().min(1).max(500).default(25) }),
+    S.Graph,
+    true,
+  ),
+  'graph.setHidden': method(
+    z.object({ caseId: S.CaseId, nodeIds: z.array(S.NodeId).min(1).max(10000), hidden: z.boolean() }),
+    S.Graph,
+    true,
+  ),
+  'graph.remove': method(z.object({ caseId: S.CaseId, nodeIds: z.array(S.NodeId).min(1).max(10000) }), S.Graph, true),
+  'graph.move': method(
+    z.object({
+      caseId: S.CaseId,
+      positions: z.array(z.object({ nodeId: S.NodeId, x: z.number().finite(), y: z.number().finite() })).min(1).max(20000),
+    }),
+    S.Graph,
+    true,
+  ),
+
+  'cluster.create': method(
+    z.object({
+      caseId: S.CaseId,
+      nodeIds: z.array(S.NodeId).min(1).max(10000),
+      name: z.string().trim().min(1).max(200),
+      category: S.Category,
+      color: S.Color,
+      note: z.string().max(10000).default(''),
+    }),
+    S.Graph,
+    true,
+  ),
+  'cluster.update': method(
+    z.object({
+      caseId: S.CaseId,
+      clusterId: S.ClusterId,
+      name: z.string().trim().min(1).max(200).optional(),
+      category: S.Category.optional(),
+      color: S.Color.optional(),
+      note: z.string().max(10000).optional(),
+    }),
+    S.Graph,
+    true,
+  ),
+  'cluster.ungroup': method(z.object({ caseId: S.CaseId, clusterId: S.ClusterId }), S.Graph, true),
+
+  'tag.add': method(
+    z.object({
+      caseId: S.CaseId,
+      target: S.TagTarget,
+      label: z.string().trim().min(1).max(200),
+      category: S.Category.nullable().default(null),
+      confidence: S.Confidence.default(50),
+      source: z.string().max(2000).default(''),
+      note: z.string().max(10000).default(''),
+    }),
+    S.Graph,
+    true,
+  ),
+  'tag.remove': method(z.object({ caseId: S.CaseId, tagId: z.number().int() }), S.Graph, true),
+
+  'case.undo': method(CaseArg, S.Graph, true),
+  'case.redo': method(CaseArg, S.Graph, true),
+  'audit.list': method(z.object({ caseId: S.CaseId, ...Page }), z.object({ total: z.number().int(), items: z.array(S.AuditEntry) })),
+  'audit.verify': method(CaseArg, S.AuditVerdict),
+} as const;
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+/** What a caller passes: defaults may be omitted. */
+export type ArgsIn<M extends MethodName> = z.input<Api[M]['args']>;
+/** What a handler receives: validated, defaults filled in. */
+export type Args<M extends MethodName> = z.output<Api[M]['args']>;
+export type Result<M extends MethodName> = z.output<Api[M]['result']>;
+
+export const METHOD_NAMES = Object.keys(api) as MethodName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);
+}
+
+/** The renderer's view: every method as an async function. */
+export type Client = { [M in MethodName]: (args: ArgsIn<M>) => Promise<Result<M>> };
+
+/** The back end's view: every method implemented; a missing one is a compile error. */
+export type Handlers<Ctx> = { [M in MethodName]: (args: Args<M>, ctx: Ctx) => Result<M> | Promise<Result<M>> };
+
+/** Events pushed from the back end to the renderer. */
+export const AppEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('job'), job: S.JobState }),
+  z.object({ type: z.literal('store.changed') }),
+]);
+export type AppEvent = z.infer<typeof AppEvent>;
+
+/** Errors cross the boundary as data, never as stack traces. */
+export const ERROR_KINDS = ['invalid_argument', 'not_found', 'conflict', 'bad_input', 'store', 'forbidden', 'cancelled', 'internal'] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+export const ApiErrorShape = z.object({ kind: z.enum(ERROR_KINDS), message: z.string(), detail: z.unknown().optional() });
+export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
+
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiErrorShape };
+
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly detail?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+  toShape(): ApiErrorShape {
+    return this.detail === undefined ? { kind: this.kind, message: this.message } : { kind: this.kind, message: this.message, detail: this.detail };
+  }
+}
+
+/** Builds a typed client over any transport that carries (method, args) and returns an envelope. */
+export function createClient(send: (method: MethodName, args: unknown) => Promise<Envelope<unknown>>): Client {
+  const client = {} as Record<MethodName, (args: unknown) => Promise<unknown>>;
+  for (const name of METHOD_NAMES) {
+    client[name] = async (args: unknown) => {
+      const envelope = await send(name, args ?? {});
+      if (envelope.ok) return envelope.result;
+      throw new ApiError(envelope.error.kind, envelope.error.message, envelope.error.detail);
+    };
+  }
+  return client as unknown as Client;
+}

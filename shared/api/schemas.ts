@@ -1,0 +1,305 @@
+/**
+ * Runtime schemas for values that cross the API boundary. Types are derived from them,
+ * so the wire format and the TypeScript types cannot drift apart.
+ * Amounts travel as decimal strings in base units (JSON has no bigint).
+ */
+import { z } from 'zod';
+
+export const BaseUnits = z.string().regex(/^(0|[1-9][0-9]*)$/, 'an integer in base units, as a decimal string');
+export const ChainId = z.string().min(3).max(80);
+export const AddressText = z.string().trim().min(1).max(200);
+export const CaseId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a case id (lower-case letters, digits and dashes)');
+export const NodeId = z.string().regex(/^[nm][0-9]{1,12}$/, 'a node id such as n12');
+export const ClusterId = z.string().regex(/^c[0-9]{1,12}$/, 'a cluster id such as c3');
+export const Direction = z.enum(['in', 'out', 'both']);
+export const Confidence = z.number().int().min(0).max(100);
+/** Unix time in seconds, or null where the source did not say. */
+export const Time = z.number().int().nullable();
+
+export const SEED_ROLES = ['victim', 'suspect', 'service', 'other'] as const;
+export const SeedRole = z.enum(SEED_ROLES);
+
+/** Categories follow the GraphSense concept taxonomy so that tags travel to and from TagPacks. */
+export const CATEGORIES = [
+  'exchange', 'mixing_service', 'bridge', 'defi', 'wallet_service', 'market', 'gambling', 'miner',
+  'user', 'perpetrator', 'victim', 'scam', 'sanction', 'other',
+] as const;
+export const Category = z.enum(CATEGORIES);
+export const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'a colour such as #d94f4f');
+
+export const Asset = z.object({
+  id: z.number().int(),
+  chain: ChainId,
+  /** Token contract in canonical form, or null for the chain's native asset. */
+  contract: z.string().nullable(),
+  symbol: z.string().nullable(),
+  decimals: z.number().int().nullable(),
+});
+export type Asset = z.infer<typeof Asset>;
+
+export const ChainSummary = z.object({
+  id: ChainId,
+  name: z.string(),
+  family: z.enum(['evm', 'tron', 'utxo']),
+  nativeSymbol: z.string(),
+  nativeDecimals: z.number().int(),
+  aliases: z.array(z.string()),
+});
+
+export const DatasetSource = z.object({
+  name: z.string(),
+  path: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  kind: z.string(),
+  rows: z.number().int(),
+});
+
+export const Dataset = z.object({
+  id: z.number().int(),
+  format: z.string(),
+  parserVersion: z.string(),
+  chain: ChainId,
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  sources: z.array(DatasetSource),
+  /** Rows read per table kind, and new facts added (a re-import adds 0). */
+  rowCounts: z.record(z.string(), z.number().int()),
+  added: z.record(z.string(), z.number().int()),
+});
+export type Dataset = z.infer<typeof Dataset>;
+
+export const ChainStats = z.object({
+  chain: ChainId,
+  blocks: z.number().int(),
+  transactions: z.number().int(),
+  transfers: z.number().int(),
+  addresses: z.number().int(),
+});
+
+export const StoreStats = z.object({ chains: z.array(ChainStats), datasets: z.array(Dataset) });
+
+export const AssetTotal = z.object({
+  asset: Asset,
+  received: BaseUnits,
+  sent: BaseUnits,
+  receivedCount: z.number().int(),
+  sentCount: z.number().int(),
+});
+
+export const Tag = z.object({
+  id: z.number().int(),
+  label: z.string(),
+  category: Category.nullable(),
+  confidence: Confidence,
+  source: z.string(),
+  note: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export type Tag = z.infer<typeof Tag>;
+
+export const AddressSummary = z.object({
+  chain: ChainId,
+  address: z.string(),
+  display: z.string(),
+  known: z.boolean(),
+  totals: z.array(AssetTotal),
+  firstSeen: Time,
+  lastSeen: Time,
+});
+export type AddressSummary = z.infer<typeof AddressSummary>;
+
+export const TransferRow = z.object({
+  txHash: z.string(),
+  block: z.number().int().nullable(),
+  time: Time,
+  direction: z.enum(['in', 'out', 'self']),
+  counterparty: z.string().nullable(),
+  counterpartyDisplay: z.string().nullable(),
+  asset: Asset,
+  value: BaseUnits,
+  kind: z.enum(['native', 'token', 'internal']),
+  status: z.enum(['success', 'failed', 'unknown']),
+});
+
+export const TransferPage = z.object({ total: z.number().int(), offset: z.number().int(), items: z.array(TransferRow) });
+
+export const TxTransfer = z.object({
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  asset: z.string(),
+  symbol: z.string().nullable(),
+  decimals: z.number().int().nullable(),
+  value: BaseUnits,
+  kind: z.enum(['native', 'token', 'internal']),
+});
+
+export const TxDetail = z.object({
+  chain: ChainId,
+  hash: z.string(),
+  block: z.number().int().nullable(),
+  time: Time,
+  status: z.enum(['success', 'failed', 'unknown']),
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  transfers: z.array(TxTransfer),
+});
+
+export const Neighbor = z.object({
+  address: z.string(),
+  display: z.string(),
+  direction: z.enum(['in', 'out', 'both']),
+  assets: z.array(
+    z.object({
+      asset: Asset,
+      received: BaseUnits,
+      sent: BaseUnits,
+      count: z.number().int(),
+      firstTime: Time,
+      lastTime: Time,
+    }),
+  ),
+  count: z.number().int(),
+  firstTime: Time,
+  lastTime: Time,
+});
+export type Neighbor = z.infer<typeof Neighbor>;
+
+export const NeighborPage = z.object({ total: z.number().int(), offset: z.number().int(), items: z.array(Neighbor) });
+
+export const CaseSummary = z.object({
+  id: CaseId,
+  name: z.string(),
+  createdAt: z.string(),
+  modifiedAt: z.string(),
+  nodes: z.number().int(),
+  seeds: z.number().int(),
+});
+export type CaseSummary = z.infer<typeof CaseSummary>;
+
+export const Seed = z.object({
+  chain: ChainId,
+  address: z.string(),
+  display: z.string(),
+  role: SeedRole,
+  note: z.string(),
+  nodeId: NodeId.nullable(),
+});
+
+export const AddressNode = z.object({
+  kind: z.literal('address'),
+  id: NodeId,
+  chain: ChainId,
+  address: z.string(),
+  display: z.string(),
+  short: z.string(),
+  x: z.number(),
+  y: z.number(),
+  hidden: z.boolean(),
+  clusterId: ClusterId.nullable(),
+  role: SeedRole.nullable(),
+  /** False when the store holds no transfer for the address (yet). */
+  known: z.boolean(),
+  tags: z.array(Tag),
+});
+
+export const MoreNode = z.object({
+  kind: z.literal('more'),
+  id: NodeId,
+  /** The address node whose counterparties this pages through. */
+  parentId: NodeId,
+  direction: Direction,
+  offset: z.number().int(),
+  remaining: z.number().int(),
+  x: z.number(),
+  y: z.number(),
+  hidden: z.boolean(),
+});
+
+export const GraphNode = z.discriminatedUnion('kind', [AddressNode, MoreNode]);
+export type GraphNode = z.infer<typeof GraphNode>;
+export type AddressNode = z.infer<typeof AddressNode>;
+export type MoreNode = z.infer<typeof MoreNode>;
+
+export const GraphEdge = z.object({
+  id: z.string(),
+  source: NodeId,
+  target: NodeId,
+  asset: Asset,
+  total: BaseUnits,
+  count: z.number().int(),
+  firstTime: Time,
+  lastTime: Time,
+});
+export type GraphEdge = z.infer<typeof GraphEdge>;
+
+export const GraphCluster = z.object({
+  id: ClusterId,
+  name: z.string(),
+  category: Category,
+  color: Color,
+  note: z.string(),
+  tags: z.array(Tag),
+  members: z.number().int(),
+});
+export type GraphCluster = z.infer<typeof GraphCluster>;
+
+export const Graph = z.object({
+  caseId: CaseId,
+  nodes: z.array(GraphNode),
+  edges: z.array(GraphEdge),
+  clusters: z.array(GraphCluster),
+  seeds: z.array(Seed),
+  undo: z.string().nullable(),
+  redo: z.string().nullable(),
+});
+export type Graph = z.infer<typeof Graph>;
+
+export const AuditEntry = z.object({
+  seq: z.number().int(),
+  time: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  data: z.unknown(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+export const AuditVerdict = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
+});
+
+export const JobState = z.object({
+  id: z.string(),
+  kind: z.literal('import'),
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  phase: z.string(),
+  /** Bytes read so far and in all; progress = done / total. */
+  done: z.number(),
+  total: z.number(),
+  rows: z.number().int(),
+  message: z.string(),
+  dataset: Dataset.nullable(),
+  error: z.object({ kind: z.string(), message: z.string() }).nullable(),
+});
+export type JobState = z.infer<typeof JobState>;
+
+export const FsEntry = z.object({ name: z.string(), path: z.string(), kind: z.enum(['file', 'dir']), size: z.number() });
+export const FsListing = z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(FsEntry) });
+
+export const Settings = z.object({ investigator: z.string() });
+
+export const AppInfo = z.object({
+  version: z.string(),
+  workspace: z.string(),
+  shell: z.enum(['electron', 'browser', 'cli']),
+  settings: Settings,
+});
+
+export const TagTarget = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('node'), nodeId: NodeId }),
+  z.object({ kind: z.literal('cluster'), clusterId: ClusterId }),
+]);

@@ -1,0 +1,63 @@
+/**
+ * Chains are named by CAIP-2 ids. The registry holds the chains Cairn knows by name;
+ * any well-formed `eip155:<n>` id is accepted as a generic EVM chain so that an
+ * investigator is never blocked by a chain we have not listed.
+ */
+export type ChainFamily = 'evm' | 'tron' | 'utxo';
+
+export interface ChainInfo {
+  /** CAIP-2 id, e.g. `eip155:1`. */
+  readonly id: string;
+  readonly name: string;
+  readonly family: ChainFamily;
+  readonly nativeSymbol: string;
+  readonly nativeDecimals: number;
+  readonly aliases: readonly string[];
+}
+
+export const CHAINS: readonly ChainInfo[] = [
+  { id: 'eip155:1', name: 'Ethereum', family: 'evm', nativeSymbol: 'ETH', nativeDecimals: 18, aliases: ['eth', 'ethereum'] },
+  { id: 'eip155:56', name: 'BNB Smart Chain', family: 'evm', nativeSymbol: 'BNB', nativeDecimals: 18, aliases: ['bsc', 'bnb'] },
+  { id: 'eip155:137', name: 'Polygon PoS', family: 'evm', nativeSymbol: 'POL', nativeDecimals: 18, aliases: ['polygon', 'matic'] },
+  { id: 'eip155:43114', name: 'Avalanche C-Chain', family: 'evm', nativeSymbol: 'AVAX', nativeDecimals: 18, aliases: ['avax', 'avalanche'] },
+  { id: 'eip155:42161', name: 'Arbitrum One', family: 'evm', nativeSymbol: 'ETH', nativeDecimals: 18, aliases: ['arb', 'arbitrum'] },
+  { id: 'eip155:10', name: 'OP Mainnet', family: 'evm', nativeSymbol: 'ETH', nativeDecimals: 18, aliases: ['op', 'optimism'] },
+  { id: 'eip155:8453', name: 'Base', family: 'evm', nativeSymbol: 'ETH', nativeDecimals: 18, aliases: ['base'] },
+  // Tron's CAIP-2 reference is the tail of its genesis block hash, as used by WalletConnect.
+  { id: 'tron:0x2b6653dc', name: 'Tron', family: 'tron', nativeSymbol: 'TRX', nativeDecimals: 6, aliases: ['tron', 'trx'] },
+  // BIP-122 references are the first 32 hex chars of the genesis block hash.
+  { id: 'bip122:000000000019d6689c085ae165831e93', name: 'Bitcoin', family: 'utxo', nativeSymbol: 'BTC', nativeDecimals: 8, aliases: ['btc', 'bitcoin'] },
+  { id: 'bip122:000000000933ea01ad0ee984209779ba', name: 'Bitcoin testnet3', family: 'utxo', nativeSymbol: 'tBTC', nativeDecimals: 8, aliases: ['btc-testnet', 'testnet'] },
+  { id: 'bip122:12a765e31ffd4059bada1e25190f6e98', name: 'Litecoin', family: 'utxo', nativeSymbol: 'LTC', nativeDecimals: 8, aliases: ['ltc', 'litecoin'] },
+];
+
+export const DEFAULT_EVM_CHAIN = 'eip155:1';
+
+const CAIP2 = /^[-a-z0-9]{3,8}:[-_a-zA-Z0-9]{1,32}$/;
+
+export class UnknownChainError extends Error {
+  constructor(readonly input: string) {
+    super(
+      `unknown chain "${input}": use a CAIP-2 id such as eip155:1, or one of ` +
+        CHAINS.map((c) => c.aliases[0]).join(', '),
+    );
+    this.name = 'UnknownChainError';
+  }
+}
+
+/** Resolves a CAIP-2 id or an alias (case-insensitive) to a chain. Throws UnknownChainError. */
+export function resolveChain(input: string): ChainInfo {
+  const key = input.trim();
+  const lower = key.toLowerCase();
+  const known = CHAINS.find((c) => c.id === key || c.aliases.includes(lower));
+  if (known) return known;
+  const evm = /^eip155:([1-9][0-9]{0,18})$/.exec(key);
+  if (evm) {
+    return { id: key, name: `EVM chain ${evm[1]}`, family: 'evm', nativeSymbol: 'NATIVE', nativeDecimals: 18, aliases: [] };
+  }
+  throw new UnknownChainError(input);
+}
+
+export function isCaip2(input: string): boolean {
+  return CAIP2.test(input);
+}
