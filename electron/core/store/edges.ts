@@ -46,13 +46,13 @@ export function fillTimesFromBlocks(db: Db, chainId: number, firstNewTransferId:
     .all(chainId) as { id: number; from_id: number | null; to_id: number | null; asset_id: number; time: number; status: number | null }[];
   const widen = db.prepare(
     `UPDATE edge SET
-       first_time = CASE WHEN first_time IS NULL OR ?1 < first_time THEN ?1 ELSE first_time END,
-       last_time = CASE WHEN last_time IS NULL OR ?1 > last_time THEN ?1 ELSE last_time END
-     WHERE from_id = ?2 AND to_id = ?3 AND asset_id = ?4`,
+       first_time = CASE WHEN first_time IS NULL OR :t < first_time THEN :t ELSE first_time END,
+       last_time = CASE WHEN last_time IS NULL OR :t > last_time THEN :t ELSE last_time END
+     WHERE from_id = :f AND to_id = :to AND asset_id = :asset`,
   );
   for (const t of updated) {
     if (t.id >= firstNewTransferId || t.from_id === null || t.to_id === null || t.status === 0) continue;
-    widen.run(t.time, t.from_id, t.to_id, t.asset_id);
+    widen.run({ t: t.time, f: t.from_id, to: t.to_id, asset: t.asset_id });
   }
   return updated.length;
 }

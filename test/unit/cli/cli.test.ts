@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { ETL, REPO, tempDir } from '../helpers';
+
+// The package's bin, exactly as `npx cairn` runs it.
+const BIN = join(REPO, 'bin/cairn.cjs');
+
+function cairn(workspace: string, ...args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args, '--workspace', workspace], { encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function json(workspace: string, ...args: string[]): unknown {
+  const r = cairn(workspace, ...args, '--json');
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out);
+}
+
+test('cairn import, stats, tx and neighbors report exact facts as JSON', () => {
+  const ws = tempDir();
+  const imported = json(ws, 'import', ETL) as { dataset: { id: number; added: Record<string, number> } };
+  assert.equal(imported.dataset.id, 1);
+  assert.equal(imported.dataset.added.transfers, 4);
+
+  const stats = json(ws, 'stats') as { chains: unknown[]; datasets: { sources: { sha256: string }[] }[] };
+  assert.deepEqual(stats.chains, [{ chain: 'eip155:1', blocks: 1, transactions: 4, transfers: 4, addresses: 9 }]);
+  assert.equal(stats.datasets[0].sources.length, 3);
+
+  const tx = json(ws, 'tx', 'eth', '0x463d53f0ad57677a3b430a007c1c31d15d62c37fab5eee598551697c297c235c') as Record<string, unknown>;
+  assert.equal(tx.chain, 'eip155:1');
+  assert.equal(tx.block, 483920);
+  assert.equal(tx.time, 1446561880);
+  assert.equal(tx.status, 'unknown');
+  assert.deepEqual(
+    (tx.transfers as { from: string; to: string; asset: string; value: string }[]).map(({ from, to, asset, value }) => ({ from, to, asset, value })),
+    [{ from: '0x9df428a91ff0f3635c8f0ce752933b9788926804', to: '0x9e669f970ec0f49bb735f20799a7e7c4a1c274e2', asset: 'native', value: '11000440000000000' }],
+  );
+
+  const n = json(ws, 'neighbors', 'eip155:1', '0x9e669f970ec0f49bb735f20799a7e7c4a1c274e2', '--direction', 'in') as {
+    total: number;
+    items: { address: string; count: number; firstTime: number; assets: { received: string; sent: string }[] }[];
+  };
+  assert.equal(n.total, 1);
+  assert.equal(n.items[0].address, '0x9df428a91ff0f3635c8f0ce752933b9788926804');
+  assert.deepEqual(n.items[0].assets.map((a) => [a.received, a.sent]), [['11000440000000000', '0']]);
+  assert.equal(n.items[0].firstTime, 1446561880);
+
+  const again = json(ws, 'import', ETL) as { dataset: null; alreadyImportedAs: number };
+  assert.deepEqual([again.dataset, again.alreadyImportedAs], [null, 1]);
+});
+
+test('cairn case create/list/show and audit verify, which fails with the first broken link', () => {
+  const ws = tempDir();
+  const created = json(ws, 'case', 'create', 'Sinbad', 'follow-up') as { id: string; name: string };
+  assert.deepEqual([created.id, created.name], ['sinbad-follow-up', 'Sinbad follow-up']);
+  assert.deepEqual((json(ws, 'case', 'list') as { id: string }[]).map((c) => c.id), ['sinbad-follow-up']);
+  const show = json(ws, 'case', 'show', 'sinbad-follow-up') as { graph: { nodes: unknown[] } };
+  assert.deepEqual(show.graph.nodes, []);
+
+  const good = cairn(ws, 'audit', 'verify', 'sinbad-follow-up');
+  assert.equal(good.code, 0);
+  assert.match(good.out, /intact: 1 entries/);
+
+  const db = new Database(join(ws, 'cases', 'sinbad-follow-up.cairn'));
+  db.exec("UPDATE audit SET actor = 'mallory' WHERE seq = 1");
+  db.close();
+  const bad = cairn(ws, 'audit', 'verify', 'sinbad-follow-up');
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.out, /BROKEN at entry 1/);
+});
+
+test('errors exit non-zero with one line naming the problem', () => {
+  const ws = tempDir();
+  for (const [args, pattern] of [
+    [['tx', 'doge', '0x00'], /^cairn: unknown chain "doge"/],
+    [['tx', 'eth', '0x' + '1'.repeat(64)], /^cairn: transaction 0x1{64} on Ethereum is not in the store/],
+    [['import', join(ws, 'missing.csv')], /^cairn: .*missing\.csv: no such file or folder/],
+    [['neighbors', 'eth', 'not-an-address'], /^cairn: not an EVM address/],
+    [['frobnicate'], /^cairn: unknown command "frobnicate"/],
+  ] as const) {
+    const r = cairn(ws, ...args);
+    assert.notEqual(r.code, 0, args.join(' '));
+    assert.match(r.err, pattern);
+    assert.equal(r.err.trim().split('\n')[0].length > 0, true);
+    assert.ok(!/\n\s+at /.test(r.err), 'no stack trace');
+  }
+});

@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import type { ArgsIn, MethodName, Result } from '../../../shared/api/contract';
+import { openBackend } from '../../../electron/core/backend';
+import type { Backend } from '../../../electron/core/backendTypes';
+import { tempDir } from '../helpers';
+
+/** Calls a method through the same door the shells use, and fails the test on an error envelope. */
+export async function ok<M extends MethodName>(backend: Backend, method: M, args: ArgsIn<M>): Promise<Result<M>> {
+  const r = await backend.call(method, args);
+  if (!r.ok) assert.fail(`${method} failed: ${r.error.kind}: ${r.error.message}`);
+  return r.result as Result<M>;
+}
+
+export async function fails(backend: Backend, method: MethodName, args: unknown, kind: string, message?: RegExp): Promise<string> {
+  const r = await backend.call(method, args);
+  assert.equal(r.ok, false, `${method} should fail`);
+  if (r.ok) throw new Error('unreachable');
+  assert.equal(r.error.kind, kind, r.error.message);
+  if (message) assert.match(r.error.message, message);
+  return r.error.message;
+}
+
+export function freshBackend(dir = tempDir()): { backend: Backend; dir: string } {
+  return { backend: openBackend({ workspaceDir: dir, shell: 'cli' }), dir };
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { caseMigrations } from '../../../../electron/core/cases/caseMigrations';
+import { migrate, NewerDatabaseError, type Migration } from '../../../../electron/core/store/migrate';
+import { openStore } from '../../../../electron/core/store/openStore';
+import { storeMigrations } from '../../../../electron/core/store/storeMigrations';
+import { tempDir } from '../../helpers';
+
+test('a new store is migrated to the latest version, in WAL mode', () => {
+  const dir = tempDir();
+  const db = openStore(join(dir, 'store.sqlite'));
+  assert.equal(db.pragma('user_version', { simple: true }), storeMigrations.at(-1)!.version);
+  assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+  db.close();
+});
+
+test('a store written by a newer version is refused and left untouched', () => {
+  const dir = tempDir();
+  const file = join(dir, 'store.sqlite');
+  const raw = new Database(file);
+  raw.exec('CREATE TABLE future (x)');
+  raw.pragma('user_version = 9990');
+  raw.close();
+  assert.throws(() => openStore(file), (e: unknown) => e instanceof NewerDatabaseError && e.found === 9990 && /newer version of Cairn/.test(e.message));
+  const after = new Database(file);
+  assert.equal(after.pragma('user_version', { simple: true }), 9990);
+  assert.deepEqual(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(), ['future']);
+  after.close();
+});
+
+test('pending migrations run in one transaction: a failing one leaves the version and schema as they were', () => {
+  const db = new Database(':memory:');
+  const migrations: Migration[] = [
+    { version: 10, name: 'a', up: (d) => d.exec('CREATE TABLE a (x)') },
+    { version: 20, name: 'b', up: (d) => d.exec('CREATE TABLE b (x)') },
+    { version: 30, name: 'broken', up: (d) => d.exec('CREATE TABLE c (x); INSERT INTO nowhere VALUES (1)') },
+  ];
+  assert.throws(() => migrate(db, ':memory:', migrations), /nowhere/);
+  assert.equal(db.pragma('user_version', { simple: true }), 0);
+  assert.deepEqual(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all(), []);
+});
+
+test('migrations must be in increasing order', () => {
+  const db = new Database(':memory:');
+  const bad: Migration[] = [
+    { version: 20, name: 'b', up: () => {} },
+    { version: 10, name: 'a', up: () => {} },
+  ];
+  assert.throws(() => migrate(db, ':memory:', bad), /out of order/);
+});
+
+test('the expand and edge queries use their indexes', () => {
+  const db = openStore(':memory:');
+  const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+  assert.match(plan('SELECT * FROM edge WHERE from_id = 1'), /SEARCH edge USING PRIMARY KEY \(from_id=\?\)/);
+  assert.match(plan('SELECT * FROM edge WHERE to_id = 1'), /SEARCH edge USING (COVERING )?INDEX edge_to \(to_id=\?\)/);
+  assert.match(plan('SELECT * FROM transfer WHERE from_id = 1'), /INDEX transfer_from \(from_id=\?\)/);
+  assert.match(plan('SELECT * FROM transfer WHERE to_id = 1'), /INDEX transfer_to \(to_id=\?\)/);
+  assert.match(plan("SELECT id FROM address WHERE chain_id = 1 AND addr = 'x'"), /sqlite_autoindex_address_1/);
+  db.close();
+});
+
+test('case files migrate too, and carry the undo triggers', () => {
+  const db = new Database(':memory:');
+  migrate(db, ':memory:', caseMigrations);
+  const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[];
+  for (const t of ['node', 'cluster', 'cluster_member', 'tag', 'seed', 'meta']) {
+    assert.ok(triggers.includes(`${t}_undo_insert`), `${t}_undo_insert`);
+  }
+});

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after } from 'node:test';
+
+export const FIXTURES = resolve(import.meta.dirname, '../../../shared/fixtures');
+export const ETL = join(FIXTURES, 'ethereum/ethereum-etl');
+export const ETL_BLOCKS = join(ETL, 'test_export_blocks_job_block_with_logs_expected_blocks.csv');
+export const ETL_TXS = join(ETL, 'test_export_blocks_job_block_with_logs_expected_transactions.csv');
+export const ETL_TOKEN_TRANSFERS = join(ETL, 'test_export_token_transfers_job_block_with_transfers_expected_token_transfers.csv');
+export const REPO = resolve(import.meta.dirname, '../..');
+
+/** A fresh temporary folder, removed when the test file finishes. */
+export function tempDir(prefix = 'cairn-unit-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function writeFile(dir: string, name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+export const TX_HEADER =
+  'hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value,gas,gas_price,input,block_timestamp,max_fee_per_gas,max_priority_fee_per_gas,transaction_type';
+
+let txCounter = 0;
+/** One ethereum-etl transactions.csv row; hashes are unique per call. */
+export function txRow(from: string, to: string, value: string, block = 100, time = 1_600_000_000): string {
+  txCounter++;
+  const hash = '0xf' + txCounter.toString(16).padStart(63, '0');
+  return `${hash},1,0x${'b'.repeat(64)},${block},0,${from},${to},${value},21000,1,0x,${time},,,0`;
+}
+
+export function addr(n: number): string {
+  return '0x' + n.toString(16).padStart(40, '0');
+}

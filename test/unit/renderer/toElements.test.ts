@@ -1,0 +1,168 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Graph } from '../../../shared/api/schemas';
+import { toElements, type EdgeElement, type GraphElement, type NodeElement } from '../../../renderer/graph/toElements';
+
+const ETH = { id: 1, chain: 'eip155:1', contract: null, symbol: 'ETH', decimals: 18 };
+const USDT = { id: 2, chain: 'eip155:1', contract: '0xdac17f958d2ee523a2206206994597c13d831ec7', symbol: 'USDT', decimals: 6 };
+const UNKNOWN_TOKEN = { id: 3, chain: 'eip155:1', contract: '0x0000000000000000000000000000000000c0ffee', symbol: null, decimals: null };
+
+const tag = {
+  id: 7,
+  label: 'Lazarus Group',
+  category: 'perpetrator' as const,
+  confidence: 60,
+  source: 'FBI press release 2023-06',
+  note: '',
+  createdAt: '2023-06-05T10:00:00Z',
+  createdBy: 'inv. Moreau',
+};
+
+function addressNode(id: string, address: string, display: string, short: string, extra: Partial<Graph['nodes'][number]> = {}) {
+  return {
+    kind: 'address' as const,
+    id,
+    chain: 'eip155:1',
+    address,
+    display,
+    short,
+    x: 0,
+    y: 0,
+    hidden: false,
+    clusterId: null,
+    role: null,
+    known: true,
+    tags: [],
+    ...extra,
+  } as Graph['nodes'][number];
+}
+
+function sampleGraph(): Graph {
+  return {
+    caseId: 'atomic-wallet-2023',
+    nodes: [
+      addressNode('n1', '0x1b6392b4a4d4c3e7a0b5c5a1e1f2c3d4e5f662ca', '0x1B6392B4A4d4C3e7A0b5C5a1E1F2c3d4E5F662ca', '0x1B63…62ca', {
+        role: 'victim',
+        x: 120.5,
+        y: -40,
+      }),
+      addressNode('n2', '0x8e1b2c3d4e5f60718293a4b5c6d7e8f901234567', '0x8E1b2C3D4e5F60718293A4b5C6d7E8F901234567', '0x8E1b…4567', {
+        clusterId: 'c1',
+        tags: [tag],
+        x: 400,
+        y: 10,
+      }),
+      addressNode('n3', '0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432', '0x9F8e7D6c5B4a39281706F5e4D3c2B1a098765432', '0x9F8e…5432', {
+        clusterId: 'c1',
+        known: false,
+        x: 400,
+        y: 120,
+      }),
+      addressNode('n4', '0x00000000219ab540356cbb839cbe05303d7705fa', '0x00000000219ab540356cBB839Cbe05303d7705Fa', '0x0000…05Fa', {
+        hidden: true,
+      }),
+      { kind: 'more', id: 'm5', parentId: 'n2', direction: 'out', offset: 25, remaining: 99990, x: 600, y: 10, hidden: false },
+    ],
+    edges: [
+      { id: 'e1', source: 'n1', target: 'n2', asset: ETH, total: '11000440000000000', count: 3, firstTime: 1685836800, lastTime: 1685923200 },
+      // Above 2^64 (18446744073709551616): must survive exactly, never via a float.
+      { id: 'e2', source: 'n2', target: 'n3', asset: ETH, total: '18446744073709551617000', count: 1, firstTime: null, lastTime: null },
+      { id: 'e3', source: 'n1', target: 'n3', asset: USDT, total: '1500000', count: 1, firstTime: null, lastTime: null },
+      { id: 'e4', source: 'n3', target: 'n1', asset: UNKNOWN_TOKEN, total: '123456789', count: 2, firstTime: null, lastTime: null },
+      { id: 'e5', source: 'n1', target: 'n4', asset: ETH, total: '1000000000000000000', count: 1, firstTime: null, lastTime: null },
+    ],
+    clusters: [
+      { id: 'c1', name: 'Sinbad mixer', category: 'mixing_service', color: '#6b4fd9', note: '', tags: [], members: 2 },
+      { id: 'c2', name: 'Garantex deposit', category: 'exchange', color: '#2f80ed', note: '', tags: [], members: 1 },
+    ],
+    seeds: [
+      { chain: 'eip155:1', address: '0x1b6392b4a4d4c3e7a0b5c5a1e1f2c3d4e5f662ca', display: '0x1B63…', role: 'victim', note: '', nodeId: 'n1' },
+    ],
+    undo: 'Expand n1',
+    redo: null,
+  };
+}
+
+function byId(elements: GraphElement[], id: string): GraphElement {
+  const found = elements.find((e) => e.data.id === id);
+  assert.ok(found, `element ${id} missing`);
+  return found;
+}
+const node = (elements: GraphElement[], id: string) => byId(elements, id) as NodeElement;
+const edge = (elements: GraphElement[], id: string) => byId(elements, id) as EdgeElement;
+
+describe('toElements', () => {
+  it('maps clusters to compound parents with name and colour, before their children', () => {
+    const elements = toElements(sampleGraph());
+    const c1 = node(elements, 'c1');
+    assert.deepEqual(c1.data, { id: 'c1', kind: 'cluster', label: 'Sinbad mixer', color: '#6b4fd9', category: 'mixing_service' });
+    assert.equal(c1.position, undefined);
+    assert.match(c1.classes, /\bcluster\b/);
+    const index = (id: string) => elements.findIndex((e) => e.data.id === id);
+    assert.ok(index('c1') < index('n2'));
+  });
+
+  it('leaves out clusters with no visible member', () => {
+    assert.equal(toElements(sampleGraph()).find((e) => e.data.id === 'c2'), undefined);
+  });
+
+  it('labels address nodes with the short address and the first tag on a second line', () => {
+    const elements = toElements(sampleGraph());
+    assert.equal(node(elements, 'n1').data.label, '0x1B63…62ca');
+    const n2 = node(elements, 'n2');
+    assert.equal(n2.data.label, '0x8E1b…4567\nLazarus Group');
+    assert.equal(n2.data.kind === 'address' && n2.data.parent, 'c1');
+    assert.match(n2.classes, /\btagged\b/);
+  });
+
+  it('carries address, role class and server position', () => {
+    const n1 = node(toElements(sampleGraph()), 'n1');
+    assert.deepEqual(n1.position, { x: 120.5, y: -40 });
+    assert.ok(n1.data.kind === 'address');
+    assert.equal(n1.data.address, '0x1b6392b4a4d4c3e7a0b5c5a1e1f2c3d4e5f662ca');
+    assert.equal(n1.data.display, '0x1B6392B4A4d4C3e7A0b5C5a1E1F2c3d4E5F662ca');
+    assert.equal(n1.data.role, 'victim');
+    assert.equal(n1.data.parent, undefined);
+    assert.deepEqual(n1.classes.split(' ').sort(), ['address', 'seed', 'seed-victim']);
+    assert.match(node(toElements(sampleGraph()), 'n3').classes, /\bunknown\b/);
+  });
+
+  it('drops hidden nodes and every edge touching them', () => {
+    const elements = toElements(sampleGraph());
+    assert.equal(elements.find((e) => e.data.id === 'n4'), undefined);
+    assert.equal(elements.find((e) => e.data.id === 'e5'), undefined);
+  });
+
+  it('maps "more" nodes to a dashed pill labelled with the remaining count', () => {
+    const m5 = node(toElements(sampleGraph()), 'm5');
+    assert.equal(m5.classes, 'more');
+    assert.deepEqual(m5.data, { id: 'm5', kind: 'more', label: '+99,990 more', ofNode: 'n2', direction: 'out', remaining: 99990 });
+  });
+
+  it('labels edges with the exact whole-unit amount, symbol and count', () => {
+    const elements = toElements(sampleGraph());
+    const e1 = edge(elements, 'e1');
+    assert.equal(e1.data.label, '0.01100044 ETH ×3');
+    assert.equal(e1.data.source, 'n1');
+    assert.equal(e1.data.target, 'n2');
+    assert.equal(e1.data.title, '11000440000000000 base units');
+    assert.equal(edge(elements, 'e3').data.label, '1.5 USDT');
+    assert.match(edge(elements, 'e3').classes, /\btoken\b/);
+  });
+
+  it('formats an amount above 2^64 exactly', () => {
+    const e2 = edge(toElements(sampleGraph()), 'e2');
+    assert.equal(e2.data.label, '18,446.744073709551617 ETH');
+    assert.equal(e2.data.title, '18446744073709551617000 base units');
+  });
+
+  it('shows raw base units with "units" when decimals are unknown', () => {
+    assert.equal(edge(toElements(sampleGraph()), 'e4').data.label, '123,456,789 units ×2');
+  });
+
+  it('orders clusters, then nodes, then edges, and is empty for an empty graph', () => {
+    const groups = toElements(sampleGraph()).map((e) => (e.group === 'edges' ? 'e' : e.data.kind === 'cluster' ? 'c' : 'n'));
+    assert.deepEqual(groups, ['c', 'n', 'n', 'n', 'n', 'e', 'e', 'e', 'e']);
+    assert.deepEqual(toElements({ ...sampleGraph(), nodes: [], edges: [], clusters: [] }), []);
+  });
+});
