@@ -15,7 +15,9 @@ export interface OpenOptions {
  * for an import, foreign keys on, and the exact-amount SQL functions registered.
  */
 export function openDatabase(file: string, migrations: readonly Migration[], options: OpenOptions = {}): Db {
-  const db = new Database(file);
+  // Under `npm start` with Electron, a copy of the addon built for Electron's ABI (scripts/start.mjs).
+  const nativeBinding = process.env.CAIRN_SQLITE_BINDING;
+  const db = nativeBinding ? new Database(file, { nativeBinding }) : new Database(file);
   try {
     db.pragma('busy_timeout = 5000');
     if (file !== ':memory:') db.pragma('journal_mode = WAL');

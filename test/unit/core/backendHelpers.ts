@@ -11,7 +11,7 @@ export async function ok<M extends MethodName>(backend: Backend, method: M, args
   return r.result as Result<M>;
 }
 
-export async function fails(backend: Backend, method: MethodName, args: unknown, kind: string, message?: RegExp): Promise<string> {
+export async function fails(backend: Backend, method: MethodName | string, args: unknown, kind: string, message?: RegExp): Promise<string> {
   const r = await backend.call(method, args);
   assert.equal(r.ok, false, `${method} should fail`);
   if (r.ok) throw new Error('unreachable');

@@ -1,0 +1,231 @@
+// `npm start`: builds when needed, then runs the Electron shell where its runtime exists and
+// the browser shell (loopback server + Chromium in --app mode) otherwise, and says which.
+// CAIRN_SHELL=electron|browser forces one. Arguments after `npm start --` pass through
+// (e.g. --workspace DIR).
+//
+// Never require('electron') here: its index.js downloads the runtime as a side effect.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const passthrough = process.argv.slice(2);
+const forced = process.env.CAIRN_SHELL ?? '';
+if (forced !== '' && forced !== 'electron' && forced !== 'browser') {
+  fail(`CAIRN_SHELL must be "electron" or "browser", not "${forced}"`);
+}
+
+buildIfStale();
+
+let shell = forced === 'browser' ? 'browser' : electronRuntime() ? 'electron' : undefined;
+if (shell === undefined) {
+  // Electron 45 fetches its runtime on first use, not at npm install: a connected machine
+  // gets it here; an offline one fails fast and falls back to the browser shell.
+  tryInstallElectron();
+  shell = electronRuntime() ? 'electron' : undefined;
+}
+if (shell === undefined && forced === 'electron') {
+  fail('CAIRN_SHELL=electron, but there is no Electron runtime in node_modules/electron/dist');
+}
+
+if (shell === 'electron') await startElectron();
+else startBrowserShell();
+
+function buildIfStale() {
+  const outputs = ['dist/node/cli.cjs', 'dist/electron/main.cjs', 'dist/electron/preload.cjs', 'dist/renderer/index.html'];
+  const oldestOutput = Math.min(
+    ...outputs.map((file) => (existsSync(join(root, file)) ? statSync(join(root, file)).mtimeMs : -Infinity)),
+  );
+  const newestSource = Math.max(
+    ...['shared', 'electron', 'renderer'].map((dir) => newestMtime(join(root, dir))),
+    statSync(join(root, 'package.json')).mtimeMs,
+    statSync(join(root, 'scripts/build.mjs')).mtimeMs,
+  );
+  if (oldestOutput >= newestSource) return;
+  const result = spawnSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) fail('the build failed (see above)');
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!existsSync(dir)) return newest;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const full = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** The same test electron/index.js makes, without its download side effect. */
+function electronRuntime() {
+  const pathFile = join(root, 'node_modules/electron/path.txt');
+  const executable = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
+  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
+    return existsSync(join(process.env.ELECTRON_OVERRIDE_DIST_PATH, executable || 'electron'));
+  }
+  return executable !== '' && existsSync(join(root, 'node_modules/electron/dist', executable));
+}
+
+function tryInstallElectron() {
+  const installer = join(root, 'node_modules/electron/install.js');
+  if (!existsSync(installer)) return;
+  console.log('Cairn: no Electron runtime yet; trying to fetch it (node node_modules/electron/install.js)');
+  const result = spawnSync(process.execPath, [installer], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+    timeout: 10 * 60 * 1000,
+  });
+  if (result.status !== 0) {
+    const firstLine = (result.stderr ?? '').split('\n').find((line) => line.trim() !== '') ?? String(result.error ?? 'failed');
+    console.log(`Cairn: fetching Electron failed: ${firstLine.trim()}`);
+  }
+}
+
+/**
+ * better-sqlite3 in node_modules is compiled for this machine's Node, whose native ABI differs
+ * from Electron's. Rather than rebuild it in place (which would break the CLI and the browser
+ * shell), build a second copy for Electron once, in node_modules/.cache, and point the back end
+ * at it with CAIRN_SQLITE_BINDING. Packaged apps do not need this: electron-builder rebuilds.
+ * Needs Electron's headers, so it works on a connected machine, like Electron's own download.
+ */
+async function electronSqliteBinding() {
+  const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version;
+  const sqliteVersion = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8')).version;
+  const app = join(root, 'node_modules/.cache/cairn', `better-sqlite3-${sqliteVersion}-electron-${electronVersion}`);
+  const binding = join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+  if (existsSync(binding)) return binding;
+  console.log(`Cairn: building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once)`);
+  mkdirSync(join(app, 'node_modules'), { recursive: true });
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'cairn-electron-native', version: '0.0.0', private: true }));
+  cpSync(join(root, 'node_modules/better-sqlite3'), join(app, 'node_modules/better-sqlite3'), { recursive: true });
+  rmSync(join(app, 'node_modules/better-sqlite3/build'), { recursive: true, force: true });
+  const { rebuild } = await import('@electron/rebuild');
+  await rebuild({ buildPath: app, electronVersion, onlyModules: ['better-sqlite3'], force: true });
+  if (!existsSync(binding)) fail(`the Electron build of better-sqlite3 did not produce ${binding}`);
+  return binding;
+}
+
+async function startElectron() {
+  console.log('Cairn: starting the Electron shell');
+  const env = { ...process.env };
+  try {
+    env.CAIRN_SQLITE_BINDING = await electronSqliteBinding();
+  } catch (error) {
+    fail(`could not build better-sqlite3 for Electron (${error.message}); CAIRN_SHELL=browser npm start uses the browser shell`);
+  }
+  // Inherited from a parent tool, this would make the binary behave as plain Node.
+  delete env.ELECTRON_RUN_AS_NODE;
+  const child = spawn(
+    process.execPath,
+    [join(root, 'node_modules/electron/cli.js'), join(root, 'dist/electron/main.cjs'), ...passthrough],
+    { cwd: root, stdio: 'inherit', env },
+  );
+  forwardSignals([child]);
+  exitWith(child);
+}
+
+function startBrowserShell() {
+  console.log(
+    forced === 'browser'
+      ? 'Cairn: CAIRN_SHELL=browser; starting the browser shell'
+      : 'Cairn: no Electron runtime here; starting the browser shell',
+  );
+  const server = spawn(process.execPath, [join(root, 'dist/node/cli.cjs'), 'serve', ...passthrough], {
+    cwd: root,
+    stdio: ['inherit', 'pipe', 'inherit'],
+  });
+  const children = [server];
+  forwardSignals(children);
+
+  const lines = createInterface({ input: server.stdout });
+  let sawUrl = false;
+  lines.on('line', (line) => {
+    if (sawUrl) {
+      console.log(line);
+      return;
+    }
+    sawUrl = true;
+    const url = line.trim();
+    if (!/^http:\/\/127\.0\.0\.1:\d+\//.test(url)) {
+      console.log(line);
+      console.log('Cairn: the server did not print its URL first; see its output above');
+      return;
+    }
+    const browser = findChromium();
+    if (browser === undefined) {
+      console.log(`Open this URL in a browser: ${url}`);
+      return;
+    }
+    console.log(`Cairn: opening ${browser} in app mode (server at ${url}; Ctrl+C stops it)`);
+    const chromium = spawn(
+      browser,
+      [
+        `--app=${url}`,
+        `--user-data-dir=${join(tmpdir(), 'cairn-chromium-profile')}`,
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      { stdio: 'ignore' },
+    );
+    chromium.on('error', (error) => console.log(`Cairn: could not start ${browser} (${error.message}); open ${url}`));
+    children.push(chromium);
+  });
+
+  server.on('exit', () => {
+    for (const child of children) if (child !== server && child.exitCode === null) child.kill('SIGTERM');
+  });
+  exitWith(server);
+}
+
+function findChromium() {
+  const fromEnv = process.env.CAIRN_BROWSER;
+  if (fromEnv) return fromEnv.includes('/') ? (existsSync(fromEnv) ? fromEnv : undefined) : onPath(fromEnv);
+  for (const fixed of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) {
+    if (existsSync(fixed)) return fixed;
+  }
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable']) {
+    const found = onPath(name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function forwardSignals(children) {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    });
+  }
+}
+
+function exitWith(child) {
+  child.on('error', (error) => fail(error.message));
+  child.on('exit', (code, signal) => {
+    process.exit(code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1));
+  });
+}
+
+function signalNumber(signal) {
+  return { SIGINT: 2, SIGTERM: 15, SIGKILL: 9 }[signal];
+}
+
+function fail(message) {
+  console.error(`Cairn: ${message}`);
+  process.exit(1);
+}

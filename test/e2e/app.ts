@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { _electron, chromium, test as base, type BrowserContext, type ElectronApplication, type Page } from '@playwright/test';
+
+const REPO = resolve(import.meta.dirname, '../..');
+const CLI = join(REPO, 'dist/node/cli.cjs');
+export const FIXTURES = resolve(REPO, '../shared/fixtures');
+
+/** Debian's Chromium; Playwright's own browser download is not available on these machines. */
+const CHROMIUM = process.env.CAIRN_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'];
+
+function electronRuntimePresent(): boolean {
+  const dir = join(REPO, 'node_modules/electron');
+  const pathFile = join(dir, 'path.txt');
+  return existsSync(pathFile) && existsSync(join(dir, 'dist', readFileSync(pathFile, 'utf8')));
+}
+
+export const SHELL: 'electron' | 'browser' = process.env.CAIRN_E2E_SHELL === 'electron' ? 'electron' : 'browser';
+
+/** A running Cairn over one workspace folder, which survives restart(). */
+export interface CairnApp {
+  readonly workspace: string;
+  page: Page;
+  restart(): Promise<void>;
+}
+
+interface Running {
+  page: Page;
+  stop(): Promise<void>;
+}
+
+async function startBrowserShell(workspace: string, profile: string): Promise<Running> {
+  const server: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const lines = createInterface({ input: server.stdout! });
+    lines.once('line', (line) => resolveUrl(line.trim()));
+    server.once('exit', (code) => reject(new Error(`cairn serve exited with ${code} before printing its URL`)));
+  });
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(url);
+  return {
+    page,
+    async stop() {
+      await context.close();
+      const exited = new Promise((r) => server.once('exit', r));
+      server.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function startElectronShell(workspace: string): Promise<Running> {
+  if (!electronRuntimePresent()) throw new Error('CAIRN_E2E_SHELL=electron but no Electron runtime is installed');
+  const app: ElectronApplication = await _electron.launch({ args: [join(REPO, 'dist/electron/main.cjs'), '--workspace', workspace], cwd: REPO });
+  const page = await app.firstWindow();
+  return { page, stop: () => app.close() };
+}
+
+export const test = base.extend<{ app: CairnApp }>({
+  app: async ({}, use) => {
+    const root = mkdtempSync(join(tmpdir(), 'cairn-e2e-'));
+    const workspace = join(root, 'workspace');
+    let profileN = 0;
+    const start = () => (SHELL === 'electron' ? startElectronShell(workspace) : startBrowserShell(workspace, join(root, `profile-${profileN++}`)));
+    let running = await start();
+    const app: CairnApp = {
+      workspace,
+      page: running.page,
+      async restart() {
+        await running.stop();
+        running = await start();
+        app.page = running.page;
+      },
+    };
+    await use(app);
+    await running.stop();
+    rmSync(root, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';
