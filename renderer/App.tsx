@@ -1,0 +1,205 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { Connection } from './api/client';
+import { DialogHost } from './dialogs/DialogHost';
+import { GraphCanvas, type CanvasMenuRequest, type CanvasNodeKind, type GraphCanvasHandle } from './graph/GraphCanvas';
+import { ContextMenu } from './panels/ContextMenu';
+import { DetailsPanel } from './panels/DetailsPanel';
+import { ErrorBanner } from './panels/ErrorBanner';
+import { Sidebar } from './panels/Sidebar';
+import { TopBar } from './panels/TopBar';
+import { WelcomePane } from './panels/WelcomePane';
+import { COMMANDS, commandsIn, type CommandContext, type CommandScope } from './state/commands';
+import type { DialogState } from './state/dialogState';
+import { describeSelection } from './state/selection';
+import { ServicesContext, type Services } from './state/services';
+import { useCaseSession } from './state/useCaseSession';
+import { useGraphActions } from './state/useGraphActions';
+import { useOperations, type ShownError } from './state/useOperations';
+import { useShortcuts } from './state/useShortcuts';
+import { useWorkspace } from './state/useWorkspace';
+
+interface MenuState {
+  clientX: number;
+  clientY: number;
+  scope: Extract<CommandScope, 'selection' | 'canvas'>;
+}
+
+export function App({ connection }: { connection: Connection }) {
+  const ops = useOperations();
+  const services = useMemo<Services>(
+    () => ({ client: connection.client, subscribe: connection.subscribe, run: ops.run }),
+    [connection, ops.run],
+  );
+  return (
+    <ServicesContext.Provider value={services}>
+      <Workbench services={services} busy={ops.busy} error={ops.error} onDismissError={ops.dismissError} />
+    </ServicesContext.Provider>
+  );
+}
+
+function Workbench(props: { services: Services; busy: boolean; error: ShownError | null; onDismissError(): void }) {
+  const { services } = props;
+  const workspace = useWorkspace(services);
+  const session = useCaseSession(services);
+  const actions = useGraphActions(services.client, session);
+  const { graph } = session;
+  const [selectedIds, setSelectedIds] = useState<string[]>([]);
+  const [dialog, setDialog] = useState<DialogState | null>(null);
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  const canvasRef = useRef<GraphCanvasHandle>(null);
+
+  const selection = useMemo(() => describeSelection(graph, selectedIds), [graph, selectedIds]);
+  const ctx = useMemo<CommandContext>(() => ({ graph, selection, actions, openDialog: setDialog }), [graph, selection, actions]);
+
+  // Commands read the selection at the moment they run, not as of the last render: a key
+  // pressed right after a click must act on what was just clicked, never on the previous node.
+  const selectedIdsNow = useRef<string[]>([]);
+  const latest = useRef({ graph, actions });
+  useLayoutEffect(() => {
+    latest.current = { graph, actions };
+  });
+  const onSelectionChange = useCallback((ids: string[]) => {
+    selectedIdsNow.current = ids;
+    setSelectedIds(ids);
+  }, []);
+  const currentContext = useCallback((): CommandContext => {
+    const { graph, actions } = latest.current;
+    return { graph, actions, selection: describeSelection(graph, selectedIdsNow.current), openDialog: setDialog };
+  }, []);
+
+  const runCommand = useCallback(
+    (id: string) => {
+      const now = currentContext();
+      const command = COMMANDS.find((c) => c.id === id);
+      if (command?.enabled(now)) command.run(now);
+    },
+    [currentContext],
+  );
+
+  // First run: the audit log needs a name to attribute actions to.
+  const askedForName = useRef(false);
+  useEffect(() => {
+    const info = workspace.info;
+    if (!info || askedForName.current || info.settings.investigator.trim()) return;
+    askedForName.current = true;
+    setDialog((d) => d ?? { kind: 'settings', firstRun: true });
+  }, [workspace.info]);
+
+  const { refreshStats } = workspace;
+  const { refreshGraph } = session;
+  const onImported = useCallback(() => {
+    void refreshStats();
+    void refreshGraph();
+  }, [refreshStats, refreshGraph]);
+
+  useEffect(
+    () =>
+      services.subscribe((event) => {
+        if (event.type === 'store.changed') void refreshStats();
+        else if (event.job.state === 'done') onImported();
+      }),
+    [services, refreshStats, onImported],
+  );
+
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const openMenu = useCallback((request: CanvasMenuRequest) => {
+    setMenu({ clientX: request.clientX, clientY: request.clientY, scope: request.nodeId ? 'selection' : 'canvas' });
+  }, []);
+  const openMenuFromKeyboard = useCallback(() => {
+    const first = selectedIdsNow.current[0];
+    const at = first ? canvasRef.current?.clientPositionOf(first) : null;
+    if (at) setMenu({ ...at, scope: 'selection' });
+    else setMenu({ clientX: window.innerWidth / 2, clientY: window.innerHeight / 2, scope: 'canvas' });
+  }, []);
+
+  const menuItems = menu ? commandsIn(menu.scope).filter((c) => c.enabled(ctx)) : [];
+  const menuOpen = menu !== null && menuItems.length > 0;
+  useEffect(() => {
+    if (menu && !menuOpen) setMenu(null);
+  }, [menu, menuOpen]);
+
+  useShortcuts(currentContext, dialog === null && !menuOpen, openMenuFromKeyboard);
+
+  const onNodeDoubleClick = useCallback(
+    (nodeId: string, kind: CanvasNodeKind) => {
+      if (kind === 'address') void actions.expand([nodeId], 'both');
+      else if (kind === 'cluster') setDialog({ kind: 'editCluster', clusterId: nodeId });
+      else {
+        const more = graph?.nodes.find((n) => n.id === nodeId);
+        if (more?.kind === 'more') void actions.expandMore([more]);
+      }
+    },
+    [actions, graph],
+  );
+
+  return (
+    <div className="app">
+      <ErrorBanner error={props.error} onDismiss={props.onDismissError} />
+      <TopBar
+        info={workspace.info}
+        cases={session.cases}
+        graph={graph}
+        busy={props.busy}
+        onOpenCase={(id) => void session.openCase(id)}
+        onNewCase={() => setDialog({ kind: 'newCase' })}
+        onRenameCase={() => setDialog({ kind: 'renameCase' })}
+        onImport={() => setDialog({ kind: 'import' })}
+        onAddAddress={() => setDialog({ kind: 'addAddress' })}
+        onUndo={() => void actions.undo()}
+        onRedo={() => void actions.redo()}
+        onSettings={() => setDialog({ kind: 'settings', firstRun: false })}
+      />
+      <div className="workspace">
+        <Sidebar
+          graph={graph}
+          datasets={workspace.stats?.datasets ?? []}
+          onFocus={(id) => canvasRef.current?.focus([id])}
+          onEditCluster={(clusterId) => setDialog({ kind: 'editCluster', clusterId })}
+          onUngroup={(clusterId) => void actions.ungroup([clusterId])}
+        />
+        <main className="canvas-area">
+          {graph ? (
+            <GraphCanvas
+              ref={canvasRef}
+              graph={graph}
+              onSelectionChange={onSelectionChange}
+              onContextMenu={openMenu}
+              onNodeDoubleClick={onNodeDoubleClick}
+              onNodesMoved={(positions) => void actions.move(positions)}
+            />
+          ) : (
+            <WelcomePane cases={session.cases} onNew={() => setDialog({ kind: 'newCase' })} onOpen={(id) => void session.openCase(id)} />
+          )}
+        </main>
+        <DetailsPanel
+          graph={graph}
+          selection={selection}
+          chains={workspace.chains}
+          runCommand={runCommand}
+          onRemoveTag={(tagId) => void actions.removeTag(tagId)}
+        />
+      </div>
+      {menu && menuOpen && (
+        <ContextMenu
+          clientX={menu.clientX}
+          clientY={menu.clientY}
+          items={menuItems}
+          onRun={(id) => {
+            closeMenu();
+            runCommand(id);
+          }}
+          onClose={closeMenu}
+        />
+      )}
+      <DialogHost
+        dialog={dialog}
+        graph={graph}
+        session={session}
+        actions={actions}
+        workspace={workspace}
+        onImported={onImported}
+        onClose={() => setDialog(null)}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,120 @@
+import { useEffect, useId, useRef, useState } from 'react';
+import { DEFAULT_EVM_CHAIN } from '../../shared/model/chains';
+import { useServices } from '../state/services';
+import { useJob } from '../state/useJob';
+import { Dialog } from './Dialog';
+import { FileBrowser } from './FileBrowser';
+import { ImportProgress } from './ImportProgress';
+import { ImportSummary } from './ImportSummary';
+import { ChainSelect, type ChainOption } from './fields';
+
+function pathsOf(text: string): string[] {
+  return [...new Set(text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
+}
+
+/**
+ * Picks files, starts `import.start`, follows the job and reports the outcome. Closing the
+ * dialog does not stop the import; only "Cancel import" does.
+ */
+export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished(): void; onClose(): void }) {
+  const { client, run } = useServices();
+  const pathsId = useId();
+  const [text, setText] = useState('');
+  const [chain, setChain] = useState<string>(DEFAULT_EVM_CHAIN);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const job = useJob(jobId);
+  const reported = useRef<string | null>(null);
+  const paths = pathsOf(text);
+
+  useEffect(() => {
+    if (job?.state === 'done' && reported.current !== job.id) {
+      reported.current = job.id;
+      props.onFinished();
+    }
+  }, [job, props]);
+
+  const start = async () => {
+    const started = await run(() => client['import.start'](chain ? { paths, chain } : { paths }));
+    if (started) setJobId(started.jobId);
+    return false;
+  };
+
+  const cancelJob = () => {
+    if (jobId) void run(() => client['job.cancel']({ jobId }));
+  };
+
+  const addPath = (path: string) => {
+    if (!paths.includes(path)) setText((t) => (t.trim() ? `${t.replace(/\s+$/, '')}\n${path}` : path));
+  };
+
+  const running = jobId !== null && (job === null || job.state === 'running');
+  const finished = job !== null && job.state !== 'running';
+
+  return (
+    <Dialog
+      title="Import data"
+      wide
+      testId="import-dialog"
+      submitLabel="Start"
+      hideSubmit={jobId !== null}
+      submitDisabled={paths.length === 0}
+      cancelLabel={jobId === null ? 'Cancel' : 'Close'}
+      onSubmit={start}
+      onCancel={props.onClose}
+      onDone={props.onClose}
+      footer={
+        <>
+          {running && (
+            <button type="button" className="danger" onClick={cancelJob}>
+              Cancel import
+            </button>
+          )}
+          {finished && (
+            <button
+              type="button"
+              onClick={() => {
+                setJobId(null);
+                setText('');
+              }}
+            >
+              Import more…
+            </button>
+          )}
+        </>
+      }
+    >
+      {jobId === null ? (
+        <>
+          <div className="field">
+            <label htmlFor={pathsId}>Files or folders</label>
+            <textarea
+              id={pathsId}
+              className="mono"
+              rows={4}
+              value={text}
+              spellCheck={false}
+              placeholder="/data/ethereum-etl/transactions.csv (one path per line)"
+              onChange={(e) => setText(e.target.value)}
+            />
+          </div>
+          <FileBrowser onPick={addPath} />
+          <ChainSelect label="Chain" chains={props.chains} value={chain} onChange={setChain} emptyChoice="Detect from files" />
+        </>
+      ) : (
+        <>
+          <ImportProgress job={job} />
+          {job?.state === 'done' && job.dataset && <ImportSummary dataset={job.dataset} />}
+          {job?.state === 'done' && !job.dataset && (
+            <p data-testid="import-summary">Import finished{job.message ? `: ${job.message}` : '.'}</p>
+          )}
+          {job?.state === 'failed' && (
+            <div className="inline-error" role="alert" data-testid="import-error">
+              {job.error?.message ?? job.message}
+            </div>
+          )}
+          {job?.state === 'cancelled' && <p>Import cancelled.</p>}
+        </>
+      )}
+    </Dialog>
+  );
+}

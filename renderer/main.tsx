@@ -1,0 +1,17 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { connect } from './api/client';
+import { App } from './App';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/panels.css';
+import './styles/dialogs.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+
+createRoot(root).render(
+  <StrictMode>
+    <App connection={connect()} />
+  </StrictMode>,
+);

@@ -1,0 +1,46 @@
+import type { GraphCluster } from '../../shared/api/schemas';
+import { categoryLabel } from '../dialogs/fields';
+import { formatCount } from '../format/text';
+import { TagList } from './TagList';
+
+export function ClusterDetails(props: {
+  cluster: GraphCluster;
+  onEdit(): void;
+  onUngroup(): void;
+  onTag(): void;
+  onRemoveTag(tagId: number): void;
+}) {
+  const c = props.cluster;
+  return (
+    <div className="cluster-details">
+      <h2>Cluster</h2>
+      <dl className="facts">
+        <dt>Name</dt>
+        <dd>{c.name}</dd>
+        <dt>Category</dt>
+        <dd>{categoryLabel(c.category)}</dd>
+        <dt>Colour</dt>
+        <dd>
+          <span className="swatch" style={{ backgroundColor: c.color }} aria-hidden="true" /> <span className="mono">{c.color}</span>
+        </dd>
+        <dt>Members</dt>
+        <dd className="num">{formatCount(c.members)}</dd>
+        {c.note && (
+          <>
+            <dt>Note</dt>
+            <dd className="note">{c.note}</dd>
+          </>
+        )}
+      </dl>
+      <div className="button-row">
+        <button type="button" onClick={props.onEdit}>
+          Edit…
+        </button>
+        <button type="button" onClick={props.onUngroup}>
+          Ungroup
+        </button>
+      </div>
+      <TagList tags={c.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />
+    </div>
+  );
+}

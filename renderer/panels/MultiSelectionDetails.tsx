@@ -1,0 +1,36 @@
+import type { SelectionInfo } from '../state/selection';
+
+export function MultiSelectionDetails(props: {
+  selection: SelectionInfo;
+  onGroup(): void;
+  onTag(): void;
+  onHide(): void;
+  onRemove(): void;
+}) {
+  const { addresses, more, clusters } = props.selection;
+  const parts = [
+    addresses.length && `${addresses.length} address${addresses.length === 1 ? '' : 'es'}`,
+    clusters.length && `${clusters.length} cluster${clusters.length === 1 ? '' : 's'}`,
+    more.length && `${more.length} “more” node${more.length === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  return (
+    <div className="multi-details">
+      <h2>{addresses.length + more.length + clusters.length} selected</h2>
+      <p>{parts.join(', ')}</p>
+      <div className="button-row">
+        <button type="button" className="primary" onClick={props.onGroup} disabled={addresses.length === 0}>
+          Group as cluster…
+        </button>
+        <button type="button" onClick={props.onTag} disabled={addresses.length + clusters.length === 0}>
+          Tag…
+        </button>
+        <button type="button" onClick={props.onHide}>
+          Hide
+        </button>
+        <button type="button" onClick={props.onRemove}>
+          Remove
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import type { z } from 'zod';
+import type { AppInfo, CaseSummary, Graph } from '../../shared/api/schemas';
+import { BusyIndicator } from './BusyIndicator';
+import { CasePicker } from './CasePicker';
+import { StatusLine } from './StatusLine';
+
+export interface TopBarProps {
+  info: z.infer<typeof AppInfo> | null;
+  cases: readonly CaseSummary[];
+  graph: Graph | null;
+  busy: boolean;
+  onOpenCase(caseId: string): void;
+  onNewCase(): void;
+  onRenameCase(): void;
+  onImport(): void;
+  onAddAddress(): void;
+  onUndo(): void;
+  onRedo(): void;
+  onSettings(): void;
+}
+
+export function TopBar(p: TopBarProps) {
+  const undo = p.graph?.undo ?? null;
+  const redo = p.graph?.redo ?? null;
+  return (
+    <header className="top-bar">
+      <span className="app-name">Cairn</span>
+      <CasePicker cases={p.cases} currentId={p.graph?.caseId ?? null} onOpen={p.onOpenCase} onNew={p.onNewCase} onRename={p.onRenameCase} />
+      <div className="toolbar" role="toolbar" aria-label="Tools">
+        <button type="button" onClick={p.onImport} title="Import chain data (Ctrl+I)" aria-keyshortcuts="Control+I">
+          Import
+        </button>
+        <button type="button" onClick={p.onAddAddress} disabled={!p.graph} title="Add an address to the case (A)" aria-keyshortcuts="A">
+          Add address
+        </button>
+        <button type="button" onClick={p.onUndo} disabled={!undo} title={undo ? `Undo: ${undo}` : 'Nothing to undo'} aria-keyshortcuts="Control+Z">
+          Undo
+        </button>
+        <button
+          type="button"
+          onClick={p.onRedo}
+          disabled={!redo}
+          title={redo ? `Redo: ${redo}` : 'Nothing to redo'}
+          aria-keyshortcuts="Control+Shift+Z Control+Y"
+        >
+          Redo
+        </button>
+        <button type="button" onClick={p.onSettings}>
+          Settings
+        </button>
+      </div>
+      <BusyIndicator busy={p.busy} />
+      <StatusLine info={p.info} />
+    </header>
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * One table for what the context menu offers and what the keyboard does, so the two
+ * cannot drift apart. Selection commands act on the current canvas selection.
+ */
+import type { Graph } from '../../shared/api/schemas';
+import type { DialogState, TagTargetValue } from './dialogState';
+import type { GraphActions } from './useGraphActions';
+import { selectedNodeIds, selectionSize, touchedClusterIds, type SelectionInfo } from './selection';
+
+export interface CommandContext {
+  readonly graph: Graph | null;
+  readonly selection: SelectionInfo;
+  readonly actions: GraphActions;
+  openDialog(dialog: DialogState): void;
+}
+
+export type CommandScope =
+  /** Acts on selected nodes; listed in the node menu. */
+  | 'selection'
+  /** Acts on the canvas as a whole; listed in the background menu. */
+  | 'canvas'
+  /** Keyboard only (toolbar buttons offer them too). */
+  | 'app';
+
+export interface Command {
+  readonly id: string;
+  readonly label: string;
+  /** Shown in menus, e.g. "Shift+H". */
+  readonly shortcut: string;
+  readonly scope: CommandScope;
+  matches(e: KeyboardEvent): boolean;
+  enabled(ctx: CommandContext): boolean;
+  run(ctx: CommandContext): void;
+}
+
+function key(name: string, mods: { shift?: boolean; ctrl?: boolean } = {}) {
+  const wanted = name.toLowerCase();
+  return (e: KeyboardEvent) =>
+    e.key.toLowerCase() === wanted &&
+    (e.ctrlKey || e.metaKey) === (mods.ctrl ?? false) &&
+    e.shiftKey === (mods.shift ?? false) &&
+    !e.altKey;
+}
+
+const anyOf =
+  (...matchers: Array<(e: KeyboardEvent) => boolean>) =>
+  (e: KeyboardEvent) =>
+    matchers.some((m) => m(e));
+
+const caseOpen = (ctx: CommandContext) => ctx.graph !== null;
+const hasAddresses = (ctx: CommandContext) => ctx.selection.addresses.length > 0;
+const hasNodes = (ctx: CommandContext) => selectedNodeIds(ctx.graph, ctx.selection).length > 0;
+
+function tagTargets(s: SelectionInfo): TagTargetValue[] {
+  return [
+    ...s.addresses.map((n): TagTargetValue => ({ kind: 'node', nodeId: n.id })),
+    ...s.clusters.map((c): TagTargetValue => ({ kind: 'cluster', clusterId: c.id })),
+  ];
+}
+
+function tagSubject(s: SelectionInfo): string {
+  if (selectionSize(s) === 1) return s.addresses[0]?.display ?? `cluster “${s.clusters[0]?.name ?? ''}”`;
+  return `${tagTargets(s).length} selected items`;
+}
+
+function expandCommand(id: string, label: string, k: string, direction: 'in' | 'out' | 'both'): Command {
+  return {
+    id,
+    label,
+    shortcut: k.toUpperCase(),
+    scope: 'selection',
+    matches: key(k),
+    enabled: (ctx) => hasAddresses(ctx) || (direction === 'both' && ctx.selection.more.length > 0),
+    run: (ctx) => {
+      const { addresses, more } = ctx.selection;
+      if (addresses.length) void ctx.actions.expand(addresses.map((n) => n.id), direction);
+      // A "more" node has one direction of its own; expanding it loads its next page.
+      else void ctx.actions.expandMore(more);
+    },
+  };
+}
+
+export const COMMANDS: readonly Command[] = [
+  expandCommand('expand-out', 'Expand out', 'o', 'out'),
+  expandCommand('expand-in', 'Expand in', 'i', 'in'),
+  expandCommand('expand-both', 'Expand both', 'e', 'both'),
+  {
+    id: 'hide',
+    label: 'Hide',
+    shortcut: 'H',
+    scope: 'selection',
+    matches: key('h'),
+    enabled: hasNodes,
+    run: (ctx) => void ctx.actions.hide(selectedNodeIds(ctx.graph, ctx.selection)),
+  },
+  {
+    id: 'remove',
+    label: 'Remove',
+    shortcut: 'Delete',
+    scope: 'selection',
+    matches: anyOf(key('delete'), key('backspace')),
+    enabled: hasNodes,
+    run: (ctx) => void ctx.actions.remove(selectedNodeIds(ctx.graph, ctx.selection)),
+  },
+  {
+    id: 'tag',
+    label: 'Tag…',
+    shortcut: 'T',
+    scope: 'selection',
+    matches: key('t'),
+    enabled: (ctx) => tagTargets(ctx.selection).length > 0,
+    run: (ctx) =>
+      ctx.openDialog({ kind: 'tag', targets: tagTargets(ctx.selection), subject: tagSubject(ctx.selection) }),
+  },
+  {
+    id: 'group',
+    label: 'Group as cluster…',
+    shortcut: 'G',
+    scope: 'selection',
+    matches: key('g'),
+    enabled: hasAddresses,
+    run: (ctx) => ctx.openDialog({ kind: 'group', nodeIds: ctx.selection.addresses.map((n) => n.id) }),
+  },
+  {
+    id: 'edit-cluster',
+    label: 'Edit cluster…',
+    shortcut: '',
+    scope: 'selection',
+    matches: () => false,
+    enabled: (ctx) => ctx.selection.clusters.length === 1,
+    run: (ctx) => {
+      const cluster = ctx.selection.clusters[0];
+      if (cluster) ctx.openDialog({ kind: 'editCluster', clusterId: cluster.id });
+    },
+  },
+  {
+    id: 'ungroup',
+    label: 'Ungroup',
+    shortcut: 'U',
+    scope: 'selection',
+    matches: key('u'),
+    enabled: (ctx) => touchedClusterIds(ctx.selection).length > 0,
+    run: (ctx) => void ctx.actions.ungroup(touchedClusterIds(ctx.selection)),
+  },
+  {
+    id: 'add-address',
+    label: 'Add address…',
+    shortcut: 'A',
+    scope: 'canvas',
+    matches: key('a'),
+    enabled: caseOpen,
+    run: (ctx) => ctx.openDialog({ kind: 'addAddress' }),
+  },
+  {
+    id: 'show-hidden',
+    label: 'Show hidden nodes',
+    shortcut: 'Shift+H',
+    scope: 'canvas',
+    matches: key('h', { shift: true }),
+    enabled: (ctx) => ctx.graph?.nodes.some((n) => n.hidden) ?? false,
+    run: (ctx) => void ctx.actions.showHidden(),
+  },
+  {
+    id: 'import',
+    label: 'Import…',
+    shortcut: 'Ctrl+I',
+    scope: 'app',
+    matches: key('i', { ctrl: true }),
+    enabled: () => true,
+    run: (ctx) => ctx.openDialog({ kind: 'import' }),
+  },
+  {
+    id: 'undo',
+    label: 'Undo',
+    shortcut: 'Ctrl+Z',
+    scope: 'app',
+    matches: key('z', { ctrl: true }),
+    enabled: (ctx) => Boolean(ctx.graph?.undo),
+    run: (ctx) => void ctx.actions.undo(),
+  },
+  {
+    id: 'redo',
+    label: 'Redo',
+    shortcut: 'Ctrl+Shift+Z',
+    scope: 'app',
+    matches: anyOf(key('z', { ctrl: true, shift: true }), key('y', { ctrl: true })),
+    enabled: (ctx) => Boolean(ctx.graph?.redo),
+    run: (ctx) => void ctx.actions.redo(),
+  },
+];
+
+export function commandsIn(scope: CommandScope): Command[] {
+  return COMMANDS.filter((c) => c.scope === scope);
+}

@@ -1,0 +1,15 @@
+import type { z } from 'zod';
+import type { TagTarget } from '../../shared/api/schemas';
+
+export type TagTargetValue = z.infer<typeof TagTarget>;
+
+/** Which dialog is open; at most one at a time. */
+export type DialogState =
+  | { kind: 'newCase' }
+  | { kind: 'renameCase' }
+  | { kind: 'settings'; firstRun: boolean }
+  | { kind: 'addAddress' }
+  | { kind: 'group'; nodeIds: string[] }
+  | { kind: 'editCluster'; clusterId: string }
+  | { kind: 'tag'; targets: TagTargetValue[]; subject: string }
+  | { kind: 'import' };

@@ -1,0 +1,48 @@
+import type { AddressNode, Graph, GraphCluster, MoreNode } from '../../shared/api/schemas';
+
+export interface SelectionInfo {
+  readonly ids: readonly string[];
+  readonly addresses: readonly AddressNode[];
+  readonly more: readonly MoreNode[];
+  readonly clusters: readonly GraphCluster[];
+}
+
+export const EMPTY_SELECTION: SelectionInfo = { ids: [], addresses: [], more: [], clusters: [] };
+
+/** Resolves canvas element ids against the model; ids the model no longer has are dropped. */
+export function describeSelection(graph: Graph | null, ids: readonly string[]): SelectionInfo {
+  if (!graph || ids.length === 0) return EMPTY_SELECTION;
+  const wanted = new Set(ids);
+  const addresses: AddressNode[] = [];
+  const more: MoreNode[] = [];
+  for (const node of graph.nodes) {
+    if (!wanted.has(node.id) || node.hidden) continue;
+    if (node.kind === 'address') addresses.push(node);
+    else more.push(node);
+  }
+  const clusters = graph.clusters.filter((c) => wanted.has(c.id));
+  return { ids, addresses, more, clusters };
+}
+
+export function selectionSize(s: SelectionInfo): number {
+  return s.addresses.length + s.more.length + s.clusters.length;
+}
+
+/** Node ids an action on the selection applies to: selected nodes plus the members of selected clusters. */
+export function selectedNodeIds(graph: Graph | null, s: SelectionInfo): string[] {
+  const ids = new Set<string>([...s.addresses.map((n) => n.id), ...s.more.map((n) => n.id)]);
+  if (graph && s.clusters.length) {
+    const clusterIds = new Set(s.clusters.map((c) => c.id));
+    for (const node of graph.nodes) {
+      if (node.kind === 'address' && node.clusterId !== null && clusterIds.has(node.clusterId)) ids.add(node.id);
+    }
+  }
+  return [...ids];
+}
+
+/** The clusters touched by the selection: selected clusters and those of selected nodes. */
+export function touchedClusterIds(s: SelectionInfo): string[] {
+  const ids = new Set<string>(s.clusters.map((c) => c.id));
+  for (const node of s.addresses) if (node.clusterId !== null) ids.add(node.clusterId);
+  return [...ids];
+}

@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CaseSummary, Graph } from '../../shared/api/schemas';
+import type { Services } from './services';
+
+const LAST_CASE_KEY = 'cairn.lastCaseId';
+
+function rememberCase(caseId: string): void {
+  try {
+    localStorage.setItem(LAST_CASE_KEY, caseId);
+  } catch {
+    // Storage can be unavailable (private mode, full disk); reopening is a convenience only.
+  }
+}
+
+function lastCase(): string | null {
+  try {
+    return localStorage.getItem(LAST_CASE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** The open case, its graph and the case list. Every mutation returns the whole Graph, which replaces ours. */
+export function useCaseSession({ client, run }: Services) {
+  const [cases, setCases] = useState<CaseSummary[]>([]);
+  const [graph, setGraph] = useState<Graph | null>(null);
+  const openCaseId = useRef<string | null>(null);
+
+  const refreshCases = useCallback(async () => {
+    const list = await run(() => client['case.list']({}));
+    if (list) setCases(list);
+    return list;
+  }, [client, run]);
+
+  const openCase = useCallback(
+    async (caseId: string) => {
+      const loaded = await run(() => client['graph.get']({ caseId }));
+      if (!loaded) return false;
+      openCaseId.current = loaded.caseId;
+      setGraph(loaded);
+      rememberCase(loaded.caseId);
+      return true;
+    },
+    [client, run],
+  );
+
+  const createCase = useCallback(
+    async (name: string) => {
+      const created = await run(() => client['case.create']({ name }));
+      if (!created) return false;
+      await refreshCases();
+      return openCase(created.id);
+    },
+    [client, run, refreshCases, openCase],
+  );
+
+  const renameCase = useCallback(
+    async (name: string) => {
+      const caseId = openCaseId.current;
+      if (!caseId) return false;
+      const renamed = await run(() => client['case.rename']({ caseId, name }));
+      if (!renamed) return false;
+      await refreshCases();
+      return true;
+    },
+    [client, run, refreshCases],
+  );
+
+  /** Runs a graph mutation for the open case and adopts the Graph it returns. */
+  const mutate = useCallback(
+    async (task: (caseId: string) => Promise<Graph>): Promise<boolean> => {
+      const caseId = openCaseId.current;
+      if (!caseId) return false;
+      const next = await run(() => task(caseId));
+      if (!next) return false;
+      if (next.caseId === openCaseId.current) setGraph(next);
+      return true;
+    },
+    [run],
+  );
+
+  /** Re-reads the graph without the busy indicator, e.g. after an import changed the store. */
+  const refreshGraph = useCallback(async () => {
+    const caseId = openCaseId.current;
+    if (!caseId) return;
+    try {
+      const next = await client['graph.get']({ caseId });
+      if (next.caseId === openCaseId.current) setGraph(next);
+    } catch {
+      // A background refresh failing is not worth a banner; the next action will report it.
+    }
+  }, [client]);
+
+  useEffect(() => {
+    void (async () => {
+      const list = await refreshCases();
+      const last = lastCase();
+      if (list && last && list.some((c) => c.id === last)) await openCase(last);
+    })();
+  }, [refreshCases, openCase]);
+
+  const currentCase = graph ? (cases.find((c) => c.id === graph.caseId) ?? null) : null;
+
+  return { cases, graph, currentCase, refreshCases, openCase, createCase, renameCase, mutate, refreshGraph };
+}
+
+export type CaseSession = ReturnType<typeof useCaseSession>;

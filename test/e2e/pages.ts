@@ -1,0 +1,69 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect } from './app';
+
+/** Page objects: the few things a test needs from the UI, by role and label. */
+export interface ProbedNode {
+  id: string;
+  kind: 'address' | 'more' | 'cluster';
+  address: string | null;
+  label: string;
+  parent: string | null;
+  selected: boolean;
+  x: number;
+  y: number;
+}
+
+export function probe(page: Page): Promise<ProbedNode[]> {
+  return page.evaluate(() => {
+    const p = (window as unknown as { cairnGraphProbe?: { nodes(): ProbedNode[] } }).cairnGraphProbe;
+    return p ? p.nodes() : [];
+  });
+}
+
+export async function nodeByAddress(page: Page, address: string): Promise<ProbedNode> {
+  await expect.poll(async () => (await probe(page)).some((n) => n.address === address)).toBe(true);
+  return (await probe(page)).find((n) => n.address === address)!;
+}
+
+/** Waits until the canvas shows this many nodes (clusters not counted). */
+export async function expectNodeCount(page: Page, n: number): Promise<void> {
+  await expect(page.locator('body')).toHaveAttribute('data-graph-nodes', String(n));
+}
+
+export function dialog(page: Page, name: string | RegExp): Locator {
+  return page.getByRole('dialog', { name });
+}
+
+export async function createCase(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: /^New case/ }).first().click();
+  const d = dialog(page, 'New case');
+  await d.getByLabel('Case name').fill(name);
+  await d.getByRole('button', { name: 'Create' }).click();
+  await expect(d).toBeHidden();
+}
+
+export async function importPaths(page: Page, paths: string[]): Promise<Locator> {
+  await page.getByRole('button', { name: /^Import/ }).click();
+  const d = dialog(page, 'Import data');
+  await d.getByLabel('Files or folders').fill(paths.join('\n'));
+  await d.getByRole('button', { name: 'Start' }).click();
+  return d;
+}
+
+export async function addSeed(page: Page, address: string, role: string): Promise<void> {
+  await page.getByRole('button', { name: /^Add address/ }).click();
+  const d = dialog(page, 'Add seed or node');
+  await d.getByLabel('Address').fill(address);
+  await d.getByLabel('Role').selectOption(role);
+  await d.getByRole('button', { name: 'Add as seed' }).click();
+  await expect(d).toBeHidden();
+}
+
+export async function clickNode(page: Page, address: string, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
+  const n = await nodeByAddress(page, address);
+  await page.mouse.move(n.x, n.y);
+  for (const m of modifiers) await page.keyboard.down(m);
+  await page.mouse.click(n.x, n.y);
+  for (const m of modifiers) await page.keyboard.up(m);
+  await expect.poll(async () => (await probe(page)).find((x) => x.address === address)?.selected).toBe(true);
+}
