@@ -5,10 +5,11 @@
 //
 // Never require('electron') here: its index.js downloads the runtime as a side effect.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { electronSqliteBinding } from './electronNative.mjs';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,35 +87,11 @@ function tryInstallElectron() {
   }
 }
 
-/**
- * better-sqlite3 in node_modules is compiled for this machine's Node, whose native ABI differs
- * from Electron's. Rather than rebuild it in place (which would break the CLI and the browser
- * shell), build a second copy for Electron once, in node_modules/.cache, and point the back end
- * at it with CAIRN_SQLITE_BINDING. Packaged apps do not need this: electron-builder rebuilds.
- * Needs Electron's headers, so it works on a connected machine, like Electron's own download.
- */
-async function electronSqliteBinding() {
-  const electronVersion = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')).version;
-  const sqliteVersion = JSON.parse(readFileSync(join(root, 'node_modules/better-sqlite3/package.json'), 'utf8')).version;
-  const app = join(root, 'node_modules/.cache/cairn', `better-sqlite3-${sqliteVersion}-electron-${electronVersion}`);
-  const binding = join(app, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
-  if (existsSync(binding)) return binding;
-  console.log(`Cairn: building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (once)`);
-  mkdirSync(join(app, 'node_modules'), { recursive: true });
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'cairn-electron-native', version: '0.0.0', private: true }));
-  cpSync(join(root, 'node_modules/better-sqlite3'), join(app, 'node_modules/better-sqlite3'), { recursive: true });
-  rmSync(join(app, 'node_modules/better-sqlite3/build'), { recursive: true, force: true });
-  const { rebuild } = await import('@electron/rebuild');
-  await rebuild({ buildPath: app, electronVersion, onlyModules: ['better-sqlite3'], force: true });
-  if (!existsSync(binding)) fail(`the Electron build of better-sqlite3 did not produce ${binding}`);
-  return binding;
-}
-
 async function startElectron() {
   console.log('Cairn: starting the Electron shell');
   const env = { ...process.env };
   try {
-    env.CAIRN_SQLITE_BINDING = await electronSqliteBinding();
+    env.CAIRN_SQLITE_BINDING = await electronSqliteBinding(root, (m) => console.log(`Cairn: ${m}`));
   } catch (error) {
     fail(`could not build better-sqlite3 for Electron (${error.message}); CAIRN_SHELL=browser npm start uses the browser shell`);
   }

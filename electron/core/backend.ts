@@ -54,6 +54,7 @@ export function openBackend(options: BackendOptions): Backend {
       return () => events.off('event', listener);
     },
     async close() {
+      await jobs.close();
       events.removeAllListeners();
       cases.closeAll();
       store.close();

@@ -61,7 +61,10 @@ async function startBrowserShell(workspace: string, profile: string): Promise<Ru
 
 async function startElectronShell(workspace: string): Promise<Running> {
   if (!electronRuntimePresent()) throw new Error('CAIRN_E2E_SHELL=electron but no Electron runtime is installed');
-  const app: ElectronApplication = await _electron.launch({ args: [join(REPO, 'dist/electron/main.cjs'), '--workspace', workspace], cwd: REPO });
+  const { electronSqliteBinding } = await import('../../scripts/electronNative.mjs');
+  const env = { ...process.env, CAIRN_SQLITE_BINDING: await electronSqliteBinding(REPO) } as Record<string, string>;
+  delete env.ELECTRON_RUN_AS_NODE;
+  const app: ElectronApplication = await _electron.launch({ args: [join(REPO, 'dist/electron/main.cjs'), '--workspace', workspace], cwd: REPO, env });
   const page = await app.firstWindow();
   return { page, stop: () => app.close() };
 }

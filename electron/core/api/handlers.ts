@@ -6,7 +6,7 @@ import { canonicalAddress, displayAddress } from '../../../shared/codec/address'
 import { canonicalTxHash } from '../../../shared/codec/evm';
 import { CHAINS, resolveChain, UnknownChainError } from '../../../shared/model/chains';
 import { expandNeighbours } from '../analysis/neighbours';
-import { verifyAudit } from '../cases/audit';
+import { verifyAudit, type AuditRecord } from '../cases/audit';
 import type { Actor, CaseFiles } from '../cases/caseFiles';
 import * as edits from '../cases/caseEdits';
 import { buildGraph } from '../cases/caseGraph';
@@ -230,15 +230,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     'audit.list': (args) => {
       const c = cases.get(args.caseId);
       const total = c.db.prepare('SELECT count(*) FROM audit').pluck().get() as number;
-      const rows = c.db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ? OFFSET ?').all(args.limit, args.offset) as {
-        seq: number;
-        time: string;
-        actor: string;
-        action: string;
-        data: string;
-        prev_hash: string;
-        hash: string;
-      }[];
+      const rows = c.db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ? OFFSET ?').all(args.limit, args.offset) as AuditRecord[];
       return { total, items: rows.map((r) => ({ seq: r.seq, time: r.time, actor: r.actor, action: r.action, data: JSON.parse(r.data) as unknown, prevHash: r.prev_hash, hash: r.hash })) };
     },
     'audit.verify': (args) => verifyAudit(cases.get(args.caseId).db),

@@ -50,6 +50,12 @@ export class ImportJobs {
     return id;
   }
 
+  /** Cancels every running or queued import and waits until none is writing. */
+  async close(): Promise<void> {
+    for (const cancel of this.cancels.values()) cancel();
+    await this.queue.catch(() => undefined);
+  }
+
   cancel(id: string): boolean {
     const job = this.jobs.get(id);
     if (!job || job.state !== 'running') return false;
