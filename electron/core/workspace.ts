@@ -41,6 +41,7 @@ export function ensureWorkspace(dir: string): WorkspacePaths {
 
 export interface Settings {
   investigator: string;
+  lastCase: string | null;
 }
 
 function defaultInvestigator(): string {
@@ -52,15 +53,18 @@ function defaultInvestigator(): string {
 }
 
 export function readSettings(paths: WorkspacePaths): Settings {
-  if (!existsSync(paths.settings)) return { investigator: defaultInvestigator() };
+  if (!existsSync(paths.settings)) return { investigator: defaultInvestigator(), lastCase: null };
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(paths.settings, 'utf8'));
   } catch (error) {
     throw new Error(`${paths.settings}: not valid JSON (${(error as Error).message})`);
   }
-  const investigator = (parsed as { investigator?: unknown }).investigator;
-  return { investigator: typeof investigator === 'string' ? investigator : defaultInvestigator() };
+  const { investigator, lastCase } = parsed as { investigator?: unknown; lastCase?: unknown };
+  return {
+    investigator: typeof investigator === 'string' ? investigator : defaultInvestigator(),
+    lastCase: typeof lastCase === 'string' ? lastCase : null,
+  };
 }
 
 export function writeSettings(paths: WorkspacePaths, settings: Settings): void {

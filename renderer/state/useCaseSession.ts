@@ -2,24 +2,6 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseSummary, Graph } from '../../shared/api/schemas';
 import type { Services } from './services';
 
-const LAST_CASE_KEY = 'cairn.lastCaseId';
-
-function rememberCase(caseId: string): void {
-  try {
-    localStorage.setItem(LAST_CASE_KEY, caseId);
-  } catch {
-    // Storage can be unavailable (private mode, full disk); reopening is a convenience only.
-  }
-}
-
-function lastCase(): string | null {
-  try {
-    return localStorage.getItem(LAST_CASE_KEY);
-  } catch {
-    return null;
-  }
-}
-
 /** The open case, its graph and the case list. Every mutation returns the whole Graph, which replaces ours. */
 export function useCaseSession({ client, run }: Services) {
   const [cases, setCases] = useState<CaseSummary[]>([]);
@@ -38,7 +20,9 @@ export function useCaseSession({ client, run }: Services) {
       if (!loaded) return false;
       openCaseId.current = loaded.caseId;
       setGraph(loaded);
-      rememberCase(loaded.caseId);
+      // Kept in the workspace, not in browser storage: the browser shell's origin (a random
+      // port) changes at every start, and the workspace is what the investigator reopens.
+      void client['settings.set']({ lastCase: loaded.caseId }).catch(() => undefined);
       return true;
     },
     [client, run],
@@ -94,10 +78,10 @@ export function useCaseSession({ client, run }: Services) {
   useEffect(() => {
     void (async () => {
       const list = await refreshCases();
-      const last = lastCase();
+      const last = (await client['app.info']({}).catch(() => null))?.settings.lastCase ?? null;
       if (list && last && list.some((c) => c.id === last)) await openCase(last);
     })();
-  }, [refreshCases, openCase]);
+  }, [client, refreshCases, openCase]);
 
   const currentCase = graph ? (cases.find((c) => c.id === graph.caseId) ?? null) : null;
 

@@ -17,7 +17,7 @@ const ChainAddress = { chain: S.ChainId, address: S.AddressText };
 
 export const api = {
   'app.info': method(z.object({}), S.AppInfo),
-  'settings.set': method(S.Settings, S.Settings),
+  'settings.set': method(S.Settings.partial(), S.Settings),
   'chains.list': method(z.object({}), z.array(S.ChainSummary)),
   'store.stats': method(z.object({}), S.StoreStats),
   'fs.list': method(z.object({ path: z.string().max(4096).optional() }), S.FsListing),

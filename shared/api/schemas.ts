@@ -290,7 +290,11 @@ export type JobState = z.infer<typeof JobState>;
 export const FsEntry = z.object({ name: z.string(), path: z.string(), kind: z.enum(['file', 'dir']), size: z.number() });
 export const FsListing = z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(FsEntry) });
 
-export const Settings = z.object({ investigator: z.string() });
+export const Settings = z.object({
+  investigator: z.string().max(200),
+  /** The case open when the app was last used, reopened at start in either shell. */
+  lastCase: CaseId.nullable(),
+});
 
 export const AppInfo = z.object({
   version: z.string(),

@@ -65,7 +65,11 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
   return {
     'app.info': (_args, ctx) => ({ version: deps.version, workspace: deps.workspaceDir, shell: ctx.shell, settings: deps.settings() }),
     'settings.set': (args) => {
-      deps.saveSettings({ investigator: args.investigator.trim() });
+      const current = deps.settings();
+      deps.saveSettings({
+        investigator: args.investigator === undefined ? current.investigator : args.investigator.trim(),
+        lastCase: args.lastCase === undefined ? current.lastCase : args.lastCase,
+      });
       return deps.settings();
     },
     'chains.list': () => CHAINS.map((c) => ({ ...c, aliases: [...c.aliases] })),
