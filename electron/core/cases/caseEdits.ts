@@ -9,6 +9,8 @@ import { addrKey, storeAddressIds, type NodeRow } from './caseGraph';
 import { replayStep } from './undo';
 
 const COLUMN_GAP = 280;
+const EXTRA_COLUMN_GAP = 200;
+const ROWS_PER_COLUMN = 10;
 const ROW_GAP = 64;
 const CLEARANCE = 40;
 
@@ -130,15 +132,20 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
       const fresh = page.items.filter((n) => !existing.has(addrKey(anchor.chain!, n.address)));
       const left = fresh.filter((n) => n.direction === 'in');
       const right = fresh.filter((n) => n.direction !== 'in');
-      const place = (list: typeof fresh, dx: number): void => {
-        const top = anchor.y - ((list.length - 1) * ROW_GAP) / 2;
-        list.forEach((n, i) => {
-          const p = freeSpot(taken, anchor.x + dx, top + i * ROW_GAP);
-          insertAddressNode(c, anchor.chain!, n.address, p.x, p.y);
-        });
+      // Columns of at most ROWS_PER_COLUMN keep a big page readable at a useful zoom; the
+      // most valuable counterparties sit in the column nearest the anchor.
+      const place = (list: typeof fresh, side: 1 | -1): void => {
+        for (let col = 0; col * ROWS_PER_COLUMN < list.length; col++) {
+          const chunk = list.slice(col * ROWS_PER_COLUMN, (col + 1) * ROWS_PER_COLUMN);
+          const top = anchor.y - ((chunk.length - 1) * ROW_GAP) / 2;
+          chunk.forEach((n, i) => {
+            const p = freeSpot(taken, anchor.x + side * (COLUMN_GAP + col * EXTRA_COLUMN_GAP), top + i * ROW_GAP);
+            insertAddressNode(c, anchor.chain!, n.address, p.x, p.y);
+          });
+        }
       };
-      place(right, COLUMN_GAP);
-      place(left, -COLUMN_GAP);
+      place(right, 1);
+      place(left, -1);
       // Revealing an already-present counterparty that was hidden is part of expanding.
       for (const n of page.items) {
         c.db.prepare('UPDATE node SET hidden = 0 WHERE chain = ? AND addr = ? AND hidden = 1').run(anchor.chain, n.address);
@@ -147,6 +154,7 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
       const next = offset + limit;
       if (page.total > next) {
         const dx = direction === 'in' ? -COLUMN_GAP : COLUMN_GAP;
+        // Below the column nearest the anchor, where the page it continues began.
         const lowest = Math.max(anchor.y, ...taken.filter((p) => Math.abs(p.x - (anchor.x + dx)) < 1).map((p) => p.y));
         const p = freeSpot(taken, anchor.x + dx, lowest + ROW_GAP);
         c.db
