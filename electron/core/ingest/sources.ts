@@ -27,14 +27,13 @@ export function expandSourcePaths(paths: readonly string[], accept: (name: strin
         if (entry.startsWith('.')) continue;
         visit(join(full, entry), false);
       }
-    } else if (st.isFile() && (explicit || accept(entry(full)))) {
+    } else if (st.isFile() && (explicit || accept(basename(full)))) {
       if (!seen.has(full)) {
         seen.add(full);
         out.push({ path: full, name: basename(full), size: st.size });
       }
     }
   };
-  const entry = (p: string): string => basename(p);
   for (const p of paths) visit(p, true);
   return out;
 }

@@ -84,6 +84,7 @@ export const storeMigrations: readonly Migration[] = [
           dataset_id INTEGER NOT NULL,
           UNIQUE (chain_id, hash)
         );
+        CREATE INDEX tx_untimed ON tx(chain_id, block_number) WHERE time IS NULL;
 
         -- kind: 0 native value of the tx, 1 token transfer (pos = log index), 2 internal (pos = trace address)
         CREATE TABLE transfer (

@@ -70,3 +70,11 @@ test('case files migrate too, and carry the undo triggers', () => {
     assert.ok(triggers.includes(`${t}_undo_insert`), `${t}_undo_insert`);
   }
 });
+
+test('filling times from blocks reads only the untimed rows', () => {
+  const db = openStore(':memory:');
+  const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+  assert.match(plan('SELECT id FROM tx WHERE chain_id = 1 AND time IS NULL AND block_number IS NOT NULL'), /INDEX tx_untimed/);
+  assert.match(plan('SELECT id FROM transfer WHERE time IS NULL AND chain_id = 1'), /INDEX transfer_untimed/);
+  db.close();
+});
