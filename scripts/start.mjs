@@ -148,10 +148,24 @@ function startBrowserShell() {
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
+        '--window-size=1400,900',
+        // Chromium refuses to run as root with its sandbox on; it only shows Cairn's own page.
+        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
       ],
       { stdio: 'ignore' },
     );
     chromium.on('error', (error) => console.log(`Cairn: could not start ${browser} (${error.message}); open ${url}`));
+    const launchedAt = Date.now();
+    chromium.on('exit', (code) => {
+      // Closing the app window ends the session; a browser that could not start at all (no
+      // display, say) leaves the server running for the printed URL.
+      if (Date.now() - launchedAt < 3000 && code !== 0) {
+        console.log(`Cairn: ${browser} exited at start (code ${code}); open this URL in a browser: ${url}`);
+      } else if (server.exitCode === null) {
+        console.log('Cairn: the app window was closed; stopping');
+        server.kill('SIGTERM');
+      }
+    });
     children.push(chromium);
   });
 
