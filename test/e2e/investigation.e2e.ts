@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES, expect, test } from './app';
 import { addSeed, clickNode, createCase, dialog, expectNodeCount, importPaths, probe } from './pages';
@@ -79,7 +81,6 @@ test('an investigation survives a restart: case, import, seed, expand, tagged cl
 
 test('a bad file is refused with its name and line, and nothing is imported', async ({ app }) => {
   const { page } = app;
-  const { writeFileSync } = await import('node:fs');
   const bad = join(app.workspace, '..', 'bad-transactions.csv');
   writeFileSync(
     bad,
@@ -105,4 +106,26 @@ test('undo and redo from the keyboard', async ({ app }) => {
   await page.keyboard.press('Control+Shift+z');
   await expectNodeCount(page, 0);
   await expect(page.getByRole('button', { name: /^Undo/ })).toBeEnabled();
+});
+
+test('a long import shows progress and can be cancelled, keeping nothing', async ({ app }) => {
+  const { page } = app;
+  const big = join(app.workspace, '..', 'big-transactions.csv');
+  const out = createWriteStream(big);
+  out.write('hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value,gas,gas_price,input,block_timestamp\n');
+  for (let i = 1; i <= 250_000; i++) {
+    const line = `0x${i.toString(16).padStart(64, '0')},0,0x${'2'.repeat(64)},${i},0,0x${(i % 5000).toString(16).padStart(40, '0')},0x${'4'.repeat(40)},${i},21000,1,0x,1600000000\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+
+  const imp = await importPaths(page, [big]);
+  const progress = imp.getByTestId('import-progress');
+  // Wait for real progress (rows counted), then cancel.
+  await expect(progress).toContainText(/[1-9][0-9,]* rows/);
+  await imp.getByRole('button', { name: 'Cancel import' }).click();
+  await expect(imp.getByText('Import cancelled.')).toBeVisible();
+  await imp.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('dataset-list')).not.toContainText('ethereum-etl-csv');
 });
