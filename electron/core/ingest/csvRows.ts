@@ -82,43 +82,95 @@ export interface ReadDigest {
   bytes: number;
 }
 
+/** Rows are handed over in batches: one await per batch instead of one per row. */
+const BATCH_ROWS = 2048;
+const MAX_QUEUED_BATCHES = 4;
+
 /**
- * Streams a CSV file row by row (memory stays flat whatever its size), hashing it on the way.
- * The header row names the columns; a missing required column fails on line 1.
+ * Streams a CSV file in batches of rows (memory stays flat whatever its size: the parser is
+ * paused while a few batches wait), hashing it on the way. The header row names the columns;
+ * a missing required column fails on line 1.
  */
-export async function* readCsvRows(file: SourceFile, options: CsvReadOptions, digest: ReadDigest): AsyncGenerator<CsvRow> {
+export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions, digest: ReadDigest): AsyncGenerator<CsvRow[]> {
   const { stream, hasher } = openHashed(file, options.onBytes);
-  const parser = parse({ bom: true, info: true, skip_empty_lines: true, relax_column_count: false });
-  stream.on('error', (error) => parser.destroy(error as Error));
-  stream.pipe(parser);
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: false });
   let columns: Map<string, number> | null = null;
+  const queue: CsvRow[][] = [];
+  let current: CsvRow[] = [];
+  let ended = false;
+  let failure: unknown = null;
+  let wake: (() => void) | null = null;
+  const signal = (): void => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const fail = (error: unknown): void => {
+    failure ??= error;
+    signal();
+  };
+
+  parser.on('data', (record: string[]) => {
+    if (failure) return;
+    if (!columns) {
+      columns = new Map(record.map((name, i) => [name.trim(), i]));
+      const missing = options.requiredColumns.filter((c) => !columns!.has(c));
+      if (missing.length) {
+        fail(new BadInputError(file.path, { line: 1 }, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the header`));
+        parser.destroy();
+      }
+      return;
+    }
+    // parser.info.lines is the line on which this record ends.
+    current.push(new CsvRow(file.path, parser.info.lines, columns, record));
+    if (current.length >= BATCH_ROWS) {
+      queue.push(current);
+      current = [];
+      if (queue.length >= MAX_QUEUED_BATCHES) parser.pause();
+      signal();
+    }
+  });
+  parser.on('end', () => {
+    if (current.length) queue.push(current);
+    current = [];
+    ended = true;
+    signal();
+  });
+  parser.on('error', fail);
+  stream.on('error', fail);
+  stream.pipe(parser);
+
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const { record, info } = item;
-      if (!columns) {
-        columns = new Map(record.map((name, i) => [name.trim(), i]));
-        const missing = options.requiredColumns.filter((c) => !columns!.has(c));
-        if (missing.length) {
-          throw new BadInputError(file.path, { line: 1 }, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the header`);
-        }
+    for (;;) {
+      if (failure) throw failure;
+      const batch = queue.shift();
+      if (batch) {
+        if (queue.length < MAX_QUEUED_BATCHES && parser.isPaused()) parser.resume();
+        yield batch;
         continue;
       }
-      yield new CsvRow(file.path, info.lines, columns, record);
+      if (ended) break;
+      await new Promise<void>((resolve) => (wake = resolve));
     }
   } catch (error) {
-    if (error instanceof BadInputError) throw error;
-    const e = error as Error & { code?: string; lines?: number };
-    if (e.code && e.code.startsWith('CSV_')) {
-      throw new BadInputError(file.path, { line: e.lines }, `not valid CSV: ${e.message.replace(/^Invalid [^:]*: /, '')}`);
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES') {
-      throw new BadInputError(file.path, {}, `cannot read the file (${(e as NodeJS.ErrnoException).code})`);
-    }
-    throw error;
+    throw toBadInput(file, error);
   } finally {
     stream.unpipe(parser);
+    parser.destroy();
   }
   if (!columns) throw new BadInputError(file.path, { line: 1 }, 'the file is empty: expected a header row');
   digest.sha256 = hasher.digest();
   digest.bytes = hasher.bytes;
+}
+
+function toBadInput(file: SourceFile, error: unknown): unknown {
+  if (error instanceof BadInputError) return error;
+  const e = error as Error & { code?: string; lines?: number };
+  if (e.code && e.code.startsWith('CSV_')) {
+    return new BadInputError(file.path, { line: e.lines }, `not valid CSV: ${e.message.replace(/^Invalid [^:]*: /, '')}`);
+  }
+  if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') {
+    return new BadInputError(file.path, {}, `cannot read the file (${e.code})`);
+  }
+  return error;
 }

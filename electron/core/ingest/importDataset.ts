@@ -8,7 +8,7 @@ import { ensureChainId } from '../store/chains';
 import { findDatasetByFingerprint, finishDataset, insertDataset, listDatasets, type SourceRecord } from '../store/datasets';
 import { addTransfersToEdges, fillTimesFromBlocks } from '../store/edges';
 import type { Db } from '../store/openStore';
-import { readCsvRows, type ReadDigest } from './csvRows';
+import { readCsvBatches, type ReadDigest } from './csvRows';
 import { BadInputError, ImportCancelledError } from './errors';
 import { detectEtlKind, isImportedKind, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind } from './ethereumEtl/kinds';
 import { EtlWriter } from './ethereumEtl/writeEtlRows';
@@ -131,14 +131,12 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
       report(true);
       const digest: ReadDigest = { sha256: '', bytes: 0 };
       let fileRows = 0;
-      for await (const row of readCsvRows(file, { requiredColumns: REQUIRED_COLUMNS[kind], onBytes: (d) => (done += d) }, digest)) {
-        writer.write(kind, row);
-        fileRows++;
-        rows++;
-        if ((fileRows & 1023) === 0) {
-          if (signal?.aborted) throw new ImportCancelledError();
-          report();
-        }
+      for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[kind], onBytes: (d) => (done += d) }, digest)) {
+        if (signal?.aborted) throw new ImportCancelledError();
+        for (const row of batch) writer.write(kind, row);
+        fileRows += batch.length;
+        rows += batch.length;
+        report();
       }
       if (signal?.aborted) throw new ImportCancelledError();
       sources.push({ name: file.name, path: file.path, size: digest.bytes, sha256: digest.sha256, kind, rows: fileRows });
