@@ -1,0 +1,395 @@
+/**
+ * Reads Bitcoin Core block files (`blocks/blkNNNNN.dat`, with `xor.dat` obfuscation) and single
+ * raw block files. See docs/formats.md, "Bitcoin Core block files".
+ *
+ * readBlkRecords streams a blk file through a bounded rolling window (never the whole file),
+ * de-obfuscates by absolute file offset, and yields each record's block bytes. It stops cleanly
+ * at zero-filled preallocation, skips garbage by scanning for the next known magic (reporting
+ * what it skipped), and treats a record that runs past the end of the file as a truncated tail.
+ * The summary it returns says where reading stopped, so a later import can resume there.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { BadInputError } from '../errors';
+
+export type BitcoinNetwork = 'mainnet' | 'testnet3' | 'testnet4' | 'signet' | 'regtest';
+
+const MAGICS: ReadonlyArray<readonly [string, BitcoinNetwork]> = [
+  ['f9beb4d9', 'mainnet'],
+  ['0b110907', 'testnet3'],
+  ['1c163f28', 'testnet4'],
+  ['0a03cf40', 'signet'],
+  ['fabfb5da', 'regtest'],
+];
+const MAGIC_BUFFERS = MAGICS.map(([hex]) => Buffer.from(hex, 'hex'));
+const NETWORK_BY_MAGIC = new Map<string, BitcoinNetwork>(MAGICS);
+
+/** MAX_BLOCK_SERIALIZED_SIZE in Bitcoin Core: no valid block is larger. */
+export const MAX_BLOCK_SIZE = 4_000_000;
+/** Header (80) + tx count (1) + the smallest conceivable coinbase (10). */
+const MIN_BLOCK_SIZE = 91;
+const RECORD_HEADER = 8;
+const DEFAULT_READ_SIZE = 8 << 20;
+const SCAN_STEP = 1 << 20;
+const ZERO_PAGE = Buffer.alloc(4096);
+
+/** The network of a 4-byte magic (Buffer or hex), or null if it is not a known Bitcoin magic. */
+export function detectNetwork(magic: Buffer | string): BitcoinNetwork | null {
+  const hex = typeof magic === 'string' ? magic.toLowerCase() : magic.length === 4 ? magic.toString('hex') : '';
+  return NETWORK_BY_MAGIC.get(hex) ?? null;
+}
+
+/**
+ * The obfuscation key of a Bitcoin Core blocks directory: `xor.dat`, exactly 8 bytes. Returns
+ * undefined when the file is absent or the key is all zeros (the files are plaintext).
+ */
+export function readXorKey(blocksDir: string): Buffer | undefined {
+  const path = join(blocksDir, 'xor.dat');
+  if (!existsSync(path)) return undefined;
+  const key = readFileSync(path);
+  if (key.length !== 8) {
+    throw new BadInputError(path, { offset: Math.min(key.length, 8) }, `xor.dat must hold exactly 8 bytes, found ${key.length}`);
+  }
+  return key.every((b) => b === 0) ? undefined : key;
+}
+
+export interface BlkRecord {
+  /** Absolute file offset of the record (its magic); a later read can start here. */
+  readonly offset: number;
+  /** Absolute file offset of the block's first byte (offset + 8); pass it to parseBlock. */
+  readonly blockOffset: number;
+  /** Magic as hex, e.g. "f9beb4d9". */
+  readonly magic: string;
+  readonly network: BitcoinNetwork;
+  /** The block's bytes (de-obfuscated): a copy owned by the caller. */
+  readonly block: Buffer;
+}
+
+export interface BlkWarning {
+  /** Absolute file offset where the skipped bytes begin. */
+  readonly offset: number;
+  readonly skippedBytes: number;
+  /** garbage: bytes that are neither a record nor zero padding; gap: zeros followed by more records; truncated: a record running past the end of the file. */
+  readonly kind: 'garbage' | 'gap' | 'truncated';
+  readonly message: string;
+}
+
+export interface BlkReadSummary {
+  readonly records: number;
+  readonly warnings: BlkWarning[];
+  /** Absolute offset where reading stopped: resume here when the file has grown. */
+  readonly stoppedAt: number;
+  /** eof: every byte was read; zero-padding: the rest of the file is preallocated zeros; truncated: the last record runs past the end. */
+  readonly endedBy: 'eof' | 'zero-padding' | 'truncated';
+  readonly fileSize: number;
+}
+
+export interface BlkReadOptions {
+  /** Key from readXorKey; undefined or all-zero means plaintext. */
+  readonly xorKey?: Buffer;
+  /** Absolute offset of a record to start at (e.g. a previous summary's stoppedAt). */
+  readonly startOffset?: number;
+  /** Called with the number of bytes read from disk, as they are read. */
+  onBytes?(n: number): void;
+  /** Bytes per disk read (default 8 MiB); the window holds at most this plus one block. */
+  readonly readSize?: number;
+}
+
+/**
+ * A rolling window over the file's de-obfuscated bytes: buf[j] is the plain byte at absolute
+ * offset start + j. `start` is kept a multiple of 8 so the XOR key index is simply j & 7.
+ */
+class Window {
+  start = 0;
+  len = 0;
+  readonly buf: Buffer;
+  private readonly words: Uint32Array;
+  private readonly key: Uint8Array | null;
+  private readonly keyWords: Uint32Array | null;
+
+  constructor(
+    private readonly fh: FileHandle,
+    readonly fileSize: number,
+    private readonly readSize: number,
+    startOffset: number,
+    xorKey: Buffer | undefined,
+    private readonly onBytes: ((n: number) => void) | undefined,
+  ) {
+    // Room for one read plus the largest record plus alignment (or the whole rest of a small
+    // file), in a fresh ArrayBuffer (offset 0, so 4-byte word views line up with file offsets).
+    this.start = startOffset & ~7;
+    const capacity = Math.min(readSize + MAX_BLOCK_SIZE + RECORD_HEADER + 16, fileSize - (startOffset & ~7) + 16);
+    const ab = new ArrayBuffer(capacity + (4 - (capacity % 4)));
+    this.buf = Buffer.from(ab, 0, capacity);
+    this.words = new Uint32Array(ab);
+    if (xorKey && xorKey.some((b) => b !== 0)) {
+      if (xorKey.length !== 8) throw new Error(`XOR key must be 8 bytes, got ${xorKey.length}`);
+      this.key = Uint8Array.from(xorKey);
+      this.keyWords = new Uint32Array(this.key.buffer, 0, 2);
+    } else {
+      this.key = null;
+      this.keyWords = null;
+    }
+  }
+
+  /** Plain byte at absolute offset p (must be inside the window). */
+  at(p: number): number {
+    return this.buf[p - this.start]!;
+  }
+
+  /**
+   * Makes [pos, pos + n) available, as far as the file allows. Returns how many bytes from pos
+   * are available (less than n only at the end of the file).
+   */
+  async ensure(pos: number, n: number): Promise<number> {
+    const want = Math.min(pos + n, this.fileSize);
+    if (want <= this.start + this.len) return want - pos;
+    if (pos < this.start) throw new Error(`window cannot move back to ${pos}`);
+    if (pos >= this.start + this.len) {
+      // Nothing kept is needed any more: restart the window at pos.
+      this.start = pos & ~7;
+      this.len = 0;
+    } else {
+      // Drop what lies before pos, keeping start a multiple of 8.
+      const drop = (pos - this.start) & ~7;
+      if (drop > 0) {
+        this.buf.copyWithin(0, drop, this.len);
+        this.start += drop;
+        this.len -= drop;
+      }
+    }
+    while (this.start + this.len < want) {
+      const room = this.buf.length - this.len;
+      if (room <= 0) throw new Error('blk window overflow');
+      const toRead = Math.min(room, Math.max(this.readSize, want - this.start - this.len), this.fileSize - this.start - this.len);
+      const { bytesRead } = await this.fh.read(this.buf, this.len, toRead, this.start + this.len);
+      if (bytesRead === 0) break; // the file shrank under us
+      this.unxor(this.len, this.len + bytesRead);
+      this.len += bytesRead;
+      this.onBytes?.(bytesRead);
+    }
+    return Math.max(0, Math.min(want, this.start + this.len) - pos);
+  }
+
+  /** plain[j] = file[j] ^ key[(start + j) % 8], with start a multiple of 8. */
+  private unxor(from: number, to: number): void {
+    const key = this.key;
+    if (!key) return;
+    const buf = this.buf;
+    let j = from;
+    const headEnd = Math.min(to, (from + 3) & ~3);
+    for (; j < headEnd; j++) buf[j] = buf[j]! ^ key[j & 7]!;
+    const wordEnd = to & ~3;
+    if (j < wordEnd) {
+      const words = this.words;
+      const k0 = this.keyWords![0]!;
+      const k1 = this.keyWords![1]!;
+      for (let w = j >> 2, end = wordEnd >> 2; w < end; w++) words[w] = words[w]! ^ (w & 1 ? k1 : k0);
+      j = wordEnd;
+    }
+    for (; j < to; j++) buf[j] = buf[j]! ^ key[j & 7]!;
+  }
+
+  /** Index (absolute) of the first known magic at or after `from`, or -1 if none before EOF. */
+  async findMagic(from: number): Promise<number> {
+    let p = from;
+    while (p < this.fileSize) {
+      const avail = await this.ensure(p, SCAN_STEP);
+      if (avail < 4) return -1;
+      const rel = p - this.start;
+      const view = this.buf.subarray(rel, rel + avail);
+      let best = -1;
+      for (const m of MAGIC_BUFFERS) {
+        const i = view.indexOf(m);
+        if (i >= 0 && (best < 0 || i < best)) best = i;
+      }
+      if (best >= 0) return p + best;
+      p += avail - 3; // a magic may straddle the step boundary
+    }
+    return -1;
+  }
+
+  /** Absolute offset of the first non-zero byte at or after `from`, or fileSize if none. */
+  async findNonZero(from: number): Promise<number> {
+    let p = from;
+    while (p < this.fileSize) {
+      const avail = await this.ensure(p, SCAN_STEP);
+      if (avail === 0) break;
+      let rel = p - this.start;
+      const end = rel + avail;
+      while (rel + ZERO_PAGE.length <= end && this.buf.subarray(rel, rel + ZERO_PAGE.length).equals(ZERO_PAGE)) rel += ZERO_PAGE.length;
+      for (; rel < end; rel++) if (this.buf[rel] !== 0) return this.start + rel;
+      p += avail;
+    }
+    return this.fileSize;
+  }
+}
+
+/**
+ * Streams the records of one blk file. Yields each block (a copy); returns a summary listing
+ * warnings and where reading stopped. Closes the file when done or abandoned.
+ */
+export async function* readBlkRecords(path: string, opts: BlkReadOptions = {}): AsyncGenerator<BlkRecord, BlkReadSummary> {
+  const fh = await open(path, 'r');
+  try {
+    const fileSize = (await fh.stat()).size;
+    const startOffset = opts.startOffset ?? 0;
+    if (!Number.isInteger(startOffset) || startOffset < 0 || startOffset > fileSize) {
+      throw new BadInputError(path, { offset: startOffset }, `cannot start reading at byte ${startOffset}: the file has ${fileSize} bytes`);
+    }
+    const win = new Window(fh, fileSize, Math.max(64, opts.readSize ?? DEFAULT_READ_SIZE), startOffset, opts.xorKey, opts.onBytes);
+    const warnings: BlkWarning[] = [];
+    let records = 0;
+    let pos = startOffset;
+
+    /** Skips from `from` to the next plausible record at or after `searchFrom`; returns where to go on (or fileSize). */
+    const skip = async (from: number, searchFrom: number, zerosUntil = -1): Promise<number> => {
+      let q = searchFrom;
+      for (;;) {
+        q = await win.findMagic(q);
+        if (q < 0) {
+          q = fileSize;
+          break;
+        }
+        const avail = await win.ensure(q, RECORD_HEADER);
+        if (avail < RECORD_HEADER) break; // a magic at the very end: the truncated-tail case handles it
+        const size = win.buf.readUInt32LE(q - win.start + 4);
+        if (size >= MIN_BLOCK_SIZE && size <= MAX_BLOCK_SIZE) break;
+        q++;
+      }
+      const skipped = q - from;
+      const kind = q === zerosUntil ? 'gap' : 'garbage';
+      warnings.push({
+        offset: from,
+        skippedBytes: skipped,
+        kind,
+        message:
+          kind === 'gap'
+            ? `${path}: skipped ${skipped} zero bytes at byte ${from} before the next record`
+            : `${path}: skipped ${skipped} bytes of garbage at byte ${from}${q < fileSize ? ` (next record at byte ${q})` : ' (to the end of the file)'}` +
+              (from === 0 && !opts.xorKey ? '; if the file comes from Bitcoin Core 28 or later, it may be obfuscated with the key in blocks/xor.dat' : ''),
+      });
+      return q;
+    };
+
+    let endedBy: BlkReadSummary['endedBy'] = 'eof';
+    while (pos < fileSize) {
+      const avail = await win.ensure(pos, RECORD_HEADER);
+      if (avail === 0) break; // the file shrank under us
+      const rel = pos - win.start;
+      const buf = win.buf;
+      if (buf[rel] === 0 && (avail < 2 || buf[rel + 1] === 0) && (avail < 3 || buf[rel + 2] === 0) && (avail < 4 || buf[rel + 3] === 0)) {
+        // Zeros: preallocation to the end of the file (a clean stop), or a gap before more records.
+        const nz = await win.findNonZero(pos);
+        if (nz >= fileSize) {
+          endedBy = 'zero-padding';
+          break;
+        }
+        pos = await skip(pos, nz, nz);
+        continue;
+      }
+      const magic = avail >= 4 ? buf.toString('hex', rel, rel + 4) : '';
+      const network = NETWORK_BY_MAGIC.get(magic);
+      if (!network) {
+        pos = await skip(pos, pos + 1);
+        continue;
+      }
+      if (avail < RECORD_HEADER) {
+        warnings.push(truncated(path, pos, fileSize, `the record header at byte ${pos} is cut off by the end of the file`));
+        endedBy = 'truncated';
+        break;
+      }
+      const size = buf.readUInt32LE(rel + 4);
+      if (size < MIN_BLOCK_SIZE || size > MAX_BLOCK_SIZE) {
+        pos = await skip(pos, pos + 1);
+        continue;
+      }
+      if (pos + RECORD_HEADER + size > fileSize) {
+        warnings.push(
+          truncated(path, pos, fileSize, `the record at byte ${pos} declares ${size} bytes but only ${fileSize - pos - RECORD_HEADER} remain in the file`),
+        );
+        endedBy = 'truncated';
+        break;
+      }
+      await win.ensure(pos, RECORD_HEADER + size);
+      const from = pos + RECORD_HEADER - win.start;
+      const block = Buffer.allocUnsafe(size);
+      win.buf.copy(block, 0, from, from + size);
+      records++;
+      yield { offset: pos, blockOffset: pos + RECORD_HEADER, magic, network, block };
+      pos += RECORD_HEADER + size;
+    }
+    return { records, warnings, stoppedAt: Math.min(pos, fileSize), endedBy, fileSize };
+  } finally {
+    await fh.close();
+  }
+}
+
+function truncated(path: string, offset: number, fileSize: number, why: string): BlkWarning {
+  return { offset, skippedBytes: fileSize - offset, kind: 'truncated', message: `${path}: truncated last record: ${why}` };
+}
+
+/** Runs readBlkRecords to the end, calling onRecord for each record; returns the summary. */
+export async function forEachBlkRecord(
+  path: string,
+  opts: BlkReadOptions,
+  onRecord: (record: BlkRecord) => void | Promise<void>,
+): Promise<BlkReadSummary> {
+  const gen = readBlkRecords(path, opts);
+  for (;;) {
+    const r = await gen.next();
+    if (r.done) return r.value;
+    await onRecord(r.value);
+  }
+}
+
+export interface RawBlockFile {
+  readonly block: Buffer;
+  /** binary: the file is the block; blk-record: magic + size + block; hex: hex text of the block. */
+  readonly encoding: 'binary' | 'blk-record' | 'hex';
+  /**
+   * File offset of the block's first byte (0 or 8), for parseBlock. For hex text, errors can only
+   * name offsets into the decoded bytes, so this is 0 and offsets count decoded bytes.
+   */
+  readonly blockOffset: number;
+}
+
+const HEX_OR_SPACE = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX_OR_SPACE[c.charCodeAt(0)] = 1;
+for (const c of ' \t\r\n') HEX_OR_SPACE[c.charCodeAt(0)] = 2;
+
+/**
+ * A single raw block in a file: binary, a blk record (magic + size + block), or hex text (as
+ * `getblock <hash> 0` prints it; whitespace and newlines allowed, optional 0x prefix).
+ */
+export function rawBlockFromFile(path: string): RawBlockFile {
+  const size = statSync(path).size;
+  // Hex text doubles the size; allow generous whitespace.
+  if (size > MAX_BLOCK_SIZE * 3) throw new BadInputError(path, { offset: 0 }, `file of ${size} bytes is too large to be one block`);
+  const data = readFileSync(path);
+  if (data.length === 0) throw new BadInputError(path, { offset: 0 }, 'empty file: expected a raw block');
+
+  let start = 0;
+  while (start < data.length && HEX_OR_SPACE[data[start]!] === 2) start++;
+  if (data[start] === 0x30 && (data[start + 1] === 0x78 || data[start + 1] === 0x58)) start += 2;
+  let isHex = start < data.length;
+  let digits = 0;
+  for (let i = start; i < data.length && isHex; i++) {
+    const k = HEX_OR_SPACE[data[i]!]!;
+    if (k === 0) isHex = false;
+    else if (k === 1) digits++;
+  }
+  if (isHex) {
+    if (digits % 2 !== 0) throw new BadInputError(path, { offset: data.length }, `hex text has an odd number of digits (${digits})`);
+    const compact = Buffer.allocUnsafe(digits);
+    let n = 0;
+    for (let i = start; i < data.length; i++) if (HEX_OR_SPACE[data[i]!] === 1) compact[n++] = data[i]!;
+    return { block: Buffer.from(compact.toString('latin1'), 'hex'), encoding: 'hex', blockOffset: 0 };
+  }
+
+  if (data.length >= RECORD_HEADER && detectNetwork(data.subarray(0, 4)) && data.readUInt32LE(4) === data.length - RECORD_HEADER) {
+    return { block: data.subarray(RECORD_HEADER), encoding: 'blk-record', blockOffset: RECORD_HEADER };
+  }
+  return { block: data, encoding: 'binary', blockOffset: 0 };
+}
