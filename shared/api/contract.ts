@@ -26,7 +26,7 @@ export const api = {
     z.object({
       paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
       chain: S.ChainId.optional(),
-      format: z.enum(['ethereum-etl-csv']).optional(),
+      format: z.enum(['ethereum-etl-csv', 'bitcoin-blocks']).optional(),
     }),
     z.object({ jobId: z.string() }),
   ),

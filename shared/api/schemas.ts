@@ -119,7 +119,7 @@ export const TransferRow = z.object({
   counterpartyDisplay: z.string().nullable(),
   asset: Asset,
   value: BaseUnits,
-  kind: z.enum(['native', 'token', 'internal']),
+  kind: z.enum(['native', 'token', 'internal', 'utxo']),
   status: z.enum(['success', 'failed', 'unknown']),
 });
 
@@ -132,7 +132,22 @@ export const TxTransfer = z.object({
   symbol: z.string().nullable(),
   decimals: z.number().int().nullable(),
   value: BaseUnits,
-  kind: z.enum(['native', 'token', 'internal']),
+  kind: z.enum(['native', 'token', 'internal', 'utxo']),
+});
+
+/** UTXO chains: what each input spends (value and address unknown, null, until that output is imported). */
+export const TxInput = z.object({
+  address: z.string().nullable(),
+  value: BaseUnits.nullable(),
+  spends: z.object({ txid: z.string(), n: z.number().int() }).nullable(),
+});
+
+export const TxOutput = z.object({
+  n: z.number().int(),
+  address: z.string().nullable(),
+  type: z.string(),
+  value: BaseUnits,
+  spentBy: z.object({ txid: z.string(), n: z.number().int() }).nullable(),
 });
 
 export const TxDetail = z.object({
@@ -144,6 +159,11 @@ export const TxDetail = z.object({
   from: z.string().nullable(),
   to: z.string().nullable(),
   transfers: z.array(TxTransfer),
+  /** UTXO chains only. */
+  fee: BaseUnits.nullable().optional(),
+  coinbase: z.boolean().optional(),
+  inputs: z.array(TxInput).optional(),
+  outputs: z.array(TxOutput).optional(),
 });
 
 export const Neighbor = z.object({

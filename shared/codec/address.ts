@@ -9,6 +9,9 @@ const base58check = createBase58check(sha256);
 const UTXO_HRP: Record<string, string> = {
   'bip122:000000000019d6689c085ae165831e93': 'bc',
   'bip122:000000000933ea01ad0ee984209779ba': 'tb',
+  'bip122:00000000da84f2bafbbc53dee25a72ae': 'tb',
+  'bip122:00000008819873e925422c1ff0f99f7c': 'tb',
+  'bip122:0f9188f13cb7b2c71f2a335e3a4fc328': 'bcrt',
   'bip122:12a765e31ffd4059bada1e25190f6e98': 'ltc',
 };
 

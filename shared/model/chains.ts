@@ -28,6 +28,9 @@ export const CHAINS: readonly ChainInfo[] = [
   // BIP-122 references are the first 32 hex chars of the genesis block hash.
   { id: 'bip122:000000000019d6689c085ae165831e93', name: 'Bitcoin', family: 'utxo', nativeSymbol: 'BTC', nativeDecimals: 8, aliases: ['btc', 'bitcoin'] },
   { id: 'bip122:000000000933ea01ad0ee984209779ba', name: 'Bitcoin testnet3', family: 'utxo', nativeSymbol: 'tBTC', nativeDecimals: 8, aliases: ['btc-testnet', 'testnet'] },
+  { id: 'bip122:00000000da84f2bafbbc53dee25a72ae', name: 'Bitcoin testnet4', family: 'utxo', nativeSymbol: 'tBTC', nativeDecimals: 8, aliases: ['btc-testnet4', 'testnet4'] },
+  { id: 'bip122:00000008819873e925422c1ff0f99f7c', name: 'Bitcoin signet', family: 'utxo', nativeSymbol: 'sBTC', nativeDecimals: 8, aliases: ['btc-signet', 'signet'] },
+  { id: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328', name: 'Bitcoin regtest', family: 'utxo', nativeSymbol: 'rBTC', nativeDecimals: 8, aliases: ['btc-regtest', 'regtest'] },
   { id: 'bip122:12a765e31ffd4059bada1e25190f6e98', name: 'Litecoin', family: 'utxo', nativeSymbol: 'LTC', nativeDecimals: 8, aliases: ['ltc', 'litecoin'] },
 ];
 

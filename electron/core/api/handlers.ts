@@ -16,7 +16,7 @@ import { findChainId } from '../store/chains';
 import { listDatasets } from '../store/datasets';
 import { addressTotals, addressTransfers } from '../store/addressQueries';
 import type { Db } from '../store/openStore';
-import { chainCounts, getTx } from '../store/txQueries';
+import { chainCounts, getTx, getUtxoParts } from '../store/txQueries';
 import type { CallContext } from '../backendTypes';
 import type { Settings } from '../workspace';
 
@@ -29,6 +29,12 @@ export interface HandlerDeps {
   readonly settings: () => Settings;
   readonly saveSettings: (s: Settings) => void;
   readonly now: () => Date;
+}
+
+function canonicalTxid(input: string): string {
+  const text = input.trim().toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(text)) throw new Error(`not a transaction id: expected 64 hex digits, found "${input.slice(0, 80)}"`);
+  return text;
 }
 
 function chainOf(input: string) {
@@ -162,14 +168,23 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       const chain = chainOf(args.chain);
       let hash: string;
       try {
-        hash = chain.family === 'evm' ? canonicalTxHash(args.hash) : args.hash.trim().toLowerCase();
+        hash = chain.family === 'evm' ? canonicalTxHash(args.hash) : canonicalTxid(args.hash);
       } catch (error) {
         throw new ApiError('invalid_argument', (error as Error).message);
       }
       const chainId = findChainId(store, chain.id);
       const tx = chainId === null ? null : getTx(store, chainId, hash);
       if (!tx) throw new ApiError('not_found', `transaction ${hash} on ${chain.name} is not in the store`);
-      return { chain: chain.id, ...tx, transfers: tx.transfers.map((t) => ({ ...t, value: t.value.toString() })) };
+      const base = { chain: chain.id, ...tx, transfers: tx.transfers.map((t) => ({ ...t, value: t.value.toString() })) };
+      if (chain.family !== 'utxo') return base;
+      const parts = getUtxoParts(store, chainId!, hash)!;
+      return {
+        ...base,
+        fee: parts.fee === null ? null : parts.fee.toString(),
+        coinbase: parts.coinbase,
+        inputs: parts.inputs.map((i) => ({ ...i, value: i.value === null ? null : i.value.toString() })),
+        outputs: parts.outputs.map((o) => ({ ...o, value: o.value.toString() })),
+      };
     },
 
     'case.list': () => cases.ids().map((id) => cases.get(id).summary()),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { DEFAULT_EVM_CHAIN, resolveChain } from '../../../shared/model/chains';
 import type { Dataset } from '../../../shared/api/schemas';
@@ -8,7 +7,9 @@ import { ensureChainId } from '../store/chains';
 import { findDatasetByFingerprint, finishDataset, insertDataset, listDatasets, type SourceRecord } from '../store/datasets';
 import { addTransfersToEdges, fillTimesFromBlocks } from '../store/edges';
 import type { Db } from '../store/openStore';
+import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput } from './bitcoin/importBitcoin';
 import { readCsvBatches, type ReadDigest } from './csvRows';
+import { fingerprintOf } from './datasetRun';
 import { BadInputError, ImportCancelledError } from './errors';
 import { detectEtlKind, isImportedKind, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind } from './ethereumEtl/kinds';
 import { EtlWriter } from './ethereumEtl/writeEtlRows';
@@ -79,19 +80,17 @@ async function planEthereumEtl(paths: readonly string[]): Promise<{ planned: Pla
   return { planned, skipped };
 }
 
-function fingerprintOf(format: string, chain: string, sources: readonly SourceRecord[]): string {
-  const parts = sources.map((s) => `${s.kind}:${s.sha256}`).sort();
-  return createHash('sha256').update([format, chain, ...parts].join('\n')).digest('hex');
-}
-
 /**
  * Imports a dataset in ONE transaction: either every fact of every file is committed together
  * with its dataset row, or nothing is (bad input, cancel, crash). Re-importing the same files
  * adds no facts and no dataset; it reports the dataset that brought them.
  */
 export async function importDataset(db: Db, request: ImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
-  const format = request.format ?? ETHEREUM_ETL_CSV;
-  if (format !== ETHEREUM_ETL_CSV) throw new BadInputError(request.paths[0] ?? '', {}, `unsupported format "${format}"; this version imports ${ETHEREUM_ETL_CSV}`);
+  const format = request.format ?? (isBitcoinBlockInput(request.paths) ? BITCOIN_BLOCKS : ETHEREUM_ETL_CSV);
+  if (format === BITCOIN_BLOCKS) return importBitcoinBlocks(db, { paths: request.paths, chain: request.chain }, options);
+  if (format !== ETHEREUM_ETL_CSV) {
+    throw new BadInputError(request.paths[0] ?? '', {}, `unsupported format "${format}"; this version imports ${ETHEREUM_ETL_CSV} and ${BITCOIN_BLOCKS}`);
+  }
   const chain = resolveChain(request.chain ?? DEFAULT_EVM_CHAIN);
   if (chain.family !== 'evm') {
     throw new BadInputError(request.paths[0] ?? '', {}, `ethereum-etl CSV import is for EVM chains; ${chain.name} (${chain.id}) is not one`);

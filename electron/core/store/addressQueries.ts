@@ -56,10 +56,10 @@ export function addressTotals(db: Db, addressId: number): AddressTotals {
   return { totals: [...byAsset.values()].sort((a, b) => a.asset.id - b.asset.id), firstSeen, lastSeen };
 }
 
-export type TransferKind = 'native' | 'token' | 'internal';
+export type TransferKind = 'native' | 'token' | 'internal' | 'utxo';
 export type TransferStatus = 'success' | 'failed' | 'unknown';
 
-export const KIND_NAMES: readonly TransferKind[] = ['native', 'token', 'internal'];
+export const KIND_NAMES: readonly TransferKind[] = ['native', 'token', 'internal', 'utxo'];
 
 export function statusName(status: number | null): TransferStatus {
   return status === 1 ? 'success' : status === 0 ? 'failed' : 'unknown';

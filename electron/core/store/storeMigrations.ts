@@ -123,4 +123,73 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 20,
+    name: 'utxo',
+    up(db) {
+      db.exec(`
+        -- UTXO chains. Blocks are keyed by hash because they arrive out of order and stale
+        -- blocks exist; height is set only for blocks on the most-work chain.
+        CREATE TABLE btc_block (
+          chain_id INTEGER NOT NULL,
+          hash TEXT NOT NULL,
+          prev_hash TEXT NOT NULL,
+          height INTEGER,
+          time INTEGER NOT NULL,
+          bits INTEGER NOT NULL,
+          tx_count INTEGER NOT NULL,
+          size INTEGER NOT NULL,
+          dataset_id INTEGER NOT NULL,
+          PRIMARY KEY (chain_id, hash)
+        ) WITHOUT ROWID;
+        CREATE INDEX btc_block_height ON btc_block(chain_id, height);
+
+        -- Which block(s) hold a tx: a tx can be in a stale block and in its main-chain replacement.
+        CREATE TABLE btc_block_tx (
+          chain_id INTEGER NOT NULL,
+          block_hash TEXT NOT NULL,
+          idx INTEGER NOT NULL,
+          tx_id INTEGER NOT NULL,
+          PRIMARY KEY (chain_id, block_hash, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX btc_block_tx_tx ON btc_block_tx(tx_id);
+
+        -- value is exact satoshis; address_id is NULL for OP_RETURN. data keeps OP_RETURN payloads.
+        CREATE TABLE txout (
+          tx_id INTEGER NOT NULL,
+          n INTEGER NOT NULL,
+          value NOT NULL,
+          type TEXT NOT NULL,
+          address_id INTEGER,
+          data BLOB,
+          spent_by INTEGER,
+          spent_n INTEGER,
+          PRIMARY KEY (tx_id, n)
+        ) WITHOUT ROWID;
+        CREATE INDEX txout_address ON txout(address_id) WHERE address_id IS NOT NULL;
+
+        -- An input whose spent output is not in the store yet is still a fact: prev_tx_id, value
+        -- and address_id stay NULL (unknown, not zero) until that output arrives.
+        CREATE TABLE txin (
+          tx_id INTEGER NOT NULL,
+          n INTEGER NOT NULL,
+          prev_txid TEXT NOT NULL,
+          prev_n INTEGER NOT NULL,
+          prev_tx_id INTEGER,
+          value,
+          address_id INTEGER,
+          PRIMARY KEY (tx_id, n)
+        ) WITHOUT ROWID;
+        CREATE INDEX txin_unresolved ON txin(prev_txid, prev_n) WHERE prev_tx_id IS NULL;
+        CREATE INDEX txin_address ON txin(address_id) WHERE address_id IS NOT NULL;
+
+        -- fee: exact when every input is known; coinbase: 1 for the block reward tx;
+        -- folded: 1 once its inputs and outputs have been folded into address transfers.
+        ALTER TABLE tx ADD COLUMN fee;
+        ALTER TABLE tx ADD COLUMN coinbase INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE tx ADD COLUMN folded INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
 ];
+

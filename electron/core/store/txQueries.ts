@@ -74,11 +74,54 @@ export function chainCounts(db: Db): ChainCounts[] {
   return db
     .prepare(
       `SELECT c.caip2 AS chain,
-         (SELECT count(*) FROM block WHERE chain_id = c.id) AS blocks,
+         (SELECT count(*) FROM block WHERE chain_id = c.id) + (SELECT count(*) FROM btc_block WHERE chain_id = c.id) AS blocks,
          (SELECT count(*) FROM tx WHERE chain_id = c.id) AS transactions,
          (SELECT count(*) FROM transfer WHERE chain_id = c.id) AS transfers,
          (SELECT count(*) FROM address WHERE chain_id = c.id) AS addresses
        FROM chain c ORDER BY c.id`,
     )
     .all() as ChainCounts[];
+}
+
+export interface UtxoTxFact {
+  fee: bigint | null;
+  coinbase: boolean;
+  inputs: { address: string | null; value: bigint | null; spends: { txid: string; n: number } | null }[];
+  outputs: { n: number; address: string | null; type: string; value: bigint; spentBy: { txid: string; n: number } | null }[];
+}
+
+/** Inputs and outputs of a UTXO transaction, each linked to what it spends or what spent it. */
+export function getUtxoParts(db: Db, chainId: number, hash: string): UtxoTxFact | null {
+  const tx = db.prepare('SELECT id, fee, coinbase FROM tx WHERE chain_id = ? AND hash = ?').safeIntegers(true).get(chainId, hash) as
+    | { id: bigint; fee: bigint | string | null; coinbase: bigint }
+    | undefined;
+  if (!tx) return null;
+  const inputs = db
+    .prepare('SELECT i.prev_txid, i.prev_n, i.value, a.addr FROM txin i LEFT JOIN address a ON a.id = i.address_id WHERE i.tx_id = ? ORDER BY i.n')
+    .safeIntegers(true)
+    .all(tx.id) as { prev_txid: string; prev_n: bigint; value: bigint | string | null; addr: string | null }[];
+  const outputs = db
+    .prepare(
+      `SELECT o.n, o.value, o.type, a.addr, s.hash AS spent_hash, o.spent_n FROM txout o
+       LEFT JOIN address a ON a.id = o.address_id LEFT JOIN tx s ON s.id = o.spent_by WHERE o.tx_id = ? ORDER BY o.n`,
+    )
+    .safeIntegers(true)
+    .all(tx.id) as { n: bigint; value: bigint | string; type: string; addr: string | null; spent_hash: string | null; spent_n: bigint | null }[];
+  const coinbase = tx.coinbase === 1n;
+  return {
+    fee: tx.fee === null ? null : fromDbAmount(tx.fee),
+    coinbase,
+    inputs: inputs.map((i) => ({
+      address: i.addr,
+      value: i.value === null ? null : fromDbAmount(i.value),
+      spends: coinbase ? null : { txid: i.prev_txid, n: Number(i.prev_n) },
+    })),
+    outputs: outputs.map((o) => ({
+      n: Number(o.n),
+      address: o.addr,
+      type: o.type,
+      value: fromDbAmount(o.value),
+      spentBy: o.spent_hash === null ? null : { txid: o.spent_hash, n: Number(o.spent_n) },
+    })),
+  };
 }

@@ -1,0 +1,101 @@
+import type { Db } from '../../store/openStore';
+
+/** Work of a block from its compact target: floor(2^256 / (target + 1)). */
+export function blockWork(bits: number): bigint {
+  const exponent = bits >>> 24;
+  const mantissa = BigInt(bits & 0x007fffff);
+  const target = exponent <= 3 ? mantissa >> BigInt(8 * (3 - exponent)) : mantissa << BigInt(8 * (exponent - 3));
+  return target <= 0n ? 0n : (1n << 256n) / (target + 1n);
+}
+
+const ZERO_HASH = '0'.repeat(64);
+
+export interface ChainBuildResult {
+  /** Blocks on the most-work chain. */
+  mainChain: number;
+  /** Blocks not on it: stale forks, or blocks whose ancestors are missing. */
+  offChain: number;
+  tipHash: string | null;
+  tipHeight: number | null;
+  /** Blocks whose height changed (set, cleared or moved); their transactions need their height updated. */
+  changed: string[];
+}
+
+/**
+ * Rebuilds the main chain of one UTXO chain from prev links: starting at genesis (or at the
+ * children of genesis when the genesis block itself was not imported; CAIP-2 references are
+ * the first 32 hex digits of the genesis hash), it follows every branch, keeps the branch with
+ * the most cumulative work, and assigns heights along it. Stale blocks get no height.
+ */
+export function buildMainChain(db: Db, chainId: number, caip2Reference: string): ChainBuildResult {
+  const rows = db.prepare('SELECT hash, prev_hash AS prev, bits, height FROM btc_block WHERE chain_id = ?').all(chainId) as {
+    hash: string;
+    prev: string;
+    bits: number;
+    height: number | null;
+  }[];
+  const byHash = new Map(rows.map((r) => [r.hash, r]));
+  const children = new Map<string, string[]>();
+  const roots: { hash: string; height: number }[] = [];
+  for (const r of rows) {
+    if (r.prev === ZERO_HASH) roots.push({ hash: r.hash, height: 0 });
+    else if (!byHash.has(r.prev) && r.prev.startsWith(caip2Reference)) roots.push({ hash: r.hash, height: 1 });
+    const list = children.get(r.prev);
+    if (list) list.push(r.hash);
+    else children.set(r.prev, [r.hash]);
+  }
+  // Iterative walk: a real chain is far too deep for recursion.
+  const work = new Map<string, bigint>();
+  const height = new Map<string, number>();
+  const parent = new Map<string, string | null>();
+  let tip: string | null = null;
+  const stack: string[] = [];
+  for (const root of roots) {
+    work.set(root.hash, blockWork(byHash.get(root.hash)!.bits));
+    height.set(root.hash, root.height);
+    parent.set(root.hash, null);
+    stack.push(root.hash);
+  }
+  while (stack.length) {
+    const h = stack.pop()!;
+    const w = work.get(h)!;
+    if (tip === null || w > work.get(tip)! || (w === work.get(tip)! && h < tip)) tip = h;
+    for (const child of children.get(h) ?? []) {
+      if (work.has(child)) continue;
+      work.set(child, w + blockWork(byHash.get(child)!.bits));
+      height.set(child, height.get(h)! + 1);
+      parent.set(child, h);
+      stack.push(child);
+    }
+  }
+  const main = new Map<string, number>();
+  for (let h = tip; h !== null; h = parent.get(h) ?? null) main.set(h, height.get(h)!);
+  const changed: string[] = [];
+  const set = db.prepare('UPDATE btc_block SET height = ? WHERE chain_id = ? AND hash = ?');
+  for (const r of rows) {
+    const want = main.get(r.hash) ?? null;
+    if (want !== r.height) {
+      set.run(want, chainId, r.hash);
+      changed.push(r.hash);
+    }
+  }
+  return { mainChain: main.size, offChain: rows.length - main.size, tipHash: tip, tipHeight: tip === null ? null : main.get(tip)!, changed };
+}
+
+/** Gives the transactions of re-heighted blocks their main-chain height (NULL when only in stale blocks). */
+export function updateTxHeights(db: Db, chainId: number, blockHashes: readonly string[]): void {
+  const txs = db.prepare('SELECT tx_id FROM btc_block_tx WHERE chain_id = ? AND block_hash = ?').pluck();
+  const main = db.prepare(
+    `SELECT b.height, b.time, m.idx FROM btc_block_tx m JOIN btc_block b ON b.chain_id = m.chain_id AND b.hash = m.block_hash
+     WHERE m.tx_id = ? AND b.height IS NOT NULL ORDER BY b.height LIMIT 1`,
+  );
+  const update = db.prepare('UPDATE tx SET block_number = ?, time = ?, tx_index = ? WHERE id = ?');
+  const updateTransfers = db.prepare('UPDATE transfer SET time = ? WHERE tx_id = ?');
+  for (const hash of blockHashes) {
+    for (const txId of txs.all(chainId, hash) as number[]) {
+      const m = main.get(txId) as { height: number; time: number; idx: number } | undefined;
+      update.run(m?.height ?? null, m?.time ?? null, m?.idx ?? null, txId);
+      if (m) updateTransfers.run(m.time, txId);
+    }
+  }
+}

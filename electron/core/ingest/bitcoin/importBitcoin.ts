@@ -1,0 +1,251 @@
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Dataset } from '../../../../shared/api/schemas';
+import { networkForChain } from '../../../../shared/codec/bitcoinScript';
+import { resolveChain } from '../../../../shared/model/chains';
+import { AddressInterner } from '../../store/addresses';
+import { ensureNativeAsset } from '../../store/assets';
+import { ensureChainId } from '../../store/chains';
+import { findDatasetByFingerprint, finishDataset, insertDataset, listDatasets, type SourceRecord } from '../../store/datasets';
+import { addTransfersToEdges } from '../../store/edges';
+import type { Db } from '../../store/openStore';
+import { fingerprintOf, progressReporter, sha256File, type ProgressState } from '../datasetRun';
+import { BadInputError, ImportCancelledError } from '../errors';
+import { detectNetwork, forEachBlkRecord, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
+import { parseBlock, type ParsedBlock } from './blockParser';
+import { buildMainChain, updateTxHeights } from './chainBuilder';
+import { foldTransactions, resolveInputs } from './utxoFold';
+import { UtxoWriter } from './utxoWriter';
+
+export const BITCOIN_BLOCKS = 'bitcoin-blocks';
+export const BITCOIN_PARSER_VERSION = 'bitcoin-blocks/1';
+
+const CHAIN_BY_NETWORK: Record<BitcoinNetwork, string> = {
+  mainnet: 'bip122:000000000019d6689c085ae165831e93',
+  testnet3: 'bip122:000000000933ea01ad0ee984209779ba',
+  testnet4: 'bip122:00000000da84f2bafbbc53dee25a72ae',
+  signet: 'bip122:00000008819873e925422c1ff0f99f7c',
+  regtest: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328',
+};
+
+interface PlannedFile {
+  path: string;
+  name: string;
+  size: number;
+  kind: 'blk' | 'raw';
+  xorKey?: Buffer;
+}
+
+function firstBytes(path: string, n: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const read = readSync(fd, buf, 0, n, 0);
+    return buf.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function xorKeyFor(dir: string): Buffer | undefined {
+  return existsSync(join(dir, 'xor.dat')) ? readXorKey(dir) : undefined;
+}
+
+/** True when a blk file starts with a network magic, after de-obfuscation with its folder's xor.dat. */
+function looksLikeBlk(path: string, xorKey: Buffer | undefined): boolean {
+  const head = Buffer.from(firstBytes(path, 4));
+  if (head.length < 4) return false;
+  if (xorKey) for (let i = 0; i < 4; i++) head[i] ^= xorKey[i % xorKey.length];
+  return detectNetwork(head) !== null;
+}
+
+/** Whether these paths hold Bitcoin block data (a blocks/ folder, blk files or raw blocks). */
+export function isBitcoinBlockInput(paths: readonly string[]): boolean {
+  return paths.some((p) => {
+    try {
+      const full = resolve(p);
+      const st = statSync(full);
+      if (st.isDirectory()) return readdirSync(full).some((f) => /^blk\d+\.dat$/.test(f));
+      return /\.(blk|raw|dat)$/i.test(full) || looksLikeBlk(full, xorKeyFor(dirname(full)));
+    } catch {
+      return false;
+    }
+  });
+}
+
+function planFiles(paths: readonly string[]): PlannedFile[] {
+  const out: PlannedFile[] = [];
+  for (const p of paths) {
+    const full = resolve(p);
+    let st;
+    try {
+      st = statSync(full);
+    } catch {
+      throw new BadInputError(full, {}, 'no such file or folder');
+    }
+    if (st.isDirectory()) {
+      const xorKey = xorKeyFor(full);
+      const blks = readdirSync(full).filter((f) => /^blk\d+\.dat$/.test(f)).sort();
+      if (blks.length === 0) throw new BadInputError(full, {}, 'no blk*.dat files in this folder');
+      for (const f of blks) out.push({ path: join(full, f), name: f, size: statSync(join(full, f)).size, kind: 'blk', xorKey });
+    } else {
+      const xorKey = xorKeyFor(dirname(full));
+      out.push({ path: full, name: basename(full), size: st.size, kind: looksLikeBlk(full, xorKey) ? 'blk' : 'raw', xorKey });
+    }
+  }
+  return out;
+}
+
+/**
+ * A raw block carries no network magic. Its BIP-34 coinbase height tells mainnet apart from
+ * testnet3: mainnet has never averaged faster than one block per 9 minutes since genesis, so a
+ * height above that bound at the block's timestamp cannot be mainnet.
+ */
+export function inferRawNetwork(block: ParsedBlock): { network: BitcoinNetwork; why: string } {
+  const coinbase = block.txs[0];
+  const script = coinbase?.inputs[0]?.scriptSig;
+  if (block.version >= 2 && script && script.length >= 2 && script[0] >= 1 && script[0] <= 4) {
+    let height = 0;
+    for (let i = script[0]; i >= 1; i--) height = height * 256 + script[i];
+    const mainnetBound = Math.floor((block.time - 1231006505) / 540);
+    if (height > mainnetBound) {
+      return { network: 'testnet3', why: `coinbase height ${height} is more than mainnet could have reached by ${new Date(block.time * 1000).toISOString()}` };
+    }
+    return { network: 'mainnet', why: `coinbase height ${height} fits mainnet at ${new Date(block.time * 1000).toISOString()}` };
+  }
+  return { network: 'mainnet', why: 'no BIP-34 height in the coinbase; assumed mainnet' };
+}
+
+interface ChainState {
+  caip2: string;
+  chainId: number;
+  writer: UtxoWriter;
+  addresses: AddressInterner;
+  nativeAssetId: number;
+  datasetId: number;
+}
+
+export interface BitcoinImportRequest {
+  readonly paths: readonly string[];
+  /** Overrides the detected network (required to pick testnet4/signet/regtest for raw blocks). */
+  readonly chain?: string;
+}
+
+export interface BitcoinImportOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: ProgressState) => void;
+  readonly now?: () => Date;
+}
+
+export interface BitcoinImportResult {
+  readonly dataset: Dataset | null;
+  readonly alreadyImportedAs: number | null;
+  readonly skipped: readonly { path: string; reason: string }[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Imports Bitcoin Core blk files (with xor.dat), blocks/ folders and raw blocks in one
+ * transaction: blocks and transactions with their outputs and inputs, the main chain rebuilt by
+ * most work, inputs linked to the outputs they spend (also across imports), fees, and every
+ * fully known transaction folded into exact address-to-address transfers for the graph.
+ */
+export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest, options: BitcoinImportOptions = {}): Promise<BitcoinImportResult> {
+  const files = planFiles(request.paths);
+  const forced = request.chain ? resolveChain(request.chain) : null;
+  if (forced && forced.family !== 'utxo') throw new BadInputError(files[0].path, {}, `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
+  const now = options.now ?? (() => new Date());
+  const state: ProgressState = { phase: 'starting', done: 0, total: files.reduce((n, f) => n + f.size, 0), rows: 0 };
+  const report = progressReporter(state, options.onProgress);
+  const warnings: string[] = [];
+  const startedAt = now().toISOString();
+
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    let chain = null as ChainState | null;
+    const firstNewTransferId = ((db.prepare('SELECT max(id) FROM transfer').pluck().get() as number | null) ?? 0) + 1;
+    const firstNewTxId = ((db.prepare('SELECT max(id) FROM tx').pluck().get() as number | null) ?? 0) + 1;
+    const useChain = (caip2: string, file: string) => {
+      if (chain) {
+        if (chain.caip2 !== caip2) throw new BadInputError(file, {}, `holds ${resolveChain(caip2).name} blocks, but this import already holds ${resolveChain(chain.caip2).name} blocks; import each network separately`);
+        return chain;
+      }
+      const chainId = ensureChainId(db, caip2);
+      const datasetId = insertDataset(db, { format: BITCOIN_BLOCKS, parserVersion: BITCOIN_PARSER_VERSION, chainId, fingerprint: '', startedAt });
+      const addresses = new AddressInterner(db, chainId);
+      chain = { caip2, chainId, addresses, datasetId, nativeAssetId: ensureNativeAsset(db, chainId, caip2, datasetId), writer: new UtxoWriter(db, chainId, networkForChain(caip2), datasetId, addresses) };
+      return chain;
+    };
+    const sources: SourceRecord[] = [];
+    let blocksRead = 0;
+    for (const file of files) {
+      state.phase = `blocks · ${file.name}`;
+      report(true);
+      let fileBlocks = 0;
+      const take = (block: ParsedBlock, caip2: string): void => {
+        useChain(caip2, file.path).writer.write(block);
+        fileBlocks++;
+        blocksRead++;
+        state.rows += block.txs.length;
+        report();
+      };
+      if (file.kind === 'blk') {
+        const summary = await forEachBlkRecord(file.path, { xorKey: file.xorKey, onBytes: (n) => (state.done += n) }, (record) => {
+          if (options.signal?.aborted) throw new ImportCancelledError();
+          const caip2 = forced?.id ?? CHAIN_BY_NETWORK[record.network];
+          take(parseBlock(record.block, { file: file.path, offset: record.blockOffset }), caip2);
+        });
+        for (const w of summary.warnings) warnings.push(w.message);
+      } else {
+        const raw = rawBlockFromFile(file.path);
+        const block = parseBlock(raw.block, { file: file.path, offset: raw.blockOffset });
+        let caip2 = forced?.id;
+        if (!caip2) {
+          const inferred = inferRawNetwork(block);
+          caip2 = CHAIN_BY_NETWORK[inferred.network];
+          warnings.push(`${file.path}: network not in the file; ${inferred.network} inferred because the ${inferred.why} (use --chain to override)`);
+        }
+        state.done += file.size;
+        take(block, caip2);
+      }
+      if (options.signal?.aborted) throw new ImportCancelledError();
+      sources.push({ name: file.name, path: file.path, size: file.size, sha256: await sha256File(file.path), kind: file.kind === 'blk' ? 'blk' : 'raw-block', rows: fileBlocks });
+    }
+    const c = chain as ChainState | null;
+    if (!c) throw new BadInputError(files.map((f) => f.path).join(', '), {}, 'found no blocks');
+
+    state.phase = 'building the main chain';
+    report(true);
+    const built = buildMainChain(db, c.chainId, c.caip2.slice('bip122:'.length));
+    updateTxHeights(db, c.chainId, built.changed);
+    if (built.offChain > 0) warnings.push(`${built.offChain} block(s) are not on the main chain (stale, or their ancestors are not imported); they have no height`);
+
+    state.phase = 'linking inputs and folding transfers';
+    report(true);
+    const linked = resolveInputs(db, c.chainId);
+    const newTxIds = db.prepare('SELECT id FROM tx WHERE id >= ? AND chain_id = ?').pluck().all(firstNewTxId, c.chainId) as number[];
+    foldTransactions(db, c.nativeAssetId, c.datasetId, new Set([...newTxIds, ...linked]));
+    const transfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
+    addTransfersToEdges(db, c.chainId, firstNewTransferId);
+
+    const added = { ...c.writer.added, transfers, addresses: c.addresses.added };
+    const rowCounts = { blocks: blocksRead };
+    const fingerprint = fingerprintOf(BITCOIN_BLOCKS, c.caip2, sources);
+    const previous = findDatasetByFingerprint(db, fingerprint);
+    if (previous !== null && Object.values(added).every((n) => n === 0)) {
+      db.exec('ROLLBACK');
+      return { dataset: null, alreadyImportedAs: previous, skipped: [], warnings };
+    }
+    if (options.signal?.aborted) throw new ImportCancelledError();
+    db.prepare('UPDATE dataset SET fingerprint = ? WHERE id = ?').run(fingerprint, c.datasetId);
+    finishDataset(db, c.datasetId, sources, rowCounts, added, now().toISOString());
+    db.exec('COMMIT');
+    state.phase = 'done';
+    report(true);
+    return { dataset: listDatasets(db, [c.datasetId])[0], alreadyImportedAs: null, skipped: [], warnings };
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw error;
+  }
+}
+

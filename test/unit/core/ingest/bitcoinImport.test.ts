@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { forEachBlkRecord, type BlkRecord } from '../../../../electron/core/ingest/bitcoin/blkFile';
+import { BadInputError } from '../../../../electron/core/ingest/errors';
+import { importDataset } from '../../../../electron/core/ingest/importDataset';
+import { openStore, type Db } from '../../../../electron/core/store/openStore';
+import { FIXTURES, tempDir } from '../../helpers';
+import { freshBackend, ok } from '../backendHelpers';
+
+const BTC = join(FIXTURES, 'bitcoin');
+const BLK = join(BTC, 'mainnet-blocks-1-255.blk');
+const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
+const F4184 = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16';
+const BLOCK9_COINBASE = '0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9';
+
+const count = (db: Db, sql: string, ...args: unknown[]) => db.prepare(sql).pluck().get(...args) as number;
+
+test('block 170: the first person-to-person payment, spending block 9\'s P2PK coinbase', async () => {
+  const { backend } = freshBackend();
+  await ok(backend, 'import.start', { paths: [BLK] });
+  await waitIdle(backend);
+  const tx = await ok(backend, 'tx.get', { chain: 'btc', hash: F4184 });
+  assert.equal(tx.block, 170);
+  assert.equal(tx.status, 'success');
+  assert.equal(tx.fee, '0');
+  assert.deepEqual(tx.inputs, [{ address: '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S', value: '5000000000', spends: { txid: BLOCK9_COINBASE, n: 0 } }]);
+  assert.deepEqual(
+    tx.outputs!.map((o) => [o.n, o.address, o.type, o.value, o.spentBy?.txid.slice(0, 8) ?? null]),
+    [
+      [0, '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3', 'p2pk', '1000000000', null],
+      [1, '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S', 'p2pk', '4000000000', 'a16f3ce4'],
+    ],
+  );
+  // Block 9's coinbase pays a bare public key, shown as that key's P2PKH address and marked P2PK.
+  const coinbase = await ok(backend, 'tx.get', { chain: 'btc', hash: BLOCK9_COINBASE });
+  assert.equal(coinbase.block, 9);
+  assert.equal(coinbase.coinbase, true);
+  assert.deepEqual(coinbase.outputs!.map((o) => [o.address, o.type, o.value]), [['12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S', 'p2pk', '5000000000']]);
+  assert.deepEqual(coinbase.inputs![0].spends, null);
+
+  // The folded address graph: 10 BTC from the block 9 key to Hal Finney's address.
+  const n = await ok(backend, 'address.neighbors', { chain: 'btc', address: '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3', direction: 'in' });
+  assert.equal(n.items[0].address, '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S');
+  assert.equal(n.items[0].assets[0].received, '1000000000');
+  assert.equal(n.items[0].assets[0].asset.symbol, 'BTC');
+  const stats = await ok(backend, 'store.stats', {});
+  assert.deepEqual(stats.chains.map((c) => [c.chain, c.blocks, c.transactions]), [[MAINNET, 255, 262]]);
+  await backend.close();
+});
+
+test('the peel chain through heights 181, 182, 183 and 248 is linked output to input', async () => {
+  const { backend } = freshBackend();
+  await ok(backend, 'import.start', { paths: [BLK] });
+  await waitIdle(backend);
+  const steps: [string, number][] = [];
+  let txid = F4184;
+  for (let i = 0; i < 4; i++) {
+    const tx = await ok(backend, 'tx.get', { chain: 'btc', hash: txid });
+    const change = tx.outputs!.find((o) => o.n === 1)!;
+    assert.ok(change.spentBy, `output 1 of ${txid} is spent`);
+    txid = change.spentBy!.txid;
+    const next = await ok(backend, 'tx.get', { chain: 'btc', hash: txid });
+    assert.equal(next.inputs!.some((inp) => inp.spends?.txid === tx.hash && inp.spends.n === 1), true);
+    steps.push([txid.slice(0, 8), next.block!]);
+  }
+  assert.deepEqual(steps, [['a16f3ce4', 181], ['591e91f8', 182], ['12b5633b', 183], ['828ef3b0', 248]]);
+  await backend.close();
+});
+
+test('folded transfers of every fully known transaction sum exactly to its outputs', async () => {
+  const db = openStore(':memory:');
+  await importDataset(db, { paths: [BLK] });
+  const mismatches = db
+    .prepare(
+      `SELECT tx.hash FROM tx
+       WHERE tx.folded = 1 AND (SELECT bigsum(value) FROM txout WHERE tx_id = tx.id) <> (SELECT bigsum(amount) FROM transfer WHERE tx_id = tx.id)`,
+    )
+    .pluck()
+    .all();
+  assert.deepEqual(mismatches, []);
+  assert.equal(count(db, 'SELECT count(*) FROM tx WHERE folded = 1'), 262);
+  db.close();
+});
+
+test('the XOR-obfuscated blocks folder decodes to the same 255 blocks, and a re-import adds nothing', async () => {
+  const db = openStore(':memory:');
+  const r = await importDataset(db, { paths: [join(BTC, 'xor-blocksdir')] });
+  assert.equal(r.dataset!.added.blocks, 255);
+  assert.equal(count(db, 'SELECT max(height) FROM btc_block'), 255);
+  const again = await importDataset(db, { paths: [join(BTC, 'xor-blocksdir')] });
+  assert.equal(again.alreadyImportedAs, r.dataset!.id);
+  // The plain file holds the same blocks: a second dataset, but no new fact.
+  const plain = await importDataset(db, { paths: [BLK] });
+  assert.equal(plain.dataset!.added.blocks, 0);
+  assert.equal(plain.dataset!.added.transactions, 0);
+  assert.equal(count(db, 'SELECT count(*) FROM tx'), 262);
+  db.close();
+});
+
+test('spends of outputs from a later import are linked when those outputs arrive', async () => {
+  const dir = tempDir();
+  const records: BlkRecord[] = [];
+  await forEachBlkRecord(BLK, {}, (r) => void records.push(r));
+  const write = (name: string, list: BlkRecord[]): string => {
+    const parts = list.flatMap((r) => {
+      const head = Buffer.alloc(8);
+      Buffer.from(r.magic, 'hex').copy(head, 0);
+      head.writeUInt32LE(r.block.length, 4);
+      return [head, r.block];
+    });
+    const p = join(dir, name);
+    writeFileSync(p, Buffer.concat(parts));
+    return p;
+  };
+  // Later blocks first: block 170's input waits for block 9.
+  const late = write('late.blk', records.slice(100));
+  const early = write('early.blk', records.slice(0, 100));
+  const db = openStore(':memory:');
+  await importDataset(db, { paths: [late] });
+  const input = () => db.prepare("SELECT value FROM txin WHERE tx_id = (SELECT id FROM tx WHERE hash = ?)").pluck().safeIntegers(true).get(F4184);
+  assert.equal(input(), null, 'unknown, not zero, until the spent output is imported');
+  assert.equal(count(db, 'SELECT count(*) FROM btc_block WHERE height IS NOT NULL'), 0, 'no heights without a path to genesis');
+  await importDataset(db, { paths: [early] });
+  assert.equal(input(), 5000000000n);
+  assert.equal(count(db, 'SELECT block_number FROM tx WHERE hash = ?', F4184), 170);
+  assert.equal(count(db, 'SELECT fee FROM tx WHERE hash = ?', F4184), 0);
+  assert.equal(count(db, 'SELECT count(*) FROM tx WHERE folded = 1'), 262);
+  db.close();
+});
+
+test('single raw blocks: exact totals of block 702861, and the testnet block is recognised as testnet', async () => {
+  const db = openStore(':memory:');
+  const r = await importDataset(db, { paths: [join(BTC, 'mainnet-block-702861.raw')] });
+  assert.equal(r.dataset!.chain, MAINNET);
+  assert.deepEqual([r.dataset!.added.transactions, r.dataset!.added.inputs, r.dataset!.added.outputs], [2500, 6518, 6015]);
+  assert.equal(db.prepare('SELECT bigsum(value) FROM txout').pluck().safeIntegers(true).get(), 2883682728990n);
+  const t = await importDataset(db, { paths: [join(BTC, 'testnet-block-924634.raw')] });
+  assert.equal(t.dataset!.chain, 'bip122:000000000933ea01ad0ee984209779ba');
+  assert.ok(t.warnings.some((w) => /testnet3 inferred/.test(w)));
+  assert.equal(count(db, "SELECT count(*) FROM tx WHERE chain_id = (SELECT id FROM chain WHERE caip2 = 'bip122:000000000933ea01ad0ee984209779ba')"), 15);
+  db.close();
+});
+
+test('a block whose merkle root does not match is refused with file and offset, and nothing is committed', async () => {
+  const dir = tempDir();
+  const bytes = Buffer.from(readFileSync(join(BTC, 'mainnet-block-702861.raw')));
+  bytes[1000] ^= 0xff;
+  const bad = join(dir, 'bad.raw');
+  writeFileSync(bad, bytes);
+  const db = openStore(':memory:');
+  await assert.rejects(importDataset(db, { paths: [bad] }), (e: unknown) => e instanceof BadInputError && /bad\.raw/.test(e.message) && /merkle root mismatch|byte/.test(e.message));
+  assert.equal(count(db, 'SELECT count(*) FROM tx'), 0);
+  assert.equal(count(db, 'SELECT count(*) FROM dataset'), 0);
+  db.close();
+});
+
+async function waitIdle(backend: Awaited<ReturnType<typeof freshBackend>>['backend']): Promise<void> {
+  for (;;) {
+    const jobs = await ok(backend, 'jobs.list', {});
+    if (jobs.every((j) => j.state !== 'running')) {
+      for (const j of jobs) assert.equal(j.state, 'done', j.message);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
