@@ -1,5 +1,4 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { DEFAULT_EVM_CHAIN } from '../../shared/model/chains';
 import { useServices } from '../state/services';
 import { useJob } from '../state/useJob';
 import { Dialog } from './Dialog';
@@ -20,7 +19,8 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
   const { client, run } = useServices();
   const pathsId = useId();
   const [text, setText] = useState('');
-  const [chain, setChain] = useState<string>(DEFAULT_EVM_CHAIN);
+  // Empty = detect: Bitcoin block files name their network; ethereum-etl CSV defaults to Ethereum.
+  const [chain, setChain] = useState<string>('');
   const [jobId, setJobId] = useState<string | null>(null);
   const job = useJob(jobId);
   const reported = useRef<string | null>(null);

@@ -129,3 +129,28 @@ test('a long import shows progress and can be cancelled, keeping nothing', async
   await imp.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('dataset-list')).not.toContainText('ethereum-etl-csv');
 });
+
+test('Bitcoin blocks import and expand in the graph like EVM addresses', async ({ app }) => {
+  const { page } = app;
+  await createCase(page, 'Genesis era');
+  const imp = await importPaths(page, [join(FIXTURES, 'bitcoin/xor-blocksdir')]);
+  await expect(imp.getByTestId('import-summary')).toBeVisible();
+  await expect(imp.getByTestId('import-summary')).toContainText('bitcoin-blocks');
+  await imp.getByRole('button', { name: 'Close' }).click();
+
+  await page.getByRole('button', { name: /^Add address/ }).click();
+  const d = dialog(page, 'Add seed or node');
+  await d.getByLabel('Address').fill('1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3');
+  await d.getByLabel('Chain').selectOption('bip122:000000000019d6689c085ae165831e93');
+  await d.getByLabel('Role').selectOption('suspect');
+  await d.getByRole('button', { name: 'Add as seed' }).click();
+  await expect(d).toBeHidden();
+  await expectNodeCount(page, 1);
+  await clickNode(page, '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3');
+  await page.keyboard.press('i');
+  // Block 170: 10 BTC from the key of block 9's coinbase.
+  await expectNodeCount(page, 2);
+  await expect(page.locator('body')).toHaveAttribute('data-graph-edges', '1');
+  await expect(page.getByTestId('asset-totals')).toContainText('10 BTC');
+  await expect(page.getByTestId('transfer-table')).toContainText('f418');
+});

@@ -78,3 +78,23 @@ test('filling times from blocks reads only the untimed rows', () => {
   assert.match(plan('SELECT id FROM transfer WHERE time IS NULL AND chain_id = 1'), /INDEX transfer_untimed/);
   db.close();
 });
+
+test('migration 20 (UTXO) keeps the rows of a version-10 store and adds its columns with defaults', () => {
+  const db = openStore(':memory:', { migrateTo: 10 });
+  assert.equal(db.pragma('user_version', { simple: true }), 10);
+  db.exec(`INSERT INTO chain (id, caip2) VALUES (1, 'eip155:1');
+           INSERT INTO tx (chain_id, hash, block_number, dataset_id, value) VALUES (1, '0xabc', 5, 1, '340282366920938463463374607431768211456')`);
+  migrate(db, ':memory:', storeMigrations);
+  assert.equal(db.pragma('user_version', { simple: true }), 20);
+  assert.deepEqual(db.prepare('SELECT hash, block_number, value, fee, coinbase, folded FROM tx').get(), {
+    hash: '0xabc',
+    block_number: 5,
+    value: '340282366920938463463374607431768211456',
+    fee: null,
+    coinbase: 0,
+    folded: 0,
+  });
+  const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+  assert.match(plan("SELECT * FROM txin WHERE prev_txid = 'x' AND prev_n = 0 AND prev_tx_id IS NULL"), /INDEX txin_unresolved/);
+  db.close();
+});
