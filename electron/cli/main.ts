@@ -13,7 +13,7 @@ import { startServer } from '../serve/server';
 
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
-  import [--chain CHAIN] [--format ethereum-etl-csv] [--json] PATH...
+  import [--chain CHAIN] [--format ethereum-etl-csv|bitcoin-blocks] [--json] PATH...
   stats [--json]
   tx CHAIN HASH [--json]
   neighbors CHAIN ADDRESS [--direction in|out|both] [--limit N] [--offset N] [--json]
