@@ -28,7 +28,8 @@ export interface ChainBuildResult {
  * the most cumulative work, and assigns heights along it. Stale blocks get no height.
  */
 export function buildMainChain(db: Db, chainId: number, caip2Reference: string): ChainBuildResult {
-  const rows = db.prepare('SELECT hash, prev_hash AS prev, bits, height FROM btc_block WHERE chain_id = ?').all(chainId) as {
+  // Blocks whose parent the source did not give (prev_hash '') carry the height it stated instead.
+  const rows = db.prepare("SELECT hash, prev_hash AS prev, bits, height FROM btc_block WHERE chain_id = ? AND prev_hash <> ''").all(chainId) as {
     hash: string;
     prev: string;
     bits: number;

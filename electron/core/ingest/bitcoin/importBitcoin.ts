@@ -13,6 +13,7 @@ import { fingerprintOf, progressReporter, sha256File, type ProgressState } from 
 import { BadInputError, ImportCancelledError } from '../errors';
 import { detectNetwork, forEachBlkRecord, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
 import { parseBlock, type ParsedBlock } from './blockParser';
+import { blockFromRpcJson, detectBitcoinJson, etlBlockRow, etlTransaction, readJsonLines, type BitcoinJsonKind } from './bitcoinJson';
 import { buildMainChain, updateTxHeights } from './chainBuilder';
 import { foldTransactions, resolveInputs } from './utxoFold';
 import { UtxoWriter } from './utxoWriter';
@@ -32,9 +33,12 @@ interface PlannedFile {
   path: string;
   name: string;
   size: number;
-  kind: 'blk' | 'raw';
+  kind: 'blk' | 'raw' | BitcoinJsonKind;
   xorKey?: Buffer;
 }
+
+/** Blocks before the transactions that belong to them. */
+const KIND_ORDER: PlannedFile['kind'][] = ['blk', 'raw', 'rpc-getblock', 'etl-blocks', 'etl-transactions'];
 
 function firstBytes(path: string, n: number): Buffer {
   const fd = openSync(path, 'r');
@@ -65,7 +69,11 @@ export function isBitcoinBlockInput(paths: readonly string[]): boolean {
     try {
       const full = resolve(p);
       const st = statSync(full);
-      if (st.isDirectory()) return readdirSync(full).some((f) => /^blk\d+\.dat$/.test(f));
+      if (st.isDirectory()) {
+        const names = readdirSync(full);
+        return names.some((f) => /^blk\d+\.dat$/.test(f)) || names.some((f) => /\.json$/i.test(f) && detectBitcoinJson(join(full, f)) !== null);
+      }
+      if (/\.json$/i.test(full)) return detectBitcoinJson(full) !== null;
       return /\.(blk|raw|dat)$/i.test(full) || looksLikeBlk(full, xorKeyFor(dirname(full)));
     } catch {
       return false;
@@ -85,15 +93,24 @@ function planFiles(paths: readonly string[]): PlannedFile[] {
     }
     if (st.isDirectory()) {
       const xorKey = xorKeyFor(full);
-      const blks = readdirSync(full).filter((f) => /^blk\d+\.dat$/.test(f)).sort();
-      if (blks.length === 0) throw new BadInputError(full, {}, 'no blk*.dat files in this folder');
+      const names = readdirSync(full).sort();
+      const blks = names.filter((f) => /^blk\d+\.dat$/.test(f));
       for (const f of blks) out.push({ path: join(full, f), name: f, size: statSync(join(full, f)).size, kind: 'blk', xorKey });
+      for (const f of names.filter((n) => /\.json$/i.test(n))) {
+        const kind = detectBitcoinJson(join(full, f));
+        if (kind) out.push({ path: join(full, f), name: f, size: statSync(join(full, f)).size, kind });
+      }
+      if (out.length === 0) throw new BadInputError(full, {}, 'no blk*.dat files, getblock responses or bitcoin-etl JSON in this folder');
+    } else if (/\.json$/i.test(full)) {
+      const kind = detectBitcoinJson(full);
+      if (!kind) throw new BadInputError(full, { line: 1 }, 'neither a getblock response nor a bitcoin-etl blocks or transactions export');
+      out.push({ path: full, name: basename(full), size: st.size, kind });
     } else {
       const xorKey = xorKeyFor(dirname(full));
       out.push({ path: full, name: basename(full), size: st.size, kind: looksLikeBlk(full, xorKey) ? 'blk' : 'raw', xorKey });
     }
   }
-  return out;
+  return out.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind));
 }
 
 /**
@@ -109,11 +126,11 @@ export function inferRawNetwork(block: ParsedBlock): { network: BitcoinNetwork; 
     for (let i = script[0]; i >= 1; i--) height = height * 256 + script[i];
     const mainnetBound = Math.floor((block.time - 1231006505) / 540);
     if (height > mainnetBound) {
-      return { network: 'testnet3', why: `coinbase height ${height} is more than mainnet could have reached by ${new Date(block.time * 1000).toISOString()}` };
+      return { network: 'testnet3', why: `its coinbase height ${height} is more than mainnet could have reached by ${new Date(block.time * 1000).toISOString()}` };
     }
-    return { network: 'mainnet', why: `coinbase height ${height} fits mainnet at ${new Date(block.time * 1000).toISOString()}` };
+    return { network: 'mainnet', why: `its coinbase height ${height} fits mainnet at ${new Date(block.time * 1000).toISOString()}` };
   }
-  return { network: 'mainnet', why: 'no BIP-34 height in the coinbase; assumed mainnet' };
+  return { network: 'mainnet', why: 'its coinbase has no BIP-34 height (before 2012), so mainnet is assumed' };
 }
 
 interface ChainState {
@@ -196,20 +213,46 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
           take(parseBlock(record.block, { file: file.path, offset: record.blockOffset }), caip2);
         });
         for (const w of summary.warnings) warnings.push(w.message);
-      } else {
-        const raw = rawBlockFromFile(file.path);
-        const block = parseBlock(raw.block, { file: file.path, offset: raw.blockOffset });
+      } else if (file.kind === 'raw' || file.kind === 'rpc-getblock') {
+        const block =
+          file.kind === 'raw'
+            ? (() => {
+                const raw = rawBlockFromFile(file.path);
+                return parseBlock(raw.block, { file: file.path, offset: raw.blockOffset });
+              })()
+            : blockFromRpcJson(file.path).block;
         let caip2 = forced?.id;
         if (!caip2) {
           const inferred = inferRawNetwork(block);
           caip2 = CHAIN_BY_NETWORK[inferred.network];
-          warnings.push(`${file.path}: network not in the file; ${inferred.network} inferred because the ${inferred.why} (use --chain to override)`);
+          warnings.push(`${file.path}: the file does not name its network; ${inferred.network} inferred because ${inferred.why} (use --chain to override)`);
         }
         state.done += file.size;
         take(block, caip2);
+      } else {
+        // bitcoin-etl names no network; mainnet unless the import says otherwise.
+        const c = useChain(forced?.id ?? CHAIN_BY_NETWORK.mainnet, file.path);
+        for await (const { obj, line } of readJsonLines(file.path, (n) => (state.done += n))) {
+          if (file.kind === 'etl-blocks') {
+            c.writer.writeBlock(etlBlockRow(obj, file.path, line));
+            fileBlocks++;
+            blocksRead++;
+          } else {
+            const t = etlTransaction(obj, file.path, line);
+            // A transactions file without its blocks file still records which block and height.
+            c.writer.writeBlock({ hash: t.blockHash, prevHash: '', height: t.blockNumber, time: t.blockTime, bits: 0, txCount: 0, size: 0 });
+            c.writer.writeTx(t.blockHash, t.index, t.blockTime, t.tx, t.knownInputs);
+            fileBlocks++;
+            state.rows++;
+          }
+          if ((fileBlocks & 255) === 0) {
+            if (options.signal?.aborted) throw new ImportCancelledError();
+            report();
+          }
+        }
       }
       if (options.signal?.aborted) throw new ImportCancelledError();
-      sources.push({ name: file.name, path: file.path, size: file.size, sha256: await sha256File(file.path), kind: file.kind === 'blk' ? 'blk' : 'raw-block', rows: fileBlocks });
+      sources.push({ name: file.name, path: file.path, size: file.size, sha256: await sha256File(file.path), kind: file.kind, rows: fileBlocks });
     }
     const c = chain as ChainState | null;
     if (!c) throw new BadInputError(files.map((f) => f.path).join(', '), {}, 'found no blocks');
@@ -217,7 +260,9 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     state.phase = 'building the main chain';
     report(true);
     const built = buildMainChain(db, c.chainId, c.caip2.slice('bip122:'.length));
-    updateTxHeights(db, c.chainId, built.changed);
+    // Blocks that state their height (bitcoin-etl) give it to their transactions as they are written.
+    const stated = db.prepare("SELECT hash FROM btc_block WHERE chain_id = ? AND prev_hash = '' AND dataset_id = ?").pluck().all(c.chainId, c.datasetId) as string[];
+    updateTxHeights(db, c.chainId, [...built.changed, ...stated]);
     if (built.offChain > 0) warnings.push(`${built.offChain} block(s) are not on the main chain (stale, or their ancestors are not imported); they have no height`);
 
     state.phase = 'linking inputs and folding transfers';

@@ -76,7 +76,8 @@ export function foldTransactions(db: Db, nativeAssetId: number, datasetId: numbe
       folded++;
       continue;
     }
-    if (ins.some((i) => i.prevTxId === null || i.value === null)) continue;
+    // An input is known once its value is: from the spent output, or from an enriched export.
+    if (ins.some((i) => i.value === null)) continue;
     const weightByAddress = new Map<bigint | null, bigint>();
     let totalIn = 0n;
     for (const i of ins) {
