@@ -14,6 +14,7 @@ import { startServer } from '../serve/server';
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
   import [--chain CHAIN] [--format ethereum-etl-csv|bitcoin-blocks] [--json] PATH...
+  import --rpc URL [--cookie FILE] --from H --to H [--chain CHAIN] [--json]
   stats [--json]
   tx CHAIN HASH [--json]
   neighbors CHAIN ADDRESS [--direction in|out|both] [--limit N] [--offset N] [--json]
@@ -41,6 +42,10 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       limit: { type: 'string' },
       offset: { type: 'string' },
       port: { type: 'string' },
+      rpc: { type: 'string' },
+      cookie: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -70,7 +75,9 @@ const amount = (value: string, decimals: number | null, symbol: string | null): 
   decimals === null ? `${value} base units of ${symbol ?? 'unknown token'}` : `${groupDigits(formatUnits(BigInt(value), decimals))} ${symbol ?? ''}`.trim();
 
 async function runImport(workspaceDir: string, positionals: string[], values: Values): Promise<void> {
-  if (positionals.length === 0) throw new UsageError('import needs at least one file or folder');
+  const rpcUrl = values.rpc as string | undefined;
+  if (positionals.length === 0 && !rpcUrl) throw new UsageError('import needs at least one file or folder, or --rpc URL --from H --to H');
+  if (rpcUrl && (values.from === undefined || values.to === undefined)) throw new UsageError('--rpc needs --from H and --to H');
   const paths = ensureWorkspace(workspaceDir);
   const db = openStore(paths.store);
   const controller = new AbortController();
@@ -80,7 +87,12 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
   try {
     const result = await importDataset(
       db,
-      { paths: positionals, chain: values.chain as string | undefined, format: values.format as string | undefined },
+      {
+        paths: positionals,
+        chain: values.chain as string | undefined,
+        format: values.format as string | undefined,
+        rpc: rpcUrl ? { url: rpcUrl, cookieFile: values.cookie as string | undefined, from: intOption(values, 'from', 0), to: intOption(values, 'to', 0) } : undefined,
+      },
       {
         signal: controller.signal,
         onProgress: (p) => {

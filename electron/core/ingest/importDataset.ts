@@ -7,7 +7,7 @@ import { ensureChainId } from '../store/chains';
 import { findDatasetByFingerprint, finishDataset, insertDataset, listDatasets, type SourceRecord } from '../store/datasets';
 import { addTransfersToEdges, fillTimesFromBlocks } from '../store/edges';
 import type { Db } from '../store/openStore';
-import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput } from './bitcoin/importBitcoin';
+import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, type RpcPullRequest } from './bitcoin/importBitcoin';
 import { readCsvBatches, type ReadDigest } from './csvRows';
 import { fingerprintOf } from './datasetRun';
 import { BadInputError, ImportCancelledError } from './errors';
@@ -20,6 +20,8 @@ export const ETHEREUM_ETL_PARSER_VERSION = 'ethereum-etl-csv/1';
 
 export interface ImportRequest {
   readonly paths: readonly string[];
+  /** Bitcoin Core JSON-RPC: pull a height range from a node the user names. */
+  readonly rpc?: RpcPullRequest;
   readonly chain?: string;
   readonly format?: string;
 }
@@ -86,8 +88,8 @@ async function planEthereumEtl(paths: readonly string[]): Promise<{ planned: Pla
  * adds no facts and no dataset; it reports the dataset that brought them.
  */
 export async function importDataset(db: Db, request: ImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
-  const format = request.format ?? (isBitcoinBlockInput(request.paths) ? BITCOIN_BLOCKS : ETHEREUM_ETL_CSV);
-  if (format === BITCOIN_BLOCKS) return importBitcoinBlocks(db, { paths: request.paths, chain: request.chain }, options);
+  const format = request.format ?? (request.rpc || isBitcoinBlockInput(request.paths) ? BITCOIN_BLOCKS : ETHEREUM_ETL_CSV);
+  if (format === BITCOIN_BLOCKS) return importBitcoinBlocks(db, { paths: request.paths, chain: request.chain, rpc: request.rpc }, options);
   if (format !== ETHEREUM_ETL_CSV) {
     throw new BadInputError(request.paths[0] ?? '', {}, `unsupported format "${format}"; this version imports ${ETHEREUM_ETL_CSV} and ${BITCOIN_BLOCKS}`);
   }

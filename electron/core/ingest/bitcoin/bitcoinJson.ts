@@ -84,7 +84,13 @@ const reversed = (h: string): Buffer => Buffer.from(h, 'hex').reverse();
  * response's decimal BTC numbers.
  */
 export function blockFromRpcJson(path: string): { block: ParsedBlock; height: number | null } {
-  let doc = parseJsonLossless(readFileSync(path, 'utf8'), path, {}) as Obj;
+  return blockFromRpcObject(parseJsonLossless(readFileSync(path, 'utf8'), path, {}), path);
+}
+
+/** The same, for a response already parsed losslessly (a live pull). `source` names it in errors. */
+export function blockFromRpcObject(parsed: unknown, source: string): { block: ParsedBlock; height: number | null } {
+  const path = source;
+  let doc = parsed as Obj;
   if (doc && typeof doc === 'object' && 'result' in doc && doc.result && typeof doc.result === 'object') doc = doc.result as Obj;
   const where = {};
   const txs = field(doc, 'tx', path, where);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Dataset } from '../../../../shared/api/schemas';
@@ -15,6 +16,7 @@ import { detectNetwork, forEachBlkRecord, rawBlockFromFile, readXorKey, type Bit
 import { parseBlock, type ParsedBlock } from './blockParser';
 import { blockFromRpcJson, detectBitcoinJson, etlBlockRow, etlTransaction, readJsonLines, type BitcoinJsonKind } from './bitcoinJson';
 import { buildMainChain, updateTxHeights } from './chainBuilder';
+import { BitcoinRpc } from './rpcPull';
 import { foldTransactions, resolveInputs } from './utxoFold';
 import { UtxoWriter } from './utxoWriter';
 
@@ -142,8 +144,19 @@ interface ChainState {
   datasetId: number;
 }
 
+export interface RpcPullRequest {
+  readonly url: string;
+  readonly cookieFile?: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+const RPC_CHAINS: Record<string, BitcoinNetwork> = { main: 'mainnet', test: 'testnet3', testnet4: 'testnet4', signet: 'signet', regtest: 'regtest' };
+
 export interface BitcoinImportRequest {
   readonly paths: readonly string[];
+  /** A live pull of a height range from a node on the lab network, instead of files. */
+  readonly rpc?: RpcPullRequest;
   /** Overrides the detected network (required to pick testnet4/signet/regtest for raw blocks). */
   readonly chain?: string;
 }
@@ -168,11 +181,16 @@ export interface BitcoinImportResult {
  * fully known transaction folded into exact address-to-address transfers for the graph.
  */
 export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest, options: BitcoinImportOptions = {}): Promise<BitcoinImportResult> {
-  const files = planFiles(request.paths);
+  const files = request.rpc ? [] : planFiles(request.paths);
   const forced = request.chain ? resolveChain(request.chain) : null;
   if (forced && forced.family !== 'utxo') throw new BadInputError(files[0].path, {}, `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
   const now = options.now ?? (() => new Date());
-  const state: ProgressState = { phase: 'starting', done: 0, total: files.reduce((n, f) => n + f.size, 0), rows: 0 };
+  const state: ProgressState = {
+    phase: 'starting',
+    done: 0,
+    total: request.rpc ? request.rpc.to - request.rpc.from + 1 : files.reduce((n, f) => n + f.size, 0),
+    rows: 0,
+  };
   const report = progressReporter(state, options.onProgress);
   const warnings: string[] = [];
   const startedAt = now().toISOString();
@@ -254,8 +272,34 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
       if (options.signal?.aborted) throw new ImportCancelledError();
       sources.push({ name: file.name, path: file.path, size: file.size, sha256: await sha256File(file.path), kind: file.kind, rows: fileBlocks });
     }
+    if (request.rpc) {
+      const pull = request.rpc;
+      if (!(pull.from >= 0 && pull.to >= pull.from)) throw new BadInputError(pull.url, {}, `bad height range ${pull.from}..${pull.to}`);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const onBody = (body: string): void => {
+        hash.update(body);
+        bytes += Buffer.byteLength(body);
+      };
+      const rpc = new BitcoinRpc({ url: pull.url, cookieFile: pull.cookieFile }, { signal: options.signal, onBody });
+      const info = (await rpc.call('getblockchaininfo', [])) as { chain?: string } | null;
+      const network = RPC_CHAINS[info?.chain ?? ''];
+      if (!network && !forced) throw new BadInputError(rpc.name, {}, `the node reports chain "${info?.chain}", which Cairn does not know; give --chain`);
+      const caip2 = forced?.id ?? CHAIN_BY_NETWORK[network];
+      for (let h = pull.from; h <= pull.to; h++) {
+        if (options.signal?.aborted) throw new ImportCancelledError();
+        state.phase = `rpc · block ${h} of ${pull.from}–${pull.to}`;
+        const { block } = await rpc.blockAtHeight(h);
+        useChain(caip2, rpc.name).writer.write(block);
+        blocksRead++;
+        state.rows += block.txs.length;
+        state.done = h - pull.from + 1;
+        report();
+      }
+      sources.push({ name: `${rpc.name} heights ${pull.from}-${pull.to}`, path: rpc.name, size: bytes, sha256: hash.digest('hex'), kind: 'rpc-pull', rows: blocksRead });
+    }
     const c = chain as ChainState | null;
-    if (!c) throw new BadInputError(files.map((f) => f.path).join(', '), {}, 'found no blocks');
+    if (!c) throw new BadInputError(files.map((f) => f.path).join(', ') || request.rpc?.url || '', {}, 'found no blocks');
 
     state.phase = 'building the main chain';
     report(true);
