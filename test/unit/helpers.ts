@@ -9,6 +9,7 @@ export const ETL_BLOCKS = join(ETL, 'test_export_blocks_job_block_with_logs_expe
 export const ETL_TXS = join(ETL, 'test_export_blocks_job_block_with_logs_expected_transactions.csv');
 export const ETL_TOKEN_TRANSFERS = join(ETL, 'test_export_token_transfers_job_block_with_transfers_expected_token_transfers.csv');
 export const REPO = resolve(import.meta.dirname, '../..');
+export const BLK_FIXTURE = join(FIXTURES, 'bitcoin/mainnet-blocks-1-255.blk');
 
 /** A fresh temporary folder, removed when the test file finishes. */
 export function tempDir(prefix = 'cairn-unit-'): string {
