@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { createReadStream, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { BadInputError } from './errors';
@@ -11,17 +11,21 @@ export interface SourceFile {
 }
 
 /** Expands the paths a user gave (files or export folders) into files, in a stable order. */
+/** Stats a path the user named; a missing one is bad input naming it. */
+export function statSource(full: string): Stats {
+  try {
+    return statSync(full);
+  } catch {
+    throw new BadInputError(full, {}, 'no such file or folder');
+  }
+}
+
 export function expandSourcePaths(paths: readonly string[], accept: (name: string) => boolean): SourceFile[] {
   const out: SourceFile[] = [];
   const seen = new Set<string>();
   const visit = (p: string, explicit: boolean): void => {
     const full = resolve(p);
-    let st;
-    try {
-      st = statSync(full);
-    } catch {
-      throw new BadInputError(full, {}, 'no such file or folder');
-    }
+    const st = statSource(full);
     if (st.isDirectory()) {
       for (const entry of readdirSync(full).sort()) {
         if (entry.startsWith('.')) continue;

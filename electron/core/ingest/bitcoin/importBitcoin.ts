@@ -12,6 +12,7 @@ import { addTransfersToEdges } from '../../store/edges';
 import type { Db } from '../../store/openStore';
 import { fingerprintOf, progressReporter, sha256File, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
+import { statSource } from '../sources';
 import { detectNetwork, forEachBlkRecord, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
 import { parseBlock, type ParsedBlock } from './blockParser';
 import { blockFromRpcJson, detectBitcoinJson, etlBlockRow, etlTransaction, readJsonLines, type BitcoinJsonKind } from './bitcoinJson';
@@ -87,12 +88,7 @@ function planFiles(paths: readonly string[]): PlannedFile[] {
   const out: PlannedFile[] = [];
   for (const p of paths) {
     const full = resolve(p);
-    let st;
-    try {
-      st = statSync(full);
-    } catch {
-      throw new BadInputError(full, {}, 'no such file or folder');
-    }
+    const st = statSource(full);
     if (st.isDirectory()) {
       const xorKey = xorKeyFor(full);
       const names = readdirSync(full).sort();
