@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { SourceRecord } from '../store/datasets';
+import type { Dataset } from '../../../shared/api/schemas';
+import { findDatasetByFingerprint, finishDataset, listDatasets, type SourceRecord } from '../store/datasets';
+import type { Db } from '../store/openStore';
+import { ImportCancelledError } from './errors';
 
 /** Identifies a set of source files independent of their order and names. */
 export function fingerprintOf(format: string, chain: string, sources: readonly SourceRecord[]): string {
@@ -31,4 +34,37 @@ export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+/** The rowid the next insert into `table` will get: rows at or above it are this import's. */
+export function nextRowId(db: Db, table: 'tx' | 'transfer'): number {
+  return ((db.prepare(`SELECT max(id) FROM ${table}`).pluck().get() as number | null) ?? 0) + 1;
+}
+
+export interface DatasetOutcome {
+  readonly dataset: Dataset | null;
+  readonly alreadyImportedAs: number | null;
+}
+
+/**
+ * Ends an import's transaction. When the same files were imported before and nothing new was
+ * added, it rolls back (no second dataset row) and names the earlier dataset; otherwise it
+ * records the sources and counts on the dataset row and commits.
+ */
+export function commitDataset(
+  db: Db,
+  d: { id: number; format: string; chain: string; sources: readonly SourceRecord[]; rowCounts: Record<string, number>; added: Record<string, number>; finishedAt: string },
+  signal?: AbortSignal,
+): DatasetOutcome {
+  const fingerprint = fingerprintOf(d.format, d.chain, d.sources);
+  const previous = findDatasetByFingerprint(db, fingerprint);
+  if (previous !== null && Object.values(d.added).every((n) => n === 0)) {
+    db.exec('ROLLBACK');
+    return { dataset: null, alreadyImportedAs: previous };
+  }
+  db.prepare('UPDATE dataset SET fingerprint = ? WHERE id = ?').run(fingerprint, d.id);
+  finishDataset(db, d.id, d.sources, d.rowCounts, d.added, d.finishedAt);
+  if (signal?.aborted) throw new ImportCancelledError();
+  db.exec('COMMIT');
+  return { dataset: listDatasets(db, [d.id])[0], alreadyImportedAs: null };
 }

@@ -4,12 +4,12 @@ import type { Dataset } from '../../../shared/api/schemas';
 import { AddressInterner } from '../store/addresses';
 import { ensureNativeAsset } from '../store/assets';
 import { ensureChainId } from '../store/chains';
-import { findDatasetByFingerprint, finishDataset, insertDataset, listDatasets, type SourceRecord } from '../store/datasets';
+import { insertDataset, type SourceRecord } from '../store/datasets';
 import { addTransfersToEdges, fillTimesFromBlocks } from '../store/edges';
 import type { Db } from '../store/openStore';
 import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, type RpcPullRequest } from './bitcoin/importBitcoin';
 import { readCsvBatches, type ReadDigest } from './csvRows';
-import { fingerprintOf } from './datasetRun';
+import { commitDataset, nextRowId, progressReporter, type ProgressState } from './datasetRun';
 import { BadInputError, ImportCancelledError } from './errors';
 import { detectEtlKind, isImportedKind, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind } from './ethereumEtl/kinds';
 import { EtlWriter } from './ethereumEtl/writeEtlRows';
@@ -103,17 +103,8 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
   if (planned.length === 0) {
     throw new BadInputError(request.paths.join(', '), {}, 'found no ethereum-etl transactions, token_transfers, tokens or blocks CSV to import');
   }
-  const total = planned.reduce((n, p) => n + p.file.size, 0);
-  let done = 0;
-  let rows = 0;
-  let phase = 'starting';
-  let lastReport = 0;
-  const report = (force = false): void => {
-    const t = Date.now();
-    if (!force && t - lastReport < 100) return;
-    lastReport = t;
-    options.onProgress?.({ phase, done, total, rows });
-  };
+  const state: ProgressState = { phase: 'starting', done: 0, total: planned.reduce((n, p) => n + p.file.size, 0), rows: 0 };
+  const report = progressReporter(state, options.onProgress);
 
   const startedAt = now().toISOString();
   db.exec('BEGIN IMMEDIATE');
@@ -121,22 +112,22 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     const chainId = ensureChainId(db, chain.id);
     const datasetId = insertDataset(db, { format, parserVersion: ETHEREUM_ETL_PARSER_VERSION, chainId, fingerprint: '', startedAt });
     const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
-    const firstNewTransferId = ((db.prepare('SELECT max(id) FROM transfer').pluck().get() as number | null) ?? 0) + 1;
+    const firstNewTransferId = nextRowId(db, 'transfer');
     const addresses = new AddressInterner(db, chainId);
     const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses);
     const sources: SourceRecord[] = [];
     const rowCounts: Record<string, number> = {};
 
     for (const { file, kind } of planned) {
-      phase = `${kind} · ${file.name}`;
+      state.phase = `${kind} · ${file.name}`;
       report(true);
       const digest: ReadDigest = { sha256: '', bytes: 0 };
       let fileRows = 0;
-      for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[kind], onBytes: (d) => (done += d) }, digest)) {
+      for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[kind], onBytes: (d) => (state.done += d) }, digest)) {
         if (signal?.aborted) throw new ImportCancelledError();
         for (const row of batch) writer.write(kind, row);
         fileRows += batch.length;
-        rows += batch.length;
+        state.rows += batch.length;
         report();
       }
       if (signal?.aborted) throw new ImportCancelledError();
@@ -144,24 +135,15 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
       rowCounts[kind] = (rowCounts[kind] ?? 0) + fileRows;
     }
 
-    phase = 'aggregating edges';
+    state.phase = 'aggregating edges';
     report(true);
     fillTimesFromBlocks(db, chainId, firstNewTransferId);
     addTransfersToEdges(db, chainId, firstNewTransferId);
     const added = { ...writer.added, addresses: addresses.added };
-    const fingerprint = fingerprintOf(format, chain.id, sources);
-    const previous = findDatasetByFingerprint(db, fingerprint);
-    if (previous !== null && Object.values(added).every((n) => n === 0)) {
-      db.exec('ROLLBACK');
-      return { dataset: null, alreadyImportedAs: previous, skipped, warnings: writer.warnings };
-    }
-    db.prepare('UPDATE dataset SET fingerprint = ? WHERE id = ?').run(fingerprint, datasetId);
-    finishDataset(db, datasetId, sources, rowCounts, added, now().toISOString());
-    if (signal?.aborted) throw new ImportCancelledError();
-    db.exec('COMMIT');
-    phase = 'done';
+    const outcome = commitDataset(db, { id: datasetId, format, chain: chain.id, sources, rowCounts, added, finishedAt: now().toISOString() }, signal);
+    state.phase = 'done';
     report(true);
-    return { dataset: listDatasets(db, [datasetId])[0], alreadyImportedAs: null, skipped, warnings: writer.warnings };
+    return { ...outcome, skipped, warnings: writer.warnings };
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;

@@ -7,10 +7,10 @@ import { resolveChain } from '../../../../shared/model/chains';
 import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
 import { ensureChainId } from '../../store/chains';
-import { findDatasetByFingerprint, finishDataset, insertDataset, listDatasets, type SourceRecord } from '../../store/datasets';
+import { insertDataset, type SourceRecord } from '../../store/datasets';
 import { addTransfersToEdges } from '../../store/edges';
 import type { Db } from '../../store/openStore';
-import { fingerprintOf, progressReporter, sha256File, type ProgressState } from '../datasetRun';
+import { commitDataset, nextRowId, progressReporter, sha256File, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import { statSource } from '../sources';
 import { detectNetwork, forEachBlkRecord, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
@@ -194,8 +194,8 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
   db.exec('BEGIN IMMEDIATE');
   try {
     let chain = null as ChainState | null;
-    const firstNewTransferId = ((db.prepare('SELECT max(id) FROM transfer').pluck().get() as number | null) ?? 0) + 1;
-    const firstNewTxId = ((db.prepare('SELECT max(id) FROM tx').pluck().get() as number | null) ?? 0) + 1;
+    const firstNewTransferId = nextRowId(db, 'transfer');
+    const firstNewTxId = nextRowId(db, 'tx');
     const useChain = (caip2: string, file: string) => {
       if (chain) {
         if (chain.caip2 !== caip2) throw new BadInputError(file, {}, `holds ${resolveChain(caip2).name} blocks, but this import already holds ${resolveChain(chain.caip2).name} blocks; import each network separately`);
@@ -314,20 +314,14 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     addTransfersToEdges(db, c.chainId, firstNewTransferId);
 
     const added = { ...c.writer.added, transfers, addresses: c.addresses.added };
-    const rowCounts = { blocks: blocksRead };
-    const fingerprint = fingerprintOf(BITCOIN_BLOCKS, c.caip2, sources);
-    const previous = findDatasetByFingerprint(db, fingerprint);
-    if (previous !== null && Object.values(added).every((n) => n === 0)) {
-      db.exec('ROLLBACK');
-      return { dataset: null, alreadyImportedAs: previous, skipped: [], warnings };
-    }
-    if (options.signal?.aborted) throw new ImportCancelledError();
-    db.prepare('UPDATE dataset SET fingerprint = ? WHERE id = ?').run(fingerprint, c.datasetId);
-    finishDataset(db, c.datasetId, sources, rowCounts, added, now().toISOString());
-    db.exec('COMMIT');
+    const outcome = commitDataset(
+      db,
+      { id: c.datasetId, format: BITCOIN_BLOCKS, chain: c.caip2, sources, rowCounts: { blocks: blocksRead }, added, finishedAt: now().toISOString() },
+      options.signal,
+    );
     state.phase = 'done';
     report(true);
-    return { dataset: listDatasets(db, [c.datasetId])[0], alreadyImportedAs: null, skipped: [], warnings };
+    return { ...outcome, skipped: [], warnings };
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
