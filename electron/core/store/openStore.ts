@@ -23,6 +23,10 @@ export function openDatabase(file: string, migrations: readonly Migration[], opt
     if (file !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
+    // 128 MiB of page cache (the default is 2 MiB): imports insert into indexes keyed by hashes and
+    // address ids, which land on random pages; a cache that holds them makes bulk imports several
+    // times faster. It is an upper bound, only filled as pages are used.
+    db.pragma('cache_size = -131072');
     migrate(db, file, migrations, options.migrateTo);
     registerSqlFunctions(db);
     return db;

@@ -83,20 +83,28 @@ export function buildMainChain(db: Db, chainId: number, caip2Reference: string):
   return { mainChain: main.size, offChain: rows.length - main.size, tipHash: tip, tipHeight: tip === null ? null : main.get(tip)!, changed };
 }
 
-/** Gives the transactions of re-heighted blocks their main-chain height (NULL when only in stale blocks). */
+/**
+ * Gives the transactions of re-heighted blocks their main-chain height, time and index (NULL
+ * when they are only in stale blocks), and their transfers the main-chain time. Set-based: a
+ * first import re-heights every block, which row by row took longer than the chain itself.
+ */
 export function updateTxHeights(db: Db, chainId: number, blockHashes: readonly string[]): void {
-  const txs = db.prepare('SELECT tx_id FROM btc_block_tx WHERE chain_id = ? AND block_hash = ?').pluck();
-  const main = db.prepare(
-    `SELECT b.height, b.time, m.idx FROM btc_block_tx m JOIN btc_block b ON b.chain_id = m.chain_id AND b.hash = m.block_hash
-     WHERE m.tx_id = ? AND b.height IS NOT NULL ORDER BY b.height LIMIT 1`,
-  );
-  const update = db.prepare('UPDATE tx SET block_number = ?, time = ?, tx_index = ? WHERE id = ?');
-  const updateTransfers = db.prepare('UPDATE transfer SET time = ? WHERE tx_id = ?');
-  for (const hash of blockHashes) {
-    for (const txId of txs.all(chainId, hash) as number[]) {
-      const m = main.get(txId) as { height: number; time: number; idx: number } | undefined;
-      update.run(m?.height ?? null, m?.time ?? null, m?.idx ?? null, txId);
-      if (m) updateTransfers.run(m.time, txId);
-    }
-  }
+  if (blockHashes.length === 0) return;
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS cairn_changed_tx (id INTEGER PRIMARY KEY)');
+  db.exec('DELETE FROM temp.cairn_changed_tx');
+  const add = db.prepare('INSERT OR IGNORE INTO temp.cairn_changed_tx (id) SELECT tx_id FROM btc_block_tx WHERE chain_id = ? AND block_hash = ?');
+  for (const hash of blockHashes) add.run(chainId, hash);
+  db.prepare(
+    `UPDATE tx SET (block_number, time, tx_index) = (
+       SELECT b.height, b.time, m.idx FROM btc_block_tx m JOIN btc_block b ON b.chain_id = m.chain_id AND b.hash = m.block_hash
+       WHERE m.tx_id = tx.id AND b.height IS NOT NULL ORDER BY b.height LIMIT 1)
+     WHERE id IN (SELECT id FROM temp.cairn_changed_tx)`,
+  ).run();
+  // A tx that left the main chain keeps its transfers' last known time.
+  db.prepare(
+    `UPDATE transfer SET time = (SELECT tx.time FROM tx WHERE tx.id = transfer.tx_id)
+     WHERE tx_id IN (SELECT c.id FROM temp.cairn_changed_tx c JOIN tx ON tx.id = c.id WHERE tx.time IS NOT NULL)
+       AND time IS NOT (SELECT tx.time FROM tx WHERE tx.id = transfer.tx_id)`,
+  ).run();
+  db.exec('DELETE FROM temp.cairn_changed_tx');
 }

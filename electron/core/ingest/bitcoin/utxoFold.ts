@@ -46,16 +46,57 @@ export function splitProportionally(value: bigint, weights: readonly bigint[]): 
   return shares;
 }
 
+/** One input or output of a tx as the fold sees it; address ids are normalised to numbers. */
+export interface FoldPart {
+  readonly value: bigint;
+  readonly addressId: number | null;
+}
+
+/** One folded transfer: output `n`'s share from the k-th distinct input address. */
+export type EmitTransfer = (pos: string, fromId: number | null, toId: number | null, amount: bigint) => void;
+
 /**
- * Folds each transaction whose inputs are all known into address-to-address transfers of the
- * native asset: every output's value is split across the input addresses in proportion to
- * what each put in, so the folded amounts of a tx sum exactly to its output values. The fee
- * (inputs minus outputs) is recorded on the tx. A coinbase pays its outputs from no address.
- * Transactions still waiting for an input stay unfolded until it arrives.
+ * Folds one transaction whose inputs are all known into address-to-address transfers of the
+ * native asset: every output's value is split across the distinct input addresses (in order of
+ * first appearance) in proportion to what each put in, so the folded amounts sum exactly to the
+ * output values. A coinbase pays its outputs from no address. Returns the fee (inputs minus
+ * outputs; null for a coinbase or when outputs exceed inputs). The import writer and
+ * foldTransactions share this, so a tx folds the same whichever path resolved its inputs.
+ */
+export function foldTx(coinbase: boolean, ins: readonly FoldPart[], outs: readonly (FoldPart & { n: number })[], emit: EmitTransfer): bigint | null {
+  if (coinbase) {
+    for (const o of outs) emit(`${o.n}`, null, o.addressId, o.value);
+    return null;
+  }
+  const weightByAddress = new Map<number | null, bigint>();
+  let totalIn = 0n;
+  for (const i of ins) {
+    totalIn += i.value;
+    weightByAddress.set(i.addressId, (weightByAddress.get(i.addressId) ?? 0n) + i.value);
+  }
+  const senders = [...weightByAddress.keys()];
+  const weights = senders.map((a) => weightByAddress.get(a)!);
+  let totalOut = 0n;
+  for (const o of outs) {
+    totalOut += o.value;
+    const shares = senders.length === 1 ? [o.value] : splitProportionally(o.value, weights);
+    shares.forEach((share, k) => {
+      if (share !== 0n) emit(`${o.n}:${k}`, senders[k]!, o.addressId, share);
+    });
+  }
+  return totalIn >= totalOut ? totalIn - totalOut : null;
+}
+
+const idOrNull = (v: bigint | number | null): number | null => (v === null ? null : Number(v));
+
+/**
+ * Folds the given transactions that are not folded yet and whose inputs are all known (from
+ * the spent output, or from an enriched export); records each one's fee. Transactions still
+ * waiting for an input stay unfolded until it arrives.
  */
 export function foldTransactions(db: Db, nativeAssetId: number, datasetId: number, txIds: Iterable<number>): number {
   const get = db.prepare('SELECT id, chain_id AS chainId, coinbase, time FROM tx WHERE id = ? AND folded = 0 AND stub = 0');
-  const inputs = db.prepare('SELECT prev_tx_id AS prevTxId, value, address_id AS addressId FROM txin WHERE tx_id = ? ORDER BY n').safeIntegers(true);
+  const inputs = db.prepare('SELECT value, address_id AS addressId FROM txin WHERE tx_id = ? ORDER BY n').safeIntegers(true);
   const outputs = db.prepare('SELECT n, value, address_id AS addressId FROM txout WHERE tx_id = ? ORDER BY n').safeIntegers(true);
   const transfer = db.prepare(
     'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)',
@@ -65,39 +106,20 @@ export function foldTransactions(db: Db, nativeAssetId: number, datasetId: numbe
   for (const txId of txIds) {
     const tx = get.get(txId) as { id: number; chainId: number; coinbase: number; time: number | null } | undefined;
     if (!tx) continue;
-    const chainId = tx.chainId;
-    const ins = inputs.all(tx.id) as { prevTxId: bigint | null; value: bigint | string | null; addressId: bigint | null }[];
-    const outs = outputs.all(tx.id) as { n: bigint; value: bigint | string; addressId: bigint | null }[];
-    if (tx.coinbase === 1) {
-      for (const o of outs) {
-        transfer.run(chainId, tx.id, TRANSFER_UTXO, `${o.n}`, null, o.addressId, nativeAssetId, o.value, tx.time, datasetId);
-      }
-      done.run(null, tx.id);
-      folded++;
-      continue;
-    }
-    // An input is known once its value is: from the spent output, or from an enriched export.
-    if (ins.some((i) => i.value === null)) continue;
-    const weightByAddress = new Map<bigint | null, bigint>();
-    let totalIn = 0n;
-    for (const i of ins) {
-      const v = fromDbAmount(i.value);
-      totalIn += v;
-      weightByAddress.set(i.addressId, (weightByAddress.get(i.addressId) ?? 0n) + v);
-    }
-    const senders = [...weightByAddress.keys()];
-    const weights = senders.map((a) => weightByAddress.get(a)!);
-    let totalOut = 0n;
-    for (const o of outs) {
-      const value = fromDbAmount(o.value);
-      totalOut += value;
-      const shares = splitProportionally(value, weights);
-      shares.forEach((share, k) => {
-        if (share === 0n) return;
-        transfer.run(chainId, tx.id, TRANSFER_UTXO, `${o.n}:${k}`, senders[k], o.addressId, nativeAssetId, toDbAmount(share), tx.time, datasetId);
-      });
-    }
-    done.run(totalIn >= totalOut ? toDbAmount(totalIn - totalOut) : null, tx.id);
+    const ins = inputs.all(tx.id) as { value: bigint | string | null; addressId: bigint | null }[];
+    if (tx.coinbase !== 1 && ins.some((i) => i.value === null)) continue;
+    const outs = (outputs.all(tx.id) as { n: bigint; value: bigint | string; addressId: bigint | null }[]).map((o) => ({
+      n: Number(o.n),
+      value: fromDbAmount(o.value),
+      addressId: idOrNull(o.addressId),
+    }));
+    const fee = foldTx(
+      tx.coinbase === 1,
+      ins.map((i) => ({ value: fromDbAmount(i.value), addressId: idOrNull(i.addressId) })),
+      outs,
+      (pos, from, to, amount) => transfer.run(tx.chainId, tx.id, TRANSFER_UTXO, pos, from, to, nativeAssetId, toDbAmount(amount), tx.time, datasetId),
+    );
+    done.run(fee === null ? null : toDbAmount(fee), tx.id);
     folded++;
   }
   return folded;

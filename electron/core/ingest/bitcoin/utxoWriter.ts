@@ -2,39 +2,59 @@ import type { Statement } from 'better-sqlite3';
 import { decodeOutputScript, type BitcoinNetwork } from '../../../../shared/codec/bitcoinScript';
 import type { AddressInterner } from '../../store/addresses';
 import type { Db } from '../../store/openStore';
-import { toDbAmount } from '../../store/sqlFunctions';
-import type { ParsedBlock, ParsedOutput } from './blockParser';
+import { fromDbAmount, toDbAmount } from '../../store/sqlFunctions';
+import { foldTx, TRANSFER_UTXO, type FoldPart } from './utxoFold';
 
 export interface UtxoAdded {
   blocks: number;
   transactions: number;
   outputs: number;
   inputs: number;
+  /** Transfers folded as transactions were written (the rest are folded after resolveInputs). */
+  transfers: number;
 }
 
 /** A bare multisig output is one pseudo-address naming its keys' addresses, so it can be traced like any other. */
-export function outputAddress(out: ParsedOutput, net: BitcoinNetwork): { type: string; address: string | null; data: Uint8Array | null } {
-  const d = decodeOutputScript(out.script, net);
+export function outputAddress(script: Uint8Array, net: BitcoinNetwork): DecodedOutput {
+  const d = decodeOutputScript(script, net);
   if (d.type === 'op_return') return { type: d.type, address: null, data: d.data ?? null };
   if (d.type === 'multisig') return { type: d.type, address: `multisig:${d.required}-of-${d.addresses.length}:${d.addresses.join(',')}`, data: null };
   return { type: d.type, address: d.addresses[0] ?? null, data: null };
 }
 
+/** What the writer remembers of a tx it wrote: its row id and its not yet spent outputs. */
+interface RecentTx {
+  readonly id: number;
+  readonly outs: (FoldPart | null)[];
+  unspent: number;
+}
+
+/** How many recent txs (and script decodings) the writer keeps: memory stays bounded whatever the import's size. */
+const RECENT_TXS = 100_000;
+const SCRIPT_CACHE = 100_000;
+
 /**
  * Writes parsed blocks of one UTXO chain inside the caller's transaction. A block already in the
- * store is skipped whole, which makes re-imports and resumed imports cheap and exact. Inputs
- * are linked to the outputs they spend when those are already known; the rest wait for
- * resolveInputs.
+ * store is skipped whole, which makes re-imports and resumed imports cheap and exact.
+ *
+ * Inputs are linked to the outputs they spend when those are known: most spends are of recent
+ * outputs, which a bounded in-memory map of this import's recent transactions answers without
+ * a query; older ones are looked up in the store; the rest wait for resolveInputs. A
+ * transaction whose inputs are all known is folded into transfers here, from what is in hand,
+ * instead of being read back later.
  */
 export class UtxoWriter {
-  readonly added: UtxoAdded = { blocks: 0, transactions: 0, outputs: 0, inputs: 0 };
+  readonly added: UtxoAdded = { blocks: 0, transactions: 0, outputs: 0, inputs: 0, transfers: 0 };
   private readonly s: Record<string, Statement>;
+  private readonly recent = new Map<string, RecentTx>();
+  private readonly scripts = new Map<string, { type: string; addressId: number | null; data: Uint8Array | null }>();
 
   constructor(
     db: Db,
     private readonly chainId: number,
     private readonly net: BitcoinNetwork,
     private readonly datasetId: number,
+    private readonly nativeAssetId: number,
     private readonly addresses: AddressInterner,
   ) {
     this.s = {
@@ -44,17 +64,21 @@ export class UtxoWriter {
       member: db.prepare('INSERT OR IGNORE INTO btc_block_tx (chain_id, block_hash, idx, tx_id) VALUES (?, ?, ?, ?)'),
       findTx: db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash = ?').pluck(),
       insertTx: db.prepare(
-        'INSERT INTO tx (chain_id, hash, block_number, tx_index, time, status, stub, coinbase, dataset_id) VALUES (?, ?, NULL, ?, ?, 1, 0, ?, ?)',
+        `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)
+         ON CONFLICT (chain_id, hash) DO NOTHING`,
       ),
       out: db.prepare('INSERT INTO txout (tx_id, n, value, type, address_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
-      prevOut: db.prepare('SELECT value, address_id AS addressId, spent_by AS spentBy FROM txout WHERE tx_id = ? AND n = ?').safeIntegers(true),
+      prevOut: db.prepare('SELECT value, address_id AS addressId FROM txout WHERE tx_id = ? AND n = ?').safeIntegers(true),
       spend: db.prepare('UPDATE txout SET spent_by = ?, spent_n = ? WHERE tx_id = ? AND n = ?'),
       input: db.prepare('INSERT INTO txin (tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      transfer: db.prepare(
+        'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)',
+      ),
     };
   }
 
   /** Returns false when the block was already in the store (nothing written). */
-  write(block: ParsedBlock): boolean {
+  write(block: UtxoBlockLike): boolean {
     if (!this.writeBlock({ hash: block.hash, prevHash: block.prevHash, height: null, time: block.time, bits: block.bits, txCount: block.txs.length, size: block.size })) {
       return false;
     }
@@ -70,42 +94,118 @@ export class UtxoWriter {
     return true;
   }
 
+  /** An output's type and address id, decoded once per distinct script. */
+  private decode(out: UtxoOutputLike): { type: string; addressId: number | null; data: Uint8Array | null } {
+    if (out.decoded) {
+      // Decoded on the parse thread: only the interning is left.
+      const d = out.decoded;
+      return { type: d.type, addressId: d.address === null ? null : this.addresses.id(d.address), data: d.data };
+    }
+    if (!out.script) throw new Error('an output needs its script or its decoding');
+    const key = out.script.toString('latin1');
+    const hit = this.scripts.get(key);
+    if (hit) return hit;
+    const o = outputAddress(out.script, this.net);
+    const decoded = { type: o.type, addressId: o.address === null ? null : this.addresses.id(o.address), data: o.data };
+    // OP_RETURN payloads are rarely repeated; keeping them would only crowd out addresses.
+    if (o.type !== 'op_return') {
+      if (this.scripts.size >= SCRIPT_CACHE) this.scripts.clear();
+      this.scripts.set(key, decoded);
+    }
+    return decoded;
+  }
+
+  /** The output an input spends, if the store (or this import) has it. */
+  private findSpent(prevTxid: string, prevVout: number): { txId: number; out: FoldPart; recent: RecentTx | null } | null {
+    const r = this.recent.get(prevTxid);
+    if (r) {
+      const out = r.outs[prevVout];
+      if (out) return { txId: r.id, out, recent: r };
+      if (prevVout < r.outs.length && out === null) {
+        // Spent already within this import (a double spend across a stale block): ask the store.
+        const row = this.s.prevOut.get(r.id, prevVout) as { value: bigint | string; addressId: bigint | null } | undefined;
+        if (row) return { txId: r.id, out: { value: fromDbAmount(row.value), addressId: row.addressId === null ? null : Number(row.addressId) }, recent: null };
+      }
+      return null;
+    }
+    const txId = this.s.findTx.get(this.chainId, prevTxid) as number | undefined;
+    if (txId === undefined) return null;
+    const row = this.s.prevOut.get(txId, prevVout) as { value: bigint | string; addressId: bigint | null } | undefined;
+    if (!row) return null;
+    return { txId, out: { value: fromDbAmount(row.value), addressId: row.addressId === null ? null : Number(row.addressId) }, recent: null };
+  }
+
+  private remember(txid: string, entry: RecentTx): void {
+    if (this.recent.size >= RECENT_TXS) {
+      // Forget the oldest tenth: Map iteration follows insertion order.
+      let drop = RECENT_TXS / 10;
+      for (const k of this.recent.keys()) {
+        this.recent.delete(k);
+        if (--drop === 0) break;
+      }
+    }
+    this.recent.set(txid, entry);
+  }
+
   /**
    * One transaction of a block. `knownInputs` may give what an enriched export says an input
    * spends (value, address), used until the spent output itself is in the store.
    */
   writeTx(blockHash: string, idx: number, time: number, tx: UtxoTxLike, knownInputs?: readonly ({ value: bigint; address: string | null } | null)[]): void {
-    const existing = this.s.findTx.get(this.chainId, tx.txid) as number | undefined;
-    if (existing !== undefined) {
+    // What each input spends, when known; a fold needs every input's value.
+    const spends = tx.isCoinbase ? [] : tx.inputs.map((input) => this.findSpent(input.prevTxid, input.prevVout));
+    let ins: FoldPart[] | null = [];
+    for (let n = 0; n < spends.length && ins; n++) {
+      const known = knownInputs?.[n];
+      if (spends[n]) ins.push(spends[n]!.out);
+      else if (known) ins.push({ value: known.value, addressId: known.address ? this.addresses.id(known.address) : null });
+      else ins = null; // an input of unknown value: the fold waits for resolveInputs
+    }
+    const outs = tx.outputs.map((out, n) => ({ n, value: out.value, ...this.decode(out) }));
+    const transfers: [string, number | null, number | null, bigint][] = [];
+    const fee = ins ? foldTx(tx.isCoinbase, ins, outs, (pos, from, to, amount) => transfers.push([pos, from, to, amount])) : null;
+
+    const inserted = this.s.insertTx.run(this.chainId, tx.txid, idx, time, tx.isCoinbase ? 1 : 0, ins ? 1 : 0, fee === null ? null : toDbAmount(fee), this.datasetId);
+    if (inserted.changes === 0) {
       // The same tx in another block (a stale block and its replacement): one fact, two memberships.
-      this.s.member.run(this.chainId, blockHash, idx, existing);
+      this.s.member.run(this.chainId, blockHash, idx, this.s.findTx.get(this.chainId, tx.txid));
       return;
     }
-    const txId = Number(this.s.insertTx.run(this.chainId, tx.txid, idx, time, tx.isCoinbase ? 1 : 0, this.datasetId).lastInsertRowid);
+    const txId = Number(inserted.lastInsertRowid);
     this.added.transactions++;
     this.s.member.run(this.chainId, blockHash, idx, txId);
-    tx.outputs.forEach((out, n) => {
-      const o = outputAddress(out, this.net);
-      this.s.out.run(txId, n, toDbAmount(out.value), o.type, o.address === null ? null : this.addresses.id(o.address), o.data);
-      this.added.outputs++;
-    });
+    for (const o of outs) this.s.out.run(txId, o.n, toDbAmount(o.value), o.type, o.addressId, o.data);
+    this.added.outputs += outs.length;
+    this.added.inputs += tx.inputs.length;
+
     tx.inputs.forEach((input, n) => {
-      this.added.inputs++;
       if (tx.isCoinbase) {
         // prev_tx_id 0 marks "spends nothing", so a coinbase input never waits for resolution.
         this.s.input.run(txId, n, input.prevTxid, input.prevVout, 0, null, null);
         return;
       }
-      const prevTxId = this.s.findTx.get(this.chainId, input.prevTxid) as number | undefined;
-      const prev = prevTxId === undefined ? undefined : (this.s.prevOut.get(prevTxId, input.prevVout) as { value: bigint | string; addressId: bigint | null } | undefined);
-      if (prevTxId !== undefined && prev) {
-        this.s.input.run(txId, n, input.prevTxid, input.prevVout, prevTxId, prev.value, prev.addressId);
-        this.s.spend.run(txId, n, prevTxId, input.prevVout);
-      } else {
-        const known = knownInputs?.[n];
-        this.s.input.run(txId, n, input.prevTxid, input.prevVout, null, known ? toDbAmount(known.value) : null, known?.address ? this.addresses.id(known.address) : null);
+      const spent = spends[n];
+      if (spent) {
+        this.s.input.run(txId, n, input.prevTxid, input.prevVout, spent.txId, toDbAmount(spent.out.value), spent.out.addressId);
+        this.s.spend.run(txId, n, spent.txId, input.prevVout);
+        if (spent.recent && spent.recent.outs[input.prevVout]) {
+          spent.recent.outs[input.prevVout] = null;
+          if (--spent.recent.unspent === 0) this.recent.delete(input.prevTxid);
+        }
+        return;
       }
+      const known = knownInputs?.[n];
+      this.s.input.run(txId, n, input.prevTxid, input.prevVout, null, known ? toDbAmount(known.value) : null, known?.address ? this.addresses.id(known.address) : null);
     });
+
+    // Outputs with a value can be spent later; zero-value and OP_RETURN outputs rarely are.
+    const spendable = outs.filter((o) => o.value > 0n).length;
+    if (spendable > 0) this.remember(tx.txid, { id: txId, outs: outs.map((o) => (o.value > 0n ? { value: o.value, addressId: o.addressId } : null)), unspent: spendable });
+
+    for (const [pos, from, to, amount] of transfers) {
+      this.s.transfer.run(this.chainId, txId, TRANSFER_UTXO, pos, from, to, this.nativeAssetId, toDbAmount(amount), time, this.datasetId);
+    }
+    this.added.transfers += transfers.length;
   }
 }
 
@@ -119,10 +219,34 @@ export interface BlockRow {
   size: number;
 }
 
+/** An output's type, address (null for OP_RETURN and unknown scripts without one) and OP_RETURN data. */
+export interface DecodedOutput {
+  readonly type: string;
+  readonly address: string | null;
+  readonly data: Uint8Array | null;
+}
+
+/** An output with its script (decoded by the writer) or already decoded (by the parse thread). */
+export interface UtxoOutputLike {
+  readonly value: bigint;
+  readonly script?: Buffer;
+  readonly decoded?: DecodedOutput;
+}
+
 /** What writeTx needs of a transaction: the parser's ParsedTx, or one built from an export. */
 export interface UtxoTxLike {
   readonly txid: string;
   readonly isCoinbase: boolean;
   readonly inputs: readonly { readonly prevTxid: string; readonly prevVout: number }[];
-  readonly outputs: readonly ParsedOutput[];
+  readonly outputs: readonly UtxoOutputLike[];
+}
+
+/** What write needs of a block. */
+export interface UtxoBlockLike {
+  readonly hash: string;
+  readonly prevHash: string;
+  readonly time: number;
+  readonly bits: number;
+  readonly size: number;
+  readonly txs: readonly UtxoTxLike[];
 }
