@@ -32,6 +32,7 @@ await Promise.all([
     entryPoints: {
       cli: join(root, 'electron/cli/main.ts'),
       importWorker: join(root, 'electron/core/jobs/importWorker.ts'),
+      blkParseWorker: join(root, 'electron/core/ingest/bitcoin/blkParseWorker.ts'),
     },
     outdir: join(out, 'node'),
     outExtension: { '.js': '.cjs' },

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiError, type MethodName } from '../../shared/api/contract';
@@ -6,6 +7,7 @@ import { resolveChain } from '../../shared/model/chains';
 import { errorToShape } from '../core/api/errors';
 import { openBackend, VERSION } from '../core/backend';
 import type { Backend } from '../core/backendTypes';
+import { useBlockParseWorker } from '../core/ingest/bitcoin/blockPipeline';
 import { importDataset } from '../core/ingest/importDataset';
 import { openStore } from '../core/store/openStore';
 import { ensureWorkspace, resolveWorkspaceDir } from '../core/workspace';
@@ -79,6 +81,9 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
   if (positionals.length === 0 && !rpcUrl) throw new UsageError('import needs at least one file or folder, or --rpc URL --from H --to H');
   if (rpcUrl && (values.from === undefined || values.to === undefined)) throw new UsageError('--rpc needs --from H and --to H');
   const paths = ensureWorkspace(workspaceDir);
+  // Bundled as dist/node/cli.cjs, next to the block parse thread's bundle.
+  const parseWorker = join(__dirname, 'blkParseWorker.cjs');
+  if (existsSync(parseWorker)) useBlockParseWorker(parseWorker);
   const db = openStore(paths.store);
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();

@@ -1,4 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { useBlockParseWorker } from '../ingest/bitcoin/blockPipeline';
 import { importDataset } from '../ingest/importDataset';
 import { openStore } from '../store/openStore';
 import { errorToShape } from '../api/errors';
@@ -13,6 +16,9 @@ async function main(): Promise<void> {
     if (m.type === 'cancel') controller.abort();
   });
   const send = (m: WorkerMessage): void => port.postMessage(m);
+  // This file runs bundled as dist/node/importWorker.cjs, next to the block parse thread's bundle.
+  const parseWorker = join(__dirname, 'blkParseWorker.cjs');
+  if (existsSync(parseWorker)) useBlockParseWorker(parseWorker);
   const db = openStore(input.storePath);
   try {
     const result = await importDataset(db, input.request, { signal: controller.signal, onProgress: (progress) => send({ type: 'progress', progress }) });

@@ -22,6 +22,14 @@ const MAGICS: ReadonlyArray<readonly [string, BitcoinNetwork]> = [
   ['0a03cf40', 'signet'],
   ['fabfb5da', 'regtest'],
 ];
+/** The CAIP-2 chain of each network (bip122: the first 32 hex digits of its genesis hash). */
+export const CHAIN_BY_NETWORK: Readonly<Record<BitcoinNetwork, string>> = {
+  mainnet: 'bip122:000000000019d6689c085ae165831e93',
+  testnet3: 'bip122:000000000933ea01ad0ee984209779ba',
+  testnet4: 'bip122:00000000da84f2bafbbc53dee25a72ae',
+  signet: 'bip122:00000008819873e925422c1ff0f99f7c',
+  regtest: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328',
+};
 const MAGIC_BUFFERS = MAGICS.map(([hex]) => Buffer.from(hex, 'hex'));
 const NETWORK_BY_MAGIC = new Map<string, BitcoinNetwork>(MAGICS);
 

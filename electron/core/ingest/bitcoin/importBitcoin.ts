@@ -8,29 +8,23 @@ import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
 import { ensureChainId } from '../../store/chains';
 import { insertDataset, type SourceRecord } from '../../store/datasets';
+import { deferIndexesForBulkLoad } from '../../store/bulkIndexes';
 import { addTransfersToEdges } from '../../store/edges';
 import type { Db } from '../../store/openStore';
 import { commitDataset, nextRowId, progressReporter, sha256File, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import { statSource } from '../sources';
-import { detectNetwork, forEachBlkRecord, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
+import { CHAIN_BY_NETWORK, detectNetwork, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
 import { parseBlock, type ParsedBlock } from './blockParser';
 import { blockFromRpcJson, detectBitcoinJson, etlBlockRow, etlTransaction, readJsonLines, type BitcoinJsonKind } from './bitcoinJson';
 import { buildMainChain, updateTxHeights } from './chainBuilder';
 import { BitcoinRpc } from './rpcPull';
 import { foldTransactions, resolveInputs } from './utxoFold';
-import { UtxoWriter } from './utxoWriter';
+import { readBlkBlocks } from './blockPipeline';
+import { UtxoWriter, type UtxoBlockLike } from './utxoWriter';
 
 export const BITCOIN_BLOCKS = 'bitcoin-blocks';
 export const BITCOIN_PARSER_VERSION = 'bitcoin-blocks/1';
-
-const CHAIN_BY_NETWORK: Record<BitcoinNetwork, string> = {
-  mainnet: 'bip122:000000000019d6689c085ae165831e93',
-  testnet3: 'bip122:000000000933ea01ad0ee984209779ba',
-  testnet4: 'bip122:00000000da84f2bafbbc53dee25a72ae',
-  signet: 'bip122:00000008819873e925422c1ff0f99f7c',
-  regtest: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328',
-};
 
 interface PlannedFile {
   path: string;
@@ -191,11 +185,19 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
   const warnings: string[] = [];
   const startedAt = now().toISOString();
 
+  // Foreign-key checks cost a quarter of the import: every transfer row would probe tx and asset.
+  // The writer only references rows it has just inserted or ensured, and a unit test runs
+  // PRAGMA foreign_key_check after importing every fixture. (The pragma is a no-op inside a
+  // transaction, so it is set before BEGIN and restored after.)
+  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
   db.exec('BEGIN IMMEDIATE');
   try {
     let chain = null as ChainState | null;
     const firstNewTransferId = nextRowId(db, 'transfer');
     const firstNewTxId = nextRowId(db, 'tx');
+    // About one folded transfer per 70 bytes of block data (6 per transaction of ~450 bytes).
+    const indexes = deferIndexesForBulkLoad(db, state.total / 70);
     const useChain = (caip2: string, file: string) => {
       if (chain) {
         if (chain.caip2 !== caip2) throw new BadInputError(file, {}, `holds ${resolveChain(caip2).name} blocks, but this import already holds ${resolveChain(chain.caip2).name} blocks; import each network separately`);
@@ -204,30 +206,50 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
       const chainId = ensureChainId(db, caip2);
       const datasetId = insertDataset(db, { format: BITCOIN_BLOCKS, parserVersion: BITCOIN_PARSER_VERSION, chainId, fingerprint: '', startedAt });
       const addresses = new AddressInterner(db, chainId);
-      chain = { caip2, chainId, addresses, datasetId, nativeAssetId: ensureNativeAsset(db, chainId, caip2, datasetId), writer: new UtxoWriter(db, chainId, networkForChain(caip2), datasetId, addresses) };
+      const nativeAssetId = ensureNativeAsset(db, chainId, caip2, datasetId);
+      chain = { caip2, chainId, addresses, datasetId, nativeAssetId, writer: new UtxoWriter(db, chainId, networkForChain(caip2), datasetId, nativeAssetId, addresses) };
       return chain;
     };
     const sources: SourceRecord[] = [];
     let blocksRead = 0;
-    for (const file of files) {
+    const blocksOf = new Map<PlannedFile, number>();
+    const take = (file: PlannedFile, block: UtxoBlockLike, caip2: string): void => {
+      useChain(caip2, file.path).writer.write(block);
+      blocksOf.set(file, (blocksOf.get(file) ?? 0) + 1);
+      blocksRead++;
+      state.rows += block.txs.length;
+      report();
+    };
+    const recordSource = async (file: PlannedFile): Promise<void> => {
+      if (options.signal?.aborted) throw new ImportCancelledError();
+      sources.push({ name: file.name, path: file.path, size: file.size, sha256: await sha256File(file.path), kind: file.kind, rows: blocksOf.get(file) ?? 0 });
+    };
+
+    // blk files: read and parsed on the parse thread while this one writes.
+    const blkFiles = files.filter((f) => f.kind === 'blk');
+    if (blkFiles.length > 0) {
+      state.phase = `blocks · ${blkFiles[0]!.name}`;
+      report(true);
+      for await (const item of readBlkBlocks(blkFiles, { forcedChain: forced?.id, signal: options.signal })) {
+        if (item.type === 'bytes') {
+          state.done += item.n;
+          report();
+        } else if (item.type === 'file-end') {
+          warnings.push(...item.warnings);
+          await recordSource(blkFiles[item.file]!);
+          if (item.file + 1 < blkFiles.length) state.phase = `blocks · ${blkFiles[item.file + 1]!.name}`;
+        } else {
+          if (options.signal?.aborted) throw new ImportCancelledError();
+          take(blkFiles[item.file]!, item.block, item.caip2);
+        }
+      }
+    }
+
+    for (const file of files.filter((f) => f.kind !== 'blk')) {
       state.phase = `blocks · ${file.name}`;
       report(true);
       let fileBlocks = 0;
-      const take = (block: ParsedBlock, caip2: string): void => {
-        useChain(caip2, file.path).writer.write(block);
-        fileBlocks++;
-        blocksRead++;
-        state.rows += block.txs.length;
-        report();
-      };
-      if (file.kind === 'blk') {
-        const summary = await forEachBlkRecord(file.path, { xorKey: file.xorKey, onBytes: (n) => (state.done += n) }, (record) => {
-          if (options.signal?.aborted) throw new ImportCancelledError();
-          const caip2 = forced?.id ?? CHAIN_BY_NETWORK[record.network];
-          take(parseBlock(record.block, { file: file.path, offset: record.blockOffset }), caip2);
-        });
-        for (const w of summary.warnings) warnings.push(w.message);
-      } else if (file.kind === 'raw' || file.kind === 'rpc-getblock') {
+      if (file.kind === 'raw' || file.kind === 'rpc-getblock') {
         const block =
           file.kind === 'raw'
             ? (() => {
@@ -242,7 +264,7 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
           warnings.push(`${file.path}: the file does not name its network; ${inferred.network} inferred because ${inferred.why} (use --chain to override)`);
         }
         state.done += file.size;
-        take(block, caip2);
+        take(file, block, caip2);
       } else {
         // bitcoin-etl names no network; mainnet unless the import says otherwise.
         const c = useChain(forced?.id ?? CHAIN_BY_NETWORK.mainnet, file.path);
@@ -265,8 +287,8 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
           }
         }
       }
-      if (options.signal?.aborted) throw new ImportCancelledError();
-      sources.push({ name: file.name, path: file.path, size: file.size, sha256: await sha256File(file.path), kind: file.kind, rows: fileBlocks });
+      blocksOf.set(file, (blocksOf.get(file) ?? 0) + fileBlocks);
+      await recordSource(file);
     }
     if (request.rpc) {
       const pull = request.rpc;
@@ -308,10 +330,15 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     state.phase = 'linking inputs and folding transfers';
     report(true);
     const linked = resolveInputs(db, c.chainId);
-    const newTxIds = db.prepare('SELECT id FROM tx WHERE id >= ? AND chain_id = ?').pluck().all(firstNewTxId, c.chainId) as number[];
+    // Most new transactions were folded as they were written; these still wait for an input.
+    const newTxIds = db.prepare('SELECT id FROM tx WHERE id >= ? AND chain_id = ? AND folded = 0').pluck().all(firstNewTxId, c.chainId) as number[];
     foldTransactions(db, c.nativeAssetId, c.datasetId, new Set([...newTxIds, ...linked]));
     const transfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
     addTransfersToEdges(db, c.chainId, firstNewTransferId);
+
+    state.phase = 'indexing';
+    report(true);
+    indexes.restore();
 
     const added = { ...c.writer.added, transfers, addresses: c.addresses.added };
     const outcome = commitDataset(
@@ -325,6 +352,8 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
+  } finally {
+    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
 }
 

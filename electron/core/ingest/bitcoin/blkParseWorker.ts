@@ -1,0 +1,48 @@
+/**
+ * The block parse thread (bundled as dist/node/blkParseWorker.cjs): reads blk files, parses and
+ * verifies each block, decodes its output scripts, and posts it to the importer as columns,
+ * running at most PARSE_AHEAD blocks ahead of what the importer has taken.
+ */
+import { parentPort } from 'node:worker_threads';
+import { BadInputError } from '../errors';
+import { CHAIN_BY_NETWORK, forEachBlkRecord } from './blkFile';
+import { PARSE_AHEAD, toWire, type WorkerReply, type WorkerRequest } from './blockPipeline';
+
+const port = parentPort!;
+let credit = PARSE_AHEAD;
+let resume: (() => void) | null = null;
+const send = (m: WorkerReply): void => port.postMessage(m);
+
+port.on('message', (m: WorkerRequest) => {
+  if (m.type === 'ack') {
+    credit++;
+    resume?.();
+    resume = null;
+  } else if (m.type === 'start') {
+    void run(m).catch((error: unknown) => {
+      send({
+        type: 'error',
+        badInput: error instanceof BadInputError ? { file: error.file, where: error.where, problem: error.problem } : null,
+        message: error instanceof Error ? error.message : String(error),
+      });
+    });
+  }
+});
+
+async function run(start: Extract<WorkerRequest, { type: 'start' }>): Promise<void> {
+  for (let i = 0; i < start.files.length; i++) {
+    const f = start.files[i]!;
+    let bytes = 0;
+    const summary = await forEachBlkRecord(f.path, { xorKey: f.xorKey ? Buffer.from(f.xorKey) : undefined, onBytes: (n) => (bytes += n) }, async (record) => {
+      while (credit <= 0) await new Promise<void>((r) => (resume = r));
+      credit--;
+      if (bytes > 0) send({ type: 'bytes', n: bytes });
+      bytes = 0;
+      const caip2 = start.forcedChain ?? CHAIN_BY_NETWORK[record.network];
+      send({ type: 'block', file: i, caip2, block: toWire(record.block, f.path, record.blockOffset, caip2) });
+    });
+    if (bytes > 0) send({ type: 'bytes', n: bytes });
+    send({ type: 'file-end', file: i, warnings: summary.warnings.map((w) => w.message) });
+  }
+  send({ type: 'end' });
+}
