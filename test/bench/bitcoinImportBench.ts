@@ -1,0 +1,87 @@
+/**
+ * Bitcoin blocks/ folder import throughput: a synthetic chain of valid, distinct blocks (see
+ * syntheticBitcoin.ts) imported into a fresh store through the same code path as the app, with
+ * MB/s and tx/s, the parse-only rate of the same files in the same run (the ceiling the store
+ * work is measured against), and peak RSS at two folder sizes to show memory stays bounded.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { forEachBlkRecord } from '../../electron/core/ingest/bitcoin/blkFile';
+import { parseBlock } from '../../electron/core/ingest/bitcoin/blockParser';
+import { useBlockParseWorker } from '../../electron/core/ingest/bitcoin/blockPipeline';
+import { importDataset } from '../../electron/core/ingest/importDataset';
+import { openStore } from '../../electron/core/store/openStore';
+import { writeSyntheticBlocksDir, type SyntheticResult } from './syntheticBitcoin';
+
+export interface BitcoinBenchResult {
+  blocks: number;
+  txs: number;
+  inputs: number;
+  outputs: number;
+  megabytes: number;
+  seconds: number;
+  megabytesPerSecond: number;
+  txPerSecond: number;
+  parseOnlyMegabytesPerSecond: number;
+  peakRssMb: number;
+  peakRssMbAtHalfSize: number;
+}
+
+async function importOnce(dir: string, workDir: string): Promise<{ seconds: number; peakRssMb: number }> {
+  const db = openStore(join(workDir, `store-${Date.now()}-${Math.random()}.sqlite`));
+  globalThis.gc?.();
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const t0 = performance.now();
+  await importDataset(db, { paths: [dir] });
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  db.close();
+  return { seconds, peakRssMb: Math.round(peak / 1e6) };
+}
+
+async function parseOnly(g: SyntheticResult): Promise<number> {
+  const t0 = performance.now();
+  for (const file of g.files) {
+    await forEachBlkRecord(file, {}, (r) => void parseBlock(r.block, { file, offset: r.blockOffset }));
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+export async function benchBitcoinImport(blocks: number, txsPerBlock = 2500): Promise<BitcoinBenchResult> {
+  // The app and the CLI parse on a second thread (the bundled worker); measure that path.
+  const worker = resolve(import.meta.dirname, '../../dist/node/blkParseWorker.cjs');
+  if (!existsSync(worker)) throw new Error(`${worker} is missing: run npm run build first`);
+  useBlockParseWorker(process.env.NOWORKER ? undefined : worker);
+  const work = mkdtempSync(join(tmpdir(), 'cairn-btcbench-'));
+  try {
+    const half = writeSyntheticBlocksDir(join(work, 'half'), { blocks: Math.max(1, Math.floor(blocks / 2)), txsPerBlock, fileBytes: 32 << 20 });
+    const full = writeSyntheticBlocksDir(join(work, 'full'), { blocks, txsPerBlock, fileBytes: 32 << 20 });
+    const parseSeconds = await parseOnly(full);
+    const atHalf = await importOnce(join(work, 'half'), work);
+    const run = await importOnce(join(work, 'full'), work);
+    const megabytes = full.bytes / 1e6;
+    return {
+      blocks: full.blocks,
+      txs: full.txs,
+      inputs: full.inputs,
+      outputs: full.outputs,
+      megabytes: Math.round(megabytes * 10) / 10,
+      seconds: run.seconds,
+      megabytesPerSecond: Math.round((megabytes / run.seconds) * 10) / 10,
+      txPerSecond: Math.round(full.txs / run.seconds),
+      parseOnlyMegabytesPerSecond: Math.round((megabytes / parseSeconds) * 10) / 10,
+      peakRssMb: run.peakRssMb,
+      peakRssMbAtHalfSize: atHalf.peakRssMb,
+    };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.filename === process.argv[1]) {
+  const r = await benchBitcoinImport(Number(process.env.BLOCKS ?? 40));
+  console.log(r);
+}
