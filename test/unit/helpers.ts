@@ -1,3 +1,4 @@
+import type { Db } from '../../electron/core/store/openStore';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,4 +38,19 @@ export function txRow(from: string, to: string, value: string, block = 100, time
 
 export function addr(n: number): string {
   return '0x' + n.toString(16).padStart(40, '0');
+}
+
+/** Every fact table of a store holding UTXO data, in a stable order, for comparing two stores. */
+export function dumpUtxoStore(db: Db): Record<string, unknown[]> {
+  const tables: Record<string, string> = {
+    btc_block: 'SELECT hash, prev_hash, height, time, bits, tx_count, size FROM btc_block ORDER BY hash',
+    btc_block_tx: 'SELECT block_hash, idx, tx_id FROM btc_block_tx ORDER BY block_hash, idx',
+    tx: 'SELECT id, hash, block_number, tx_index, time, fee, coinbase, folded FROM tx ORDER BY id',
+    txout: 'SELECT tx_id, n, value, type, address_id, hex(data), spent_by, spent_n FROM txout ORDER BY tx_id, n',
+    txin: 'SELECT tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id FROM txin ORDER BY tx_id, n',
+    transfer: 'SELECT tx_id, kind, pos, from_id, to_id, amount, time FROM transfer ORDER BY tx_id, kind, pos',
+    edge: 'SELECT from_id, to_id, asset_id, total, cnt, first_time, last_time FROM edge ORDER BY from_id, to_id, asset_id',
+    address: 'SELECT id, addr FROM address ORDER BY id',
+  };
+  return Object.fromEntries(Object.entries(tables).map(([name, sql]) => [name, db.prepare(sql).raw().safeIntegers(true).all()]));
 }

@@ -31,9 +31,39 @@ export function progressReporter(state: ProgressState, emit?: (p: ProgressState)
 
 /** SHA-256 of a whole file, streamed. */
 export async function sha256File(path: string): Promise<string> {
+  return (await sha256FileAndPrefix(path, null)).sha256;
+}
+
+/**
+ * SHA-256 of a whole file and, in the same pass, of its first `prefixBytes` bytes (null when
+ * not asked, or when the file is shorter than that).
+ */
+export async function sha256FileAndPrefix(path: string, prefixBytes: number | null): Promise<{ sha256: string; prefixSha256: string | null }> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let seen = 0;
+  let prefix: string | null = prefixBytes === 0 ? hash.copy().digest('hex') : null;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    if (prefixBytes !== null && prefix === null && seen + chunk.length >= prefixBytes) {
+      hash.update(chunk.subarray(0, prefixBytes - seen));
+      prefix = hash.copy().digest('hex');
+      hash.update(chunk.subarray(prefixBytes - seen));
+    } else hash.update(chunk);
+    seen += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), prefixSha256: prefix };
+}
+
+/** SHA-256 of a file's first `bytes` bytes, or null when the file is shorter. */
+export async function sha256Prefix(path: string, bytes: number): Promise<string | null> {
+  const hash = createHash('sha256');
+  let seen = 0;
+  if (bytes > 0) {
+    for await (const chunk of createReadStream(path, { start: 0, end: bytes - 1, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      hash.update(chunk);
+      seen += chunk.length;
+    }
+  }
+  return seen === bytes ? hash.digest('hex') : null;
 }
 
 /** The rowid the next insert into `table` will get: rows at or above it are this import's. */

@@ -8,6 +8,9 @@ export interface SourceRecord {
   sha256: string;
   kind: string;
   rows: number;
+  /** blk files: how far this import read (a record boundary), and the SHA-256 of those bytes. */
+  readTo?: number;
+  readToSha256?: string;
 }
 
 export interface NewDataset {
@@ -38,8 +41,10 @@ export function finishDataset(
   added: Record<string, number>,
   finishedAt: string,
 ): void {
-  const insert = db.prepare('INSERT INTO dataset_source (dataset_id, seq, name, path, size, sha256, kind, rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-  sources.forEach((s, i) => insert.run(id, i, s.name, s.path, s.size, s.sha256, s.kind, s.rows));
+  const insert = db.prepare(
+    'INSERT INTO dataset_source (dataset_id, seq, name, path, size, sha256, kind, rows, read_to, read_to_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  sources.forEach((s, i) => insert.run(id, i, s.name, s.path, s.size, s.sha256, s.kind, s.rows, s.readTo ?? null, s.readToSha256 ?? null));
   const r = db
     .prepare('UPDATE dataset SET finished_at = ?, row_counts = ?, added = ? WHERE id = ?')
     .run(finishedAt, JSON.stringify(rowCounts), JSON.stringify(added), id);

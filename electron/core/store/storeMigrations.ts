@@ -191,5 +191,20 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 30,
+    name: 'blk-resume-and-stated-heights',
+    up(db) {
+      db.exec(`
+        -- How far a blk file was read (a record boundary, or where zero padding began) and the
+        -- SHA-256 of those bytes: a later import of the same, grown file starts there when the
+        -- bytes are unchanged.
+        ALTER TABLE dataset_source ADD COLUMN read_to INTEGER;
+        ALTER TABLE dataset_source ADD COLUMN read_to_sha256 TEXT;
+        -- The height a block states for itself (BIP 34 coinbase height, or a getblock response's
+        -- height field), used when its ancestors are not in the store.
+        ALTER TABLE btc_block ADD COLUMN stated_height INTEGER;
+      `);
+    },
+  },
 ];
-

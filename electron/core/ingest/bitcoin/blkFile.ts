@@ -111,6 +111,8 @@ export interface BlkReadOptions {
 class Window {
   start = 0;
   len = 0;
+  /** Bytes read before startOffset only to align the window: not reported to onBytes. */
+  private unreported = 0;
   readonly buf: Buffer;
   private readonly words: Uint32Array;
   private readonly key: Uint8Array | null;
@@ -127,6 +129,7 @@ class Window {
     // Room for one read plus the largest record plus alignment (or the whole rest of a small
     // file), in a fresh ArrayBuffer (offset 0, so 4-byte word views line up with file offsets).
     this.start = startOffset & ~7;
+    this.unreported = startOffset - this.start;
     const capacity = Math.min(readSize + MAX_BLOCK_SIZE + RECORD_HEADER + 16, fileSize - (startOffset & ~7) + 16);
     const ab = new ArrayBuffer(capacity + (4 - (capacity % 4)));
     this.buf = Buffer.from(ab, 0, capacity);
@@ -175,7 +178,9 @@ class Window {
       if (bytesRead === 0) break; // the file shrank under us
       this.unxor(this.len, this.len + bytesRead);
       this.len += bytesRead;
-      this.onBytes?.(bytesRead);
+      const before = Math.min(this.unreported, bytesRead);
+      this.unreported -= before;
+      this.onBytes?.(bytesRead - before);
     }
     return Math.max(0, Math.min(want, this.start + this.len) - pos);
   }

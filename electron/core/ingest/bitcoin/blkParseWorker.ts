@@ -33,7 +33,7 @@ async function run(start: Extract<WorkerRequest, { type: 'start' }>): Promise<vo
   for (let i = 0; i < start.files.length; i++) {
     const f = start.files[i]!;
     let bytes = 0;
-    const summary = await forEachBlkRecord(f.path, { xorKey: f.xorKey ? Buffer.from(f.xorKey) : undefined, onBytes: (n) => (bytes += n) }, async (record) => {
+    const summary = await forEachBlkRecord(f.path, { xorKey: f.xorKey ? Buffer.from(f.xorKey) : undefined, startOffset: f.startOffset, onBytes: (n) => (bytes += n) }, async (record) => {
       while (credit <= 0) await new Promise<void>((r) => (resume = r));
       credit--;
       if (bytes > 0) send({ type: 'bytes', n: bytes });
@@ -42,7 +42,7 @@ async function run(start: Extract<WorkerRequest, { type: 'start' }>): Promise<vo
       send({ type: 'block', file: i, caip2, block: toWire(record.block, f.path, record.blockOffset, caip2) });
     });
     if (bytes > 0) send({ type: 'bytes', n: bytes });
-    send({ type: 'file-end', file: i, warnings: summary.warnings.map((w) => w.message) });
+    send({ type: 'file-end', file: i, warnings: summary.warnings.map((w) => w.message), stoppedAt: summary.stoppedAt });
   }
   send({ type: 'end' });
 }

@@ -18,11 +18,13 @@ import { outputAddress, type UtxoBlockLike, type UtxoTxLike } from './utxoWriter
 export interface BlkSource {
   readonly path: string;
   readonly xorKey?: Buffer;
+  /** A record boundary to start reading at (resuming a file that has grown). */
+  readonly startOffset?: number;
 }
 
 export type PipelineItem =
   | { readonly type: 'block'; readonly file: number; readonly caip2: string; readonly block: UtxoBlockLike; readonly txCount: number }
-  | { readonly type: 'file-end'; readonly file: number; readonly warnings: readonly string[] }
+  | { readonly type: 'file-end'; readonly file: number; readonly warnings: readonly string[]; readonly stoppedAt: number }
   | { readonly type: 'bytes'; readonly n: number };
 
 export interface PipelineOptions {
@@ -49,13 +51,13 @@ async function* inProcess(files: readonly BlkSource[], options: PipelineOptions)
   for (let i = 0; i < files.length; i++) {
     const f = files[i]!;
     let bytes = 0;
-    const records = readBlkRecords(f.path, { xorKey: f.xorKey, onBytes: (n) => (bytes += n) });
+    const records = readBlkRecords(f.path, { xorKey: f.xorKey, startOffset: f.startOffset, onBytes: (n) => (bytes += n) });
     for (;;) {
       const r = await records.next();
       if (bytes > 0) yield { type: 'bytes', n: bytes };
       bytes = 0;
       if (r.done) {
-        yield { type: 'file-end', file: i, warnings: r.value.warnings.map((w) => w.message) };
+        yield { type: 'file-end', file: i, warnings: r.value.warnings.map((w) => w.message), stoppedAt: r.value.stoppedAt };
         break;
       }
       if (options.signal?.aborted) {
@@ -87,11 +89,13 @@ export interface WireBlock {
   data: (Uint8Array | null)[];
 }
 
-export type WorkerRequest = { type: 'start'; files: { path: string; xorKey: Uint8Array | null }[]; forcedChain: string | null } | { type: 'ack' };
+export type WorkerRequest =
+  | { type: 'start'; files: { path: string; xorKey: Uint8Array | null; startOffset: number }[]; forcedChain: string | null }
+  | { type: 'ack' };
 
 export type WorkerReply =
   | { type: 'block'; file: number; caip2: string; block: WireBlock }
-  | { type: 'file-end'; file: number; warnings: string[] }
+  | { type: 'file-end'; file: number; warnings: string[]; stoppedAt: number }
   | { type: 'bytes'; n: number }
   | { type: 'end' }
   | { type: 'error'; badInput: { file: string; where: { line?: number; offset?: number }; problem: string } | null; message: string };
@@ -185,7 +189,7 @@ async function* viaWorker(script: string, files: readonly BlkSource[], options: 
   const onAbort = (): void => void worker.terminate();
   options.signal?.addEventListener('abort', onAbort);
   try {
-    const start: WorkerRequest = { type: 'start', files: files.map((f) => ({ path: f.path, xorKey: f.xorKey ? new Uint8Array(f.xorKey) : null })), forcedChain: options.forcedChain ?? null };
+    const start: WorkerRequest = { type: 'start', files: files.map((f) => ({ path: f.path, xorKey: f.xorKey ? new Uint8Array(f.xorKey) : null, startOffset: f.startOffset ?? 0 })), forcedChain: options.forcedChain ?? null };
     worker.postMessage(start);
     for (;;) {
       if (options.signal?.aborted) throw new ImportCancelledError();

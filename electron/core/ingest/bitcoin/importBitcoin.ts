@@ -6,12 +6,12 @@ import { networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { resolveChain } from '../../../../shared/model/chains';
 import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
-import { ensureChainId } from '../../store/chains';
+import { ensureChainId, findChainId } from '../../store/chains';
 import { insertDataset, type SourceRecord } from '../../store/datasets';
 import { deferIndexesForBulkLoad } from '../../store/bulkIndexes';
 import { addTransfersToEdges } from '../../store/edges';
 import type { Db } from '../../store/openStore';
-import { commitDataset, nextRowId, progressReporter, sha256File, type ProgressState } from '../datasetRun';
+import { commitDataset, nextRowId, progressReporter, sha256FileAndPrefix, sha256Prefix, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import { statSource } from '../sources';
 import { CHAIN_BY_NETWORK, detectNetwork, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
@@ -52,12 +52,41 @@ function xorKeyFor(dir: string): Buffer | undefined {
   return existsSync(join(dir, 'xor.dat')) ? readXorKey(dir) : undefined;
 }
 
+/** The network of a blk file's first record magic, after de-obfuscation with its folder's xor.dat. */
+function blkNetwork(path: string, xorKey: Buffer | undefined): BitcoinNetwork | null {
+  const head = Buffer.from(firstBytes(path, 4));
+  if (head.length < 4) return null;
+  if (xorKey) for (let i = 0; i < 4; i++) head[i] ^= xorKey[i % xorKey.length];
+  return detectNetwork(head);
+}
+
 /** True when a blk file starts with a network magic, after de-obfuscation with its folder's xor.dat. */
 function looksLikeBlk(path: string, xorKey: Buffer | undefined): boolean {
-  const head = Buffer.from(firstBytes(path, 4));
-  if (head.length < 4) return false;
-  if (xorKey) for (let i = 0; i < 4; i++) head[i] ^= xorKey[i % xorKey.length];
-  return detectNetwork(head) !== null;
+  return blkNetwork(path, xorKey) !== null;
+}
+
+/**
+ * Where to start reading a blk file: Bitcoin Core only appends to its blk files, so when an
+ * earlier import of this chain read a file of the same name up to some offset, and the bytes up
+ * to there are still exactly the same (same SHA-256), every block before it is already in the
+ * store and reading resumes there. The name, not the path, is matched, so a fresh copy of a
+ * node's grown blocks/ folder resumes too; the hash is what makes that safe.
+ */
+async function resumePoint(db: Db, file: PlannedFile, caip2: string): Promise<{ offset: number; datasetId: number } | null> {
+  const chainId = findChainId(db, caip2);
+  if (chainId === null) return null;
+  const candidates = db
+    .prepare(
+      `SELECT s.read_to AS readTo, s.read_to_sha256 AS sha256, max(s.dataset_id) AS datasetId
+       FROM dataset_source s JOIN dataset d ON d.id = s.dataset_id
+       WHERE s.name = ? AND s.kind = 'blk' AND s.read_to > 0 AND s.read_to <= ? AND d.chain_id = ? AND coalesce(d.finished_at, '') <> ''
+       GROUP BY s.read_to, s.read_to_sha256 ORDER BY s.read_to DESC LIMIT 4`,
+    )
+    .all(file.name, file.size, chainId) as { readTo: number; sha256: string; datasetId: number }[];
+  for (const c of candidates) {
+    if ((await sha256Prefix(file.path, c.readTo)) === c.sha256) return { offset: c.readTo, datasetId: c.datasetId };
+  }
+  return null;
 }
 
 /** Whether these paths hold Bitcoin block data (a blocks/ folder, blk files or raw blocks). */
@@ -220,23 +249,49 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
       state.rows += block.txs.length;
       report();
     };
-    const recordSource = async (file: PlannedFile): Promise<void> => {
+    /** Hashes a source for the dataset record; for a blk file also how far it was read, for the next import to resume. */
+    const recordSource = async (file: PlannedFile, readTo?: number): Promise<void> => {
       if (options.signal?.aborted) throw new ImportCancelledError();
-      sources.push({ name: file.name, path: file.path, size: file.size, sha256: await sha256File(file.path), kind: file.kind, rows: blocksOf.get(file) ?? 0 });
+      const h = await sha256FileAndPrefix(file.path, readTo ?? null);
+      sources.push({
+        name: file.name,
+        path: file.path,
+        size: file.size,
+        sha256: h.sha256,
+        kind: file.kind,
+        rows: blocksOf.get(file) ?? 0,
+        ...(readTo !== undefined && h.prefixSha256 !== null ? { readTo, readToSha256: h.prefixSha256 } : {}),
+      });
     };
 
-    // blk files: read and parsed on the parse thread while this one writes.
+    // blk files: read and parsed on the parse thread while this one writes, each from where an
+    // earlier import of the same bytes stopped.
     const blkFiles = files.filter((f) => f.kind === 'blk');
+    const startAt = new Map<PlannedFile, number>();
     if (blkFiles.length > 0) {
+      state.phase = 'checking what earlier imports read';
+      report(true);
+      for (const f of blkFiles) {
+        const network = blkNetwork(f.path, f.xorKey);
+        const caip2 = forced?.id ?? (network ? CHAIN_BY_NETWORK[network] : null);
+        const resume = caip2 ? await resumePoint(db, f, caip2) : null;
+        if (!resume || !caip2) continue;
+        // The chain is known even if nothing new follows (then the import ends as "already imported").
+        useChain(caip2, f.path);
+        startAt.set(f, resume.offset);
+        state.done += resume.offset;
+        warnings.push(`${f.path}: its first ${resume.offset} bytes are unchanged since dataset #${resume.datasetId}, which imported them; read from byte ${resume.offset}`);
+      }
       state.phase = `blocks · ${blkFiles[0]!.name}`;
       report(true);
-      for await (const item of readBlkBlocks(blkFiles, { forcedChain: forced?.id, signal: options.signal })) {
+      const blkSources = blkFiles.map((f) => ({ path: f.path, xorKey: f.xorKey, startOffset: startAt.get(f) }));
+      for await (const item of readBlkBlocks(blkSources, { forcedChain: forced?.id, signal: options.signal })) {
         if (item.type === 'bytes') {
           state.done += item.n;
           report();
         } else if (item.type === 'file-end') {
           warnings.push(...item.warnings);
-          await recordSource(blkFiles[item.file]!);
+          await recordSource(blkFiles[item.file]!, item.stoppedAt);
           if (item.file + 1 < blkFiles.length) state.phase = `blocks · ${blkFiles[item.file + 1]!.name}`;
         } else {
           if (options.signal?.aborted) throw new ImportCancelledError();

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { useBlockParseWorker } from '../../../../electron/core/ingest/bitcoin/blockPipeline';
 import { BadInputError } from '../../../../electron/core/ingest/errors';
 import { importDataset } from '../../../../electron/core/ingest/importDataset';
-import { openStore, type Db } from '../../../../electron/core/store/openStore';
-import { FIXTURES, REPO, tempDir } from '../../helpers';
+import { openStore } from '../../../../electron/core/store/openStore';
+import { dumpUtxoStore as dump, FIXTURES, REPO, tempDir } from '../../helpers';
 
 // The bundled parse thread; npm test builds it before the unit tests run.
 const WORKER = join(REPO, 'dist/node/blkParseWorker.cjs');
@@ -14,20 +14,6 @@ const XOR_DIR = join(FIXTURES, 'bitcoin/xor-blocksdir');
 const BLK = join(FIXTURES, 'bitcoin/mainnet-blocks-1-255.blk');
 
 after(() => useBlockParseWorker(undefined));
-
-/** Every fact table, in a stable order, for comparing two stores. */
-function dump(db: Db): Record<string, unknown[]> {
-  const tables: Record<string, string> = {
-    btc_block: 'SELECT hash, prev_hash, height, time, bits, tx_count, size FROM btc_block ORDER BY hash',
-    tx: 'SELECT id, hash, block_number, tx_index, time, fee, coinbase, folded FROM tx ORDER BY id',
-    txout: 'SELECT tx_id, n, value, type, address_id, hex(data), spent_by, spent_n FROM txout ORDER BY tx_id, n',
-    txin: 'SELECT tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id FROM txin ORDER BY tx_id, n',
-    transfer: 'SELECT tx_id, kind, pos, from_id, to_id, amount, time FROM transfer ORDER BY tx_id, kind, pos',
-    edge: 'SELECT from_id, to_id, asset_id, total, cnt, first_time, last_time FROM edge ORDER BY from_id, to_id, asset_id',
-    address: 'SELECT id, addr FROM address ORDER BY id',
-  };
-  return Object.fromEntries(Object.entries(tables).map(([name, sql]) => [name, db.prepare(sql).raw().safeIntegers(true).all()]));
-}
 
 async function importWith(worker: string | undefined, paths: string[]): Promise<Record<string, unknown[]>> {
   useBlockParseWorker(worker);
@@ -79,4 +65,63 @@ test('a bad block found on the parse thread is refused with its file and byte of
   } finally {
     db.close();
   }
+});
+
+/** The records of the 255-block fixture, as [offset, end) ranges of the file. */
+async function recordRanges(): Promise<[number, number][]> {
+  const { forEachBlkRecord } = await import('../../../../electron/core/ingest/bitcoin/blkFile');
+  const ranges: [number, number][] = [];
+  await forEachBlkRecord(BLK, {}, (r) => void ranges.push([r.offset, r.blockOffset + r.block.length]));
+  return ranges;
+}
+
+for (const [mode, worker] of [['in-process', undefined], ['on the parse thread', WORKER]] as const) {
+  test(`a grown blocks folder (${mode}): the second import reads only what the node appended, and the store equals one import of it all`, { skip: !existsSync(WORKER) && 'run npm run build first' }, async () => {
+    useBlockParseWorker(worker);
+    const all = readFileSync(BLK);
+    const ranges = await recordRanges();
+    const cut = ranges[150]![0];
+    const prealloc = Buffer.alloc(1 << 16);
+    // The node had written 150 blocks into a preallocated file, then 105 more into the zeros.
+    const node = tempDir();
+    const file = join(node, 'blk00000.dat');
+    writeFileSync(file, Buffer.concat([all.subarray(0, cut), prealloc]));
+    const db = openStore(':memory:');
+    const first = await importDataset(db, { paths: [node] });
+    assert.equal(first.dataset!.sources[0]!.rows, 150);
+    writeFileSync(file, Buffer.concat([all, prealloc.subarray(0, Math.max(0, cut + prealloc.length - all.length))]));
+    let readBytes = 0;
+    const second = await importDataset(db, { paths: [node] }, { onProgress: (p) => (readBytes = p.done) });
+    assert.ok(second.dataset, 'the grown file is a new dataset');
+    assert.equal(second.dataset.sources[0]!.rows, 105, 'only the appended blocks were read');
+    assert.ok(second.warnings.some((w) => w.includes(`first ${cut} bytes are unchanged since dataset #${first.dataset!.id}`)), second.warnings.join('\n'));
+    assert.equal(readBytes, statSync(file).size);
+    // Exactly the store one import of the whole file gives.
+    const whole = tempDir();
+    writeFileSync(join(whole, 'blk00000.dat'), readFileSync(file));
+    const once = openStore(':memory:');
+    await importDataset(once, { paths: [whole] });
+    assert.deepEqual(dump(db), dump(once));
+    // A third import of the unchanged file reads nothing and names the dataset that has it all.
+    const third = await importDataset(db, { paths: [node] });
+    assert.equal(third.dataset, null);
+    assert.equal(third.alreadyImportedAs, second.dataset.id);
+    db.close();
+    once.close();
+  });
+}
+
+test('a changed byte before the resume point is noticed: the file is read again from its start', async () => {
+  useBlockParseWorker(undefined);
+  const all = Buffer.from(readFileSync(BLK));
+  const node = tempDir();
+  const file = join(node, 'blk00000.dat');
+  writeFileSync(file, all);
+  const db = openStore(':memory:');
+  await importDataset(db, { paths: [node] });
+  // Same name, same size, one byte different inside an early block: no resume, so the damage is found.
+  all[1000] ^= 0x01;
+  writeFileSync(file, all);
+  await assert.rejects(importDataset(db, { paths: [node] }), (e: unknown) => e instanceof BadInputError && /blk00000\.dat, byte \d+: merkle root mismatch/.test(e.message));
+  db.close();
 });

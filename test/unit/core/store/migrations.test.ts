@@ -84,7 +84,7 @@ test('migration 20 (UTXO) keeps the rows of a version-10 store and adds its colu
   assert.equal(db.pragma('user_version', { simple: true }), 10);
   db.exec(`INSERT INTO chain (id, caip2) VALUES (1, 'eip155:1');
            INSERT INTO tx (chain_id, hash, block_number, dataset_id, value) VALUES (1, '0xabc', 5, 1, '340282366920938463463374607431768211456')`);
-  migrate(db, ':memory:', storeMigrations);
+  migrate(db, ':memory:', storeMigrations.filter((m) => m.version <= 20));
   assert.equal(db.pragma('user_version', { simple: true }), 20);
   assert.deepEqual(db.prepare('SELECT hash, block_number, value, fee, coinbase, folded FROM tx').get(), {
     hash: '0xabc',
@@ -96,5 +96,19 @@ test('migration 20 (UTXO) keeps the rows of a version-10 store and adds its colu
   });
   const plan = (sql: string): string => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
   assert.match(plan("SELECT * FROM txin WHERE prev_txid = 'x' AND prev_n = 0 AND prev_tx_id IS NULL"), /INDEX txin_unresolved/);
+  db.close();
+});
+
+test('migration 30 keeps dataset sources and blocks, with no resume point and no stated height', () => {
+  const db = openStore(':memory:', { migrateTo: 20 });
+  db.exec(`INSERT INTO chain (id, caip2) VALUES (1, 'bip122:000000000019d6689c085ae165831e93');
+           INSERT INTO dataset (id, format, parser_version, chain_id, fingerprint, started_at, finished_at, row_counts, added)
+             VALUES (1, 'bitcoin-blocks', 'bitcoin-blocks/1', 1, 'f', 't', 't', '{}', '{}');
+           INSERT INTO dataset_source (dataset_id, seq, name, path, size, sha256, kind, rows) VALUES (1, 0, 'blk00000.dat', '/b/blk00000.dat', 10, 'ab', 'blk', 3);
+           INSERT INTO btc_block (chain_id, hash, prev_hash, height, time, bits, tx_count, size, dataset_id) VALUES (1, 'h', 'p', 7, 1, 1, 1, 1, 1)`);
+  migrate(db, ':memory:', storeMigrations);
+  assert.equal(db.pragma('user_version', { simple: true }), 30);
+  assert.deepEqual(db.prepare('SELECT name, rows, read_to, read_to_sha256 FROM dataset_source').get(), { name: 'blk00000.dat', rows: 3, read_to: null, read_to_sha256: null });
+  assert.deepEqual(db.prepare('SELECT hash, height, stated_height FROM btc_block').get(), { hash: 'h', height: 7, stated_height: null });
   db.close();
 });
