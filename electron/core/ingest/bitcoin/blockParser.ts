@@ -386,3 +386,20 @@ function checkWitnessCommitment(c: Cursor, coinbase: ParsedTx, wtxids: Buffer, n
     );
   }
 }
+
+/**
+ * The height a block's coinbase states under BIP 34 (the first push of its scriptSig, a
+ * little-endian number, or OP_1..OP_16 for heights 1 to 16), or null when the block is version 1
+ * or the push is not a plausible height. Only trustworthy where BIP 34 was enforced: see
+ * importBitcoin's statedHeightOf.
+ */
+export function coinbaseHeight(block: Pick<ParsedBlock, 'version' | 'txs'>): number | null {
+  const script = block.txs[0]?.inputs[0]?.scriptSig;
+  if (block.version < 2 || !script || script.length === 0) return null;
+  const op = script[0]!;
+  if (op >= 0x51 && op <= 0x60) return op - 0x50;
+  if (op < 1 || op > 4 || script.length < 1 + op) return null;
+  let height = 0;
+  for (let i = op; i >= 1; i--) height = height * 256 + script[i]!;
+  return height;
+}

@@ -12,7 +12,7 @@ import { Worker } from 'node:worker_threads';
 import { networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { BadInputError, ImportCancelledError } from '../errors';
 import { CHAIN_BY_NETWORK, readBlkRecords, type BitcoinNetwork } from './blkFile';
-import { parseBlock } from './blockParser';
+import { coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
 import { outputAddress, type UtxoBlockLike, type UtxoTxLike } from './utxoWriter';
 
 export interface BlkSource {
@@ -42,6 +42,26 @@ export function useBlockParseWorker(script: string | undefined): void {
 
 const caip2Of = (network: BitcoinNetwork, forced: string | undefined): string => forced ?? CHAIN_BY_NETWORK[network];
 
+/** First height at which each network enforced BIP 34 (coinbase states the height). */
+const BIP34_FROM: Readonly<Record<string, number>> = {
+  [CHAIN_BY_NETWORK.mainnet]: 227_931,
+  [CHAIN_BY_NETWORK.testnet3]: 21_111,
+  [CHAIN_BY_NETWORK.testnet4]: 1,
+  [CHAIN_BY_NETWORK.signet]: 1,
+  [CHAIN_BY_NETWORK.regtest]: 1,
+};
+
+/**
+ * The height a block states for itself, where the consensus rules made it binding: the BIP 34
+ * coinbase height at or above the network's activation height. Null otherwise (and for chains
+ * Cairn does not know the activation of), so an unenforced number is never taken as a height.
+ */
+export function statedHeightOf(block: Pick<ParsedBlock, 'version' | 'txs'>, caip2: string): number | null {
+  const from = BIP34_FROM[caip2];
+  const h = coinbaseHeight(block);
+  return from !== undefined && h !== null && h >= from ? h : null;
+}
+
 /** The blocks of these files, in file order and file position order. */
 export function readBlkBlocks(files: readonly BlkSource[], options: PipelineOptions = {}): AsyncGenerator<PipelineItem> {
   return workerScript ? viaWorker(workerScript, files, options) : inProcess(files, options);
@@ -65,7 +85,8 @@ async function* inProcess(files: readonly BlkSource[], options: PipelineOptions)
         throw new ImportCancelledError();
       }
       const block = parseBlock(r.value.block, { file: f.path, offset: r.value.blockOffset });
-      yield { type: 'block', file: i, caip2: caip2Of(r.value.network, options.forcedChain), block, txCount: block.txs.length };
+      const caip2 = caip2Of(r.value.network, options.forcedChain);
+      yield { type: 'block', file: i, caip2, block: { ...block, statedHeight: statedHeightOf(block, caip2) }, txCount: block.txs.length };
     }
   }
 }
@@ -77,6 +98,7 @@ export interface WireBlock {
   time: number;
   bits: number;
   size: number;
+  statedHeight: number | null;
   txids: string[];
   coinbase: Uint8Array;
   inputCounts: Uint32Array;
@@ -116,6 +138,7 @@ export function toWire(buf: Buffer, file: string, offset: number, caip2: string)
     time: b.time,
     bits: b.bits,
     size: b.size,
+    statedHeight: statedHeightOf(b, caip2),
     txids: new Array(b.txs.length),
     coinbase: new Uint8Array(b.txs.length),
     inputCounts: new Uint32Array(b.txs.length),
@@ -163,7 +186,7 @@ export function fromWire(w: WireBlock): UtxoBlockLike {
     }
     txs[t] = { txid: w.txids[t]!, isCoinbase: w.coinbase[t] === 1, inputs, outputs };
   }
-  return { hash: w.hash, prevHash: w.prevHash, time: w.time, bits: w.bits, size: w.size, txs };
+  return { hash: w.hash, prevHash: w.prevHash, time: w.time, bits: w.bits, size: w.size, statedHeight: w.statedHeight, txs };
 }
 
 /** Parsed blocks the worker may run ahead by: bounds memory to a few blocks (at most 4 MB each). */

@@ -22,55 +22,59 @@ export interface ChainBuildResult {
 }
 
 /**
- * Rebuilds the main chain of one UTXO chain from prev links: starting at genesis (or at the
- * children of genesis when the genesis block itself was not imported; CAIP-2 references are
- * the first 32 hex digits of the genesis hash), it follows every branch, keeps the branch with
- * the most cumulative work, and assigns heights along it. Stale blocks get no height.
+ * Rebuilds the main chain of one UTXO chain from prev links. It starts at genesis (or at the
+ * children of genesis when the genesis block itself was not imported; CAIP-2 references are the
+ * first 32 hex digits of the genesis hash), and also at any block whose parent is not in the
+ * store but which states a binding height of its own (a lone raw block, a getblock response, an
+ * RPC pull of a range). From each such start it follows every branch, keeps the branch with the
+ * most cumulative work, and assigns heights along it. Stale blocks get no height; a segment that
+ * later connects to an earlier one is rebuilt as part of it.
  */
 export function buildMainChain(db: Db, chainId: number, caip2Reference: string): ChainBuildResult {
   // Blocks whose parent the source did not give (prev_hash '') carry the height it stated instead.
-  const rows = db.prepare("SELECT hash, prev_hash AS prev, bits, height FROM btc_block WHERE chain_id = ? AND prev_hash <> ''").all(chainId) as {
-    hash: string;
-    prev: string;
-    bits: number;
-    height: number | null;
-  }[];
+  const rows = db
+    .prepare("SELECT hash, prev_hash AS prev, bits, height, stated_height AS stated FROM btc_block WHERE chain_id = ? AND prev_hash <> ''")
+    .all(chainId) as { hash: string; prev: string; bits: number; height: number | null; stated: number | null }[];
   const byHash = new Map(rows.map((r) => [r.hash, r]));
   const children = new Map<string, string[]>();
   const roots: { hash: string; height: number }[] = [];
   for (const r of rows) {
     if (r.prev === ZERO_HASH) roots.push({ hash: r.hash, height: 0 });
     else if (!byHash.has(r.prev) && r.prev.startsWith(caip2Reference)) roots.push({ hash: r.hash, height: 1 });
+    else if (!byHash.has(r.prev) && r.stated !== null) roots.push({ hash: r.hash, height: r.stated });
     const list = children.get(r.prev);
     if (list) list.push(r.hash);
     else children.set(r.prev, [r.hash]);
   }
-  // Iterative walk: a real chain is far too deep for recursion.
+  // Iterative walk from each start: a real chain is far too deep for recursion. The genesis
+  // segment and each disconnected one keep their own most-work tip.
   const work = new Map<string, bigint>();
   const height = new Map<string, number>();
   const parent = new Map<string, string | null>();
+  const main = new Map<string, number>();
   let tip: string | null = null;
-  const stack: string[] = [];
   for (const root of roots) {
+    if (work.has(root.hash)) continue;
     work.set(root.hash, blockWork(byHash.get(root.hash)!.bits));
     height.set(root.hash, root.height);
     parent.set(root.hash, null);
-    stack.push(root.hash);
-  }
-  while (stack.length) {
-    const h = stack.pop()!;
-    const w = work.get(h)!;
-    if (tip === null || w > work.get(tip)! || (w === work.get(tip)! && h < tip)) tip = h;
-    for (const child of children.get(h) ?? []) {
-      if (work.has(child)) continue;
-      work.set(child, w + blockWork(byHash.get(child)!.bits));
-      height.set(child, height.get(h)! + 1);
-      parent.set(child, h);
-      stack.push(child);
+    let best: string | null = null;
+    const stack = [root.hash];
+    while (stack.length) {
+      const h = stack.pop()!;
+      const w = work.get(h)!;
+      if (best === null || w > work.get(best)! || (w === work.get(best)! && h < best)) best = h;
+      for (const child of children.get(h) ?? []) {
+        if (work.has(child)) continue;
+        work.set(child, w + blockWork(byHash.get(child)!.bits));
+        height.set(child, height.get(h)! + 1);
+        parent.set(child, h);
+        stack.push(child);
+      }
     }
+    for (let h: string | null = best; h !== null; h = parent.get(h) ?? null) main.set(h, height.get(h)!);
+    if (best !== null && (tip === null || main.get(best)! > main.get(tip)!)) tip = best;
   }
-  const main = new Map<string, number>();
-  for (let h = tip; h !== null; h = parent.get(h) ?? null) main.set(h, height.get(h)!);
   const changed: string[] = [];
   const set = db.prepare('UPDATE btc_block SET height = ? WHERE chain_id = ? AND hash = ?');
   for (const r of rows) {

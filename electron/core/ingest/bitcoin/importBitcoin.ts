@@ -15,12 +15,12 @@ import { commitDataset, nextRowId, progressReporter, sha256FileAndPrefix, sha256
 import { BadInputError, ImportCancelledError } from '../errors';
 import { statSource } from '../sources';
 import { CHAIN_BY_NETWORK, detectNetwork, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
-import { parseBlock, type ParsedBlock } from './blockParser';
+import { coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
 import { blockFromRpcJson, detectBitcoinJson, etlBlockRow, etlTransaction, readJsonLines, type BitcoinJsonKind } from './bitcoinJson';
 import { buildMainChain, updateTxHeights } from './chainBuilder';
 import { BitcoinRpc } from './rpcPull';
 import { foldTransactions, resolveInputs } from './utxoFold';
-import { readBlkBlocks } from './blockPipeline';
+import { readBlkBlocks, statedHeightOf } from './blockPipeline';
 import { UtxoWriter, type UtxoBlockLike } from './utxoWriter';
 
 export const BITCOIN_BLOCKS = 'bitcoin-blocks';
@@ -140,11 +140,8 @@ function planFiles(paths: readonly string[]): PlannedFile[] {
  * height above that bound at the block's timestamp cannot be mainnet.
  */
 export function inferRawNetwork(block: ParsedBlock): { network: BitcoinNetwork; why: string } {
-  const coinbase = block.txs[0];
-  const script = coinbase?.inputs[0]?.scriptSig;
-  if (block.version >= 2 && script && script.length >= 2 && script[0] >= 1 && script[0] <= 4) {
-    let height = 0;
-    for (let i = script[0]; i >= 1; i--) height = height * 256 + script[i];
+  const height = coinbaseHeight(block);
+  if (height !== null && height > 16) {
     const mainnetBound = Math.floor((block.time - 1231006505) / 540);
     if (height > mainnetBound) {
       return { network: 'testnet3', why: `its coinbase height ${height} is more than mainnet could have reached by ${new Date(block.time * 1000).toISOString()}` };
@@ -305,13 +302,13 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
       report(true);
       let fileBlocks = 0;
       if (file.kind === 'raw' || file.kind === 'rpc-getblock') {
-        const block =
+        const { block, height: rpcHeight } =
           file.kind === 'raw'
             ? (() => {
                 const raw = rawBlockFromFile(file.path);
-                return parseBlock(raw.block, { file: file.path, offset: raw.blockOffset });
+                return { block: parseBlock(raw.block, { file: file.path, offset: raw.blockOffset }), height: null };
               })()
-            : blockFromRpcJson(file.path).block;
+            : blockFromRpcJson(file.path);
         let caip2 = forced?.id;
         if (!caip2) {
           const inferred = inferRawNetwork(block);
@@ -319,7 +316,8 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
           warnings.push(`${file.path}: the file does not name its network; ${inferred.network} inferred because ${inferred.why} (use --chain to override)`);
         }
         state.done += file.size;
-        take(file, block, caip2);
+        // A lone block still gets a height: the node's own (getblock) or its binding BIP-34 height.
+        take(file, { ...block, statedHeight: rpcHeight ?? statedHeightOf(block, caip2) }, caip2);
       } else {
         // bitcoin-etl names no network; mainnet unless the import says otherwise.
         const c = useChain(forced?.id ?? CHAIN_BY_NETWORK.mainnet, file.path);
@@ -363,7 +361,7 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
         if (options.signal?.aborted) throw new ImportCancelledError();
         state.phase = `rpc · block ${h} of ${pull.from}–${pull.to}`;
         const { block } = await rpc.blockAtHeight(h);
-        useChain(caip2, rpc.name).writer.write(block);
+        useChain(caip2, rpc.name).writer.write({ ...block, statedHeight: h });
         blocksRead++;
         state.rows += block.txs.length;
         state.done = h - pull.from + 1;

@@ -59,7 +59,7 @@ export class UtxoWriter {
   ) {
     this.s = {
       block: db.prepare(
-        'INSERT OR IGNORE INTO btc_block (chain_id, hash, prev_hash, height, time, bits, tx_count, size, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT OR IGNORE INTO btc_block (chain_id, hash, prev_hash, height, stated_height, time, bits, tx_count, size, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       member: db.prepare('INSERT OR IGNORE INTO btc_block_tx (chain_id, block_hash, idx, tx_id) VALUES (?, ?, ?, ?)'),
       findTx: db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash = ?').pluck(),
@@ -79,7 +79,8 @@ export class UtxoWriter {
 
   /** Returns false when the block was already in the store (nothing written). */
   write(block: UtxoBlockLike): boolean {
-    if (!this.writeBlock({ hash: block.hash, prevHash: block.prevHash, height: null, time: block.time, bits: block.bits, txCount: block.txs.length, size: block.size })) {
+    const row = { hash: block.hash, prevHash: block.prevHash, height: null, statedHeight: block.statedHeight ?? null, time: block.time, bits: block.bits, txCount: block.txs.length, size: block.size };
+    if (!this.writeBlock(row)) {
       return false;
     }
     block.txs.forEach((tx, idx) => this.writeTx(block.hash, idx, block.time, tx));
@@ -88,7 +89,7 @@ export class UtxoWriter {
 
   /** A block row; `prevHash` '' and a `height` when the source states the height but not the parent (bitcoin-etl). */
   writeBlock(b: BlockRow): boolean {
-    const r = this.s.block.run(this.chainId, b.hash, b.prevHash, b.height, b.time, b.bits, b.txCount, b.size, this.datasetId);
+    const r = this.s.block.run(this.chainId, b.hash, b.prevHash, b.height, b.statedHeight ?? b.height, b.time, b.bits, b.txCount, b.size, this.datasetId);
     if (r.changes === 0) return false;
     this.added.blocks++;
     return true;
@@ -213,6 +214,8 @@ export interface BlockRow {
   hash: string;
   prevHash: string;
   height: number | null;
+  /** The height the source states (BIP 34, a getblock height); defaults to `height`. */
+  statedHeight?: number | null;
   time: number;
   bits: number;
   txCount: number;
@@ -248,5 +251,7 @@ export interface UtxoBlockLike {
   readonly time: number;
   readonly bits: number;
   readonly size: number;
+  /** The height the block states for itself, when binding (see statedHeightOf). */
+  readonly statedHeight?: number | null;
   readonly txs: readonly UtxoTxLike[];
 }

@@ -136,10 +136,15 @@ test('single raw blocks: exact totals of block 702861, and the testnet block is 
   assert.equal(r.dataset!.chain, MAINNET);
   assert.deepEqual([r.dataset!.added.transactions, r.dataset!.added.inputs, r.dataset!.added.outputs], [2500, 6518, 6015]);
   assert.equal(db.prepare('SELECT bigsum(value) FROM txout').pluck().safeIntegers(true).get(), 2883682728990n);
+  // Alone, with no ancestors in the store, the block still gets its height: BIP 34 binds its coinbase to it.
+  assert.equal(count(db, 'SELECT height FROM btc_block'), 702861);
+  assert.deepEqual(db.prepare('SELECT DISTINCT block_number FROM tx').pluck().all(), [702861]);
+  assert.ok(!r.warnings.some((w) => /not on the main chain/.test(w)), r.warnings.join('\n'));
   const t = await importDataset(db, { paths: [join(BTC, 'testnet-block-924634.raw')] });
   assert.equal(t.dataset!.chain, 'bip122:000000000933ea01ad0ee984209779ba');
   assert.ok(t.warnings.some((w) => /testnet3 inferred/.test(w)));
   assert.equal(count(db, "SELECT count(*) FROM tx WHERE chain_id = (SELECT id FROM chain WHERE caip2 = 'bip122:000000000933ea01ad0ee984209779ba')"), 15);
+  assert.equal(count(db, "SELECT height FROM btc_block WHERE chain_id = (SELECT id FROM chain WHERE caip2 = 'bip122:000000000933ea01ad0ee984209779ba')"), 924634);
   db.close();
 });
 
@@ -177,6 +182,8 @@ test('a saved getblock verbosity-2 response is reassembled into the block and ch
   const r = await importDataset(db, { paths: [RPC] });
   assert.deepEqual([r.dataset!.added.blocks, r.dataset!.added.transactions], [1, 3]);
   assert.equal(count(db, "SELECT count(*) FROM btc_block WHERE hash = '000000001c920d495e1eeef2452b6d1c6c229a919b28196c103ecffebabee141'"), 1);
+  // The response states its height, which the block keeps though its parent is not in the store.
+  assert.equal(count(db, "SELECT height FROM btc_block WHERE hash = '000000001c920d495e1eeef2452b6d1c6c229a919b28196c103ecffebabee141'"), 50001);
   // Cross-check against bitcoin-etl's own export of the same block: the output values agree exactly.
   const etlTotal = readFileSync(ETL_TXS, 'utf8')
     .trim()

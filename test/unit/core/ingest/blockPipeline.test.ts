@@ -125,3 +125,27 @@ test('a changed byte before the resume point is noticed: the file is read again 
   await assert.rejects(importDataset(db, { paths: [node] }), (e: unknown) => e instanceof BadInputError && /blk00000\.dat, byte \d+: merkle root mismatch/.test(e.message));
   db.close();
 });
+
+test('a segment imported before its ancestors takes the heights its coinbases state, and joins the chain when they arrive', async () => {
+  useBlockParseWorker(undefined);
+  const { writeSyntheticBlocksDir } = await import('../../../bench/syntheticBitcoin');
+  const gen = tempDir();
+  writeSyntheticBlocksDir(gen, { blocks: 20, txsPerBlock: 20, seed: 7 });
+  const { forEachBlkRecord } = await import('../../../../electron/core/ingest/bitcoin/blkFile');
+  const records: Buffer[] = [];
+  await forEachBlkRecord(join(gen, 'blk00000.dat'), {}, (r) => void records.push(Buffer.concat([Buffer.from('fabfb5da', 'hex'), Buffer.from(Uint32Array.of(r.block.length).buffer), r.block])));
+  assert.equal(records.length, 20);
+  const late = tempDir();
+  writeFileSync(join(late, 'blk00000.dat'), Buffer.concat(records.slice(10)));
+  const early = tempDir();
+  writeFileSync(join(early, 'blk00000.dat'), Buffer.concat(records.slice(0, 10)));
+  const db = openStore(':memory:');
+  const heights = (): (number | null)[] => db.prepare('SELECT height FROM btc_block ORDER BY time').pluck().all() as (number | null)[];
+  await importDataset(db, { paths: [late] });
+  assert.deepEqual(heights(), [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+  await importDataset(db, { paths: [early] });
+  assert.deepEqual(heights(), Array.from({ length: 20 }, (_, i) => i + 1));
+  // Every transaction carries its block's height.
+  assert.equal(db.prepare('SELECT count(*) FROM tx JOIN btc_block_tx m ON m.tx_id = tx.id JOIN btc_block b ON b.hash = m.block_hash WHERE tx.block_number IS NOT b.height').pluck().get(), 0);
+  db.close();
+});
