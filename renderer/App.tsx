@@ -16,6 +16,7 @@ import { useCaseSession } from './state/useCaseSession';
 import { useGraphActions } from './state/useGraphActions';
 import { useOperations, type ShownError } from './state/useOperations';
 import { useShortcuts } from './state/useShortcuts';
+import { useTxFlows } from './state/useTxFlows';
 import { useWorkspace } from './state/useWorkspace';
 
 interface MenuState {
@@ -47,25 +48,32 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
   const [dialog, setDialog] = useState<DialogState | null>(null);
   const [menu, setMenu] = useState<MenuState | null>(null);
   const canvasRef = useRef<GraphCanvasHandle>(null);
+  // A view setting, not part of the case: tx nodes are computed from what is on the canvas.
+  const [txNodes, setTxNodes] = useState(false);
+  const toggleTxNodes = useCallback(() => setTxNodes((on) => !on), []);
+  const txFlows = useTxFlows(services, graph, txNodes);
 
-  const selection = useMemo(() => describeSelection(graph, selectedIds), [graph, selectedIds]);
-  const ctx = useMemo<CommandContext>(() => ({ graph, selection, actions, openDialog: setDialog }), [graph, selection, actions]);
+  const selection = useMemo(() => describeSelection(graph, selectedIds, txFlows), [graph, selectedIds, txFlows]);
+  const ctx = useMemo<CommandContext>(
+    () => ({ graph, selection, actions, openDialog: setDialog, toggleTxNodes }),
+    [graph, selection, actions, toggleTxNodes],
+  );
 
   // Commands read the selection at the moment they run, not as of the last render: a key
   // pressed right after a click must act on what was just clicked, never on the previous node.
   const selectedIdsNow = useRef<string[]>([]);
-  const latest = useRef({ graph, actions });
+  const latest = useRef({ graph, actions, txFlows });
   useLayoutEffect(() => {
-    latest.current = { graph, actions };
+    latest.current = { graph, actions, txFlows };
   });
   const onSelectionChange = useCallback((ids: string[]) => {
     selectedIdsNow.current = ids;
     setSelectedIds(ids);
   }, []);
   const currentContext = useCallback((): CommandContext => {
-    const { graph, actions } = latest.current;
-    return { graph, actions, selection: describeSelection(graph, selectedIdsNow.current), openDialog: setDialog };
-  }, []);
+    const { graph, actions, txFlows } = latest.current;
+    return { graph, actions, selection: describeSelection(graph, selectedIdsNow.current, txFlows), openDialog: setDialog, toggleTxNodes };
+  }, [toggleTxNodes]);
 
   const runCommand = useCallback(
     (id: string) => {
@@ -124,7 +132,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
     (nodeId: string, kind: CanvasNodeKind) => {
       if (kind === 'address') void actions.expand([nodeId], 'both');
       else if (kind === 'cluster') setDialog({ kind: 'editCluster', clusterId: nodeId });
-      else {
+      else if (kind === 'more') {
         const more = graph?.nodes.find((n) => n.id === nodeId);
         if (more?.kind === 'more') void actions.expandMore([more]);
       }
@@ -140,6 +148,9 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
         cases={session.cases}
         graph={graph}
         busy={props.busy}
+        txNodes={txNodes}
+        txFlows={txFlows}
+        onToggleTxNodes={toggleTxNodes}
         onOpenCase={(id) => void session.openCase(id)}
         onNewCase={() => setDialog({ kind: 'newCase' })}
         onRenameCase={() => setDialog({ kind: 'renameCase' })}
@@ -162,6 +173,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
             <GraphCanvas
               ref={canvasRef}
               graph={graph}
+              txFlows={txFlows}
               onSelectionChange={onSelectionChange}
               onContextMenu={openMenu}
               onNodeDoubleClick={onNodeDoubleClick}

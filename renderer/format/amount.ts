@@ -4,6 +4,7 @@
  */
 import { formatUnits, groupDigits, parseBaseUnits } from '../../shared/model/amount';
 import type { Asset } from '../../shared/api/schemas';
+import { resolveChain } from '../../shared/model/chains';
 
 export interface FormattedAmount {
   /** Whole units with the symbol, e.g. "1,234.5 USDT"; raw base units with "units" when decimals are unknown. */
@@ -12,7 +13,17 @@ export interface FormattedAmount {
   readonly title: string;
 }
 
-type AssetShape = Pick<Asset, 'symbol' | 'decimals' | 'contract'>;
+export type AssetShape = Pick<Asset, 'symbol' | 'decimals' | 'contract'>;
+
+/** A chain's native asset (BTC, ETH…) for formatting; unknown decimals show raw base units, still exact. */
+export function nativeAssetOf(chain: string): AssetShape {
+  try {
+    const c = resolveChain(chain);
+    return { symbol: c.nativeSymbol, decimals: c.nativeDecimals, contract: null };
+  } catch {
+    return { symbol: null, decimals: null, contract: null };
+  }
+}
 
 export function formatAmount(baseUnits: string, asset: AssetShape): FormattedAmount {
   const title = `${baseUnits} base units` + (asset.contract ? ` of ${asset.contract}` : '');

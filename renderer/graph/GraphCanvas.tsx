@@ -5,11 +5,12 @@
  */
 import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, type Ref } from 'react';
 import cytoscape, { type Core, type EventObject, type NodeSingular } from 'cytoscape';
-import type { Graph } from '../../shared/api/schemas';
+import type { Graph, TxFlows } from '../../shared/api/schemas';
 import { applyElements } from './applyElements';
 import { graphStyle } from './graphStyle';
 import { installGraphProbe, markGraphRevision } from './graphProbe';
 import { toElements, type NodeElementData } from './toElements';
+import { withTxFlows } from './txElements';
 
 export type CanvasNodeKind = NodeElementData['kind'];
 
@@ -37,6 +38,8 @@ export interface GraphCanvasHandle {
 
 export interface GraphCanvasProps {
   graph: Graph | null;
+  /** UTXO transactions to draw as their own nodes ("Tx nodes" view), or null for the normal view. */
+  txFlows: TxFlows | null;
   onSelectionChange(ids: string[]): void;
   onContextMenu(request: CanvasMenuRequest): void;
   onNodeDoubleClick(nodeId: string, kind: CanvasNodeKind): void;
@@ -44,9 +47,9 @@ export interface GraphCanvasProps {
   ref?: Ref<GraphCanvasHandle>;
 }
 
-type Callbacks = Omit<GraphCanvasProps, 'graph' | 'ref'>;
+type Callbacks = Omit<GraphCanvasProps, 'graph' | 'txFlows' | 'ref'>;
 
-/** Address and "more" node ids are what graph.move accepts; cluster ids are not. */
+/** Address and "more" node ids are what graph.move accepts; cluster and tx node ids are not. */
 const MOVABLE_ID = /^[nm][0-9]+$/;
 const MAX_FIT_ZOOM = 1.5;
 
@@ -152,7 +155,7 @@ function wireEvents(cy: Core, container: HTMLElement, callbacks: { current: Call
   };
 }
 
-export function GraphCanvas({ graph, ref, ...callbacks }: GraphCanvasProps) {
+export function GraphCanvas({ graph, txFlows, ref, ...callbacks }: GraphCanvasProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const wiringRef = useRef<Wiring | null>(null);
@@ -188,7 +191,7 @@ export function GraphCanvas({ graph, ref, ...callbacks }: GraphCanvasProps) {
     };
   }, []);
 
-  const elements = useMemo(() => (graph ? toElements(graph) : []), [graph]);
+  const elements = useMemo(() => (graph ? withTxFlows(toElements(graph), graph, txFlows) : []), [graph, txFlows]);
   const caseId = graph?.caseId ?? null;
 
   useEffect(() => {

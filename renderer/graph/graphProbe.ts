@@ -7,9 +7,11 @@ import type { NodeElementData } from './toElements';
 
 export interface ProbedNode {
   readonly id: string;
-  readonly kind: 'address' | 'more' | 'cluster';
+  readonly kind: 'address' | 'more' | 'cluster' | 'tx';
   /** Canonical address for address nodes, otherwise null. */
   readonly address: string | null;
+  /** Transaction id for tx nodes ("Tx nodes" view), otherwise null. */
+  readonly txid: string | null;
   readonly label: string;
   /** Compound parent (cluster id) or null. */
   readonly parent: string | null;
@@ -41,6 +43,7 @@ export function installGraphProbe(cy: Core, container: HTMLElement): () => void 
           id: node.id(),
           kind: data.kind,
           address: data.kind === 'address' ? data.address : null,
+          txid: data.kind === 'tx' ? data.txid : null,
           label: data.label,
           parent: parent.nonempty() ? parent.first().id() : null,
           selected: node.selected(),
@@ -58,11 +61,17 @@ export function installGraphProbe(cy: Core, container: HTMLElement): () => void 
 
 let revision = 0;
 
-/** Called after every applied update: tests wait for graphRevision to change and read graphNodes. */
+/**
+ * Called after every applied update: tests wait for graphRevision to change and read graphNodes.
+ * graphNodes and graphEdges count the address and "more" nodes and the aggregated edges drawn;
+ * tx nodes and their edges (the "Tx nodes" view) are counted apart, in graphTxnodes and graphTxedges.
+ */
 export function markGraphRevision(cy: Core): void {
   revision += 1;
   document.body.dataset.graphRevision = String(revision);
-  document.body.dataset.graphNodes = String(cy.nodes().not('.cluster').length);
+  document.body.dataset.graphNodes = String(cy.nodes().not('.cluster').not('.tx').length);
   document.body.dataset.graphClusters = String(cy.nodes('.cluster').length);
-  document.body.dataset.graphEdges = String(cy.edges().length);
+  document.body.dataset.graphEdges = String(cy.edges().not('.tx-flow').length);
+  document.body.dataset.graphTxnodes = String(cy.nodes('.tx').length);
+  document.body.dataset.graphTxedges = String(cy.edges('.tx-flow').length);
 }

@@ -11,6 +11,8 @@ export const ROLE_COLOURS = {
 } as const;
 
 const ACCENT = '#0b7a75';
+/** Transactions and their flows in the "Tx nodes" view. */
+const TX_COLOUR = '#8250df';
 
 /** Pill width from its label ("+99,990 more"); cytoscape no longer sizes shapes to labels. */
 function pillWidth(node: NodeSingular): number {
@@ -89,6 +91,24 @@ export const graphStyle: StylesheetJson = [
     },
   },
   {
+    // A transaction in the "Tx nodes" view: a small hollow diamond, so it reads as a step
+    // between addresses rather than as another address. Round, not plain 'diamond': cytoscape's
+    // hit test misses a plain diamond on the vertical line through its top and bottom corners,
+    // so a click at its very centre would not select it.
+    selector: 'node.tx',
+    style: {
+      shape: 'round-diamond',
+      width: 18,
+      height: 18,
+      'background-color': '#ffffff',
+      'border-width': 2,
+      'border-color': TX_COLOUR,
+      'font-size': 9,
+      color: '#57606a',
+      'text-margin-y': 2,
+    },
+  },
+  {
     selector: 'node.cluster',
     style: {
       shape: 'round-rectangle',
@@ -126,6 +146,10 @@ export const graphStyle: StylesheetJson = [
       'text-background-padding': '1px',
       'min-zoomed-font-size': 6,
     },
+  },
+  {
+    selector: 'edge.tx-flow',
+    style: { width: 1.25, 'line-color': TX_COLOUR, 'target-arrow-color': TX_COLOUR, 'line-opacity': 0.8, color: '#5a3d99' },
   },
   { selector: 'edge.token', style: { 'line-style': 'solid', 'line-color': '#a37f2c', 'target-arrow-color': '#a37f2c' } },
   {

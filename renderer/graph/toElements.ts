@@ -38,6 +38,15 @@ export type MoreElementData = {
   remaining: number;
 };
 
+/** A UTXO transaction drawn between its input and output address nodes ("Tx nodes" view). */
+export type TxElementData = {
+  id: string;
+  kind: 'tx';
+  label: string;
+  chain: string;
+  txid: string;
+};
+
 export type EdgeElementData = {
   id: string;
   kind: 'edge';
@@ -49,13 +58,15 @@ export type EdgeElementData = {
   count: number;
 };
 
-export type NodeElementData = ClusterElementData | AddressElementData | MoreElementData;
+export type NodeElementData = ClusterElementData | AddressElementData | MoreElementData | TxElementData;
 
 export type NodeElement = {
   group: 'nodes';
   data: NodeElementData;
   /** Model position from the server; compound (cluster) nodes take theirs from their children. */
   position?: { x: number; y: number };
+  /** False for nodes whose position is computed, not the investigator's to move (tx nodes). */
+  grabbable?: boolean;
   classes: string;
 };
 

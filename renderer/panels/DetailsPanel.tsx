@@ -5,6 +5,7 @@ import { AddressDetails } from './AddressDetails';
 import { ClusterDetails } from './ClusterDetails';
 import { MoreNodeDetails } from './MoreNodeDetails';
 import { MultiSelectionDetails } from './MultiSelectionDetails';
+import { TxDetails } from './TxDetails';
 
 export interface DetailsPanelProps {
   graph: Graph | null;
@@ -64,6 +65,8 @@ function DetailsBody({ graph, selection, chains, runCommand, onRemoveTag }: Deta
   }
   const [more] = selection.more;
   if (more) return <MoreNodeDetails node={more} graph={graph} onExpand={() => runCommand('expand-both')} />;
+  const [tx] = selection.txs;
+  if (tx) return <TxDetails key={`${tx.chain}:${tx.txid}`} flow={tx} graph={graph} chains={chains} />;
   return null;
 }
 

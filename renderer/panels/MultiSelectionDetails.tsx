@@ -7,15 +7,16 @@ export function MultiSelectionDetails(props: {
   onHide(): void;
   onRemove(): void;
 }) {
-  const { addresses, more, clusters } = props.selection;
+  const { addresses, more, clusters, txs } = props.selection;
   const parts = [
     addresses.length && `${addresses.length} address${addresses.length === 1 ? '' : 'es'}`,
     clusters.length && `${clusters.length} cluster${clusters.length === 1 ? '' : 's'}`,
     more.length && `${more.length} “more” node${more.length === 1 ? '' : 's'}`,
+    txs.length && `${txs.length} transaction${txs.length === 1 ? '' : 's'}`,
   ].filter(Boolean);
   return (
     <div className="multi-details">
-      <h2>{addresses.length + more.length + clusters.length} selected</h2>
+      <h2>{addresses.length + more.length + clusters.length + txs.length} selected</h2>
       <p>{parts.join(', ')}</p>
       <div className="button-row">
         <button type="button" className="primary" onClick={props.onGroup} disabled={addresses.length === 0}>

@@ -1,10 +1,28 @@
 import type { z } from 'zod';
-import type { AppInfo } from '../../shared/api/schemas';
+import type { AppInfo, TxFlows } from '../../shared/api/schemas';
+import { formatCount } from '../format/text';
 
-export function StatusLine({ info }: { info: z.infer<typeof AppInfo> | null }) {
+/** What the "Tx nodes" view shows, and whether the limit left transactions out. */
+function TxFlowsStatus({ flows }: { flows: TxFlows }) {
+  const shown = flows.txs.length;
+  return (
+    <span data-testid="tx-flows-status" className={flows.truncated > 0 ? 'warn' : undefined}>
+      {formatCount(shown)} tx node{shown === 1 ? '' : 's'}
+      {flows.truncated > 0 && `, ${formatCount(flows.truncated)} more not shown (limit reached)`}
+    </span>
+  );
+}
+
+export function StatusLine({ info, txFlows = null }: { info: z.infer<typeof AppInfo> | null; txFlows?: TxFlows | null }) {
   if (!info) return <div className="status-line muted" data-testid="status-line">Connecting…</div>;
   return (
     <div className="status-line" data-testid="status-line" title={`Cairn ${info.version}`}>
+      {txFlows && (
+        <>
+          <TxFlowsStatus flows={txFlows} />
+          <span className="sep">·</span>
+        </>
+      )}
       <span>{info.shell} shell</span>
       <span className="sep">·</span>
       <span className="mono" title={info.workspace}>

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AppInfo, CaseSummary, Graph } from '../../shared/api/schemas';
+import type { AppInfo, CaseSummary, Graph, TxFlows } from '../../shared/api/schemas';
 import { BusyIndicator } from './BusyIndicator';
 import { CasePicker } from './CasePicker';
 import { StatusLine } from './StatusLine';
@@ -9,6 +9,10 @@ export interface TopBarProps {
   cases: readonly CaseSummary[];
   graph: Graph | null;
   busy: boolean;
+  /** The "Tx nodes" view: on or off, and what it shows. */
+  txNodes: boolean;
+  txFlows: TxFlows | null;
+  onToggleTxNodes(): void;
   onOpenCase(caseId: string): void;
   onNewCase(): void;
   onRenameCase(): void;
@@ -45,12 +49,22 @@ export function TopBar(p: TopBarProps) {
         >
           Redo
         </button>
+        <button
+          type="button"
+          onClick={p.onToggleTxNodes}
+          disabled={!p.graph}
+          aria-pressed={p.txNodes}
+          title="Show each Bitcoin (UTXO) transaction as its own node between its input and output addresses (Shift+T)"
+          aria-keyshortcuts="Shift+T"
+        >
+          Tx nodes
+        </button>
         <button type="button" onClick={p.onSettings}>
           Settings
         </button>
       </div>
       <BusyIndicator busy={p.busy} />
-      <StatusLine info={p.info} />
+      <StatusLine info={p.info} txFlows={p.txNodes ? p.txFlows : null} />
     </header>
   );
 }

@@ -12,6 +12,8 @@ export interface CommandContext {
   readonly selection: SelectionInfo;
   readonly actions: GraphActions;
   openDialog(dialog: DialogState): void;
+  /** Switches the "Tx nodes" view (UTXO transactions as their own nodes) on or off. */
+  toggleTxNodes(): void;
 }
 
 export type CommandScope =
@@ -159,6 +161,16 @@ export const COMMANDS: readonly Command[] = [
     matches: key('h', { shift: true }),
     enabled: (ctx) => ctx.graph?.nodes.some((n) => n.hidden) ?? false,
     run: (ctx) => void ctx.actions.showHidden(),
+  },
+  {
+    // Shift+T, not T: T tags the selection.
+    id: 'toggle-tx-nodes',
+    label: 'Tx nodes on/off',
+    shortcut: 'Shift+T',
+    scope: 'canvas',
+    matches: key('t', { shift: true }),
+    enabled: caseOpen,
+    run: (ctx) => ctx.toggleTxNodes(),
   },
   {
     id: 'import',

@@ -1,16 +1,19 @@
-import type { AddressNode, Graph, GraphCluster, MoreNode } from '../../shared/api/schemas';
+import type { AddressNode, Graph, GraphCluster, MoreNode, TxFlow, TxFlows } from '../../shared/api/schemas';
+import { txNodeId } from '../graph/txElements';
 
 export interface SelectionInfo {
   readonly ids: readonly string[];
   readonly addresses: readonly AddressNode[];
   readonly more: readonly MoreNode[];
   readonly clusters: readonly GraphCluster[];
+  /** Tx nodes of the "Tx nodes" view; no command acts on them, the details panel shows them. */
+  readonly txs: readonly TxFlow[];
 }
 
-export const EMPTY_SELECTION: SelectionInfo = { ids: [], addresses: [], more: [], clusters: [] };
+export const EMPTY_SELECTION: SelectionInfo = { ids: [], addresses: [], more: [], clusters: [], txs: [] };
 
 /** Resolves canvas element ids against the model; ids the model no longer has are dropped. */
-export function describeSelection(graph: Graph | null, ids: readonly string[]): SelectionInfo {
+export function describeSelection(graph: Graph | null, ids: readonly string[], txFlows: TxFlows | null = null): SelectionInfo {
   if (!graph || ids.length === 0) return EMPTY_SELECTION;
   const wanted = new Set(ids);
   const addresses: AddressNode[] = [];
@@ -21,11 +24,12 @@ export function describeSelection(graph: Graph | null, ids: readonly string[]): 
     else more.push(node);
   }
   const clusters = graph.clusters.filter((c) => wanted.has(c.id));
-  return { ids, addresses, more, clusters };
+  const txs = txFlows?.caseId === graph.caseId ? txFlows.txs.filter((t) => wanted.has(txNodeId(t))) : [];
+  return { ids, addresses, more, clusters, txs };
 }
 
 export function selectionSize(s: SelectionInfo): number {
-  return s.addresses.length + s.more.length + s.clusters.length;
+  return s.addresses.length + s.more.length + s.clusters.length + s.txs.length;
 }
 
 /** Node ids an action on the selection applies to: selected nodes plus the members of selected clusters. */

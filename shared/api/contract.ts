@@ -54,6 +54,11 @@ export const api = {
   ),
 
   'graph.get': method(CaseArg, S.Graph),
+  /** UTXO transactions between address nodes on the canvas, for the "Tx nodes" view. Read-only. */
+  'graph.txFlows': method(
+    z.object({ caseId: S.CaseId, limit: z.number().int().min(1).max(2000).default(500) }),
+    S.TxFlows,
+  ),
   'graph.addAddress': method(z.object({ caseId: S.CaseId, ...ChainAddress }), S.Graph, true),
   'graph.expand': method(
     z.object({ caseId: S.CaseId, nodeId: S.NodeId, direction: S.Direction, limit: z.number().int().min(1).max(500).default(25) }),

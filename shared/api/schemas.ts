@@ -276,6 +276,54 @@ export const Graph = z.object({
 });
 export type Graph = z.infer<typeof Graph>;
 
+/** Value of a UTXO transaction attributed to one address node on the canvas. */
+export const TxFlowPart = z.object({
+  nodeId: NodeId,
+  /** Exact sum, in base units, of this node's inputs (or outputs) in the transaction. */
+  value: BaseUnits,
+  /** How many inputs (or outputs) that sum covers. */
+  count: z.number().int(),
+});
+export type TxFlowPart = z.infer<typeof TxFlowPart>;
+
+/** Inputs or outputs of a transaction whose address is not on the canvas (or that have none, e.g. OP_RETURN). */
+export const TxFlowOther = z.object({ value: BaseUnits, count: z.number().int() });
+
+/**
+ * One UTXO transaction between addresses on the canvas, for drawing it as its own node.
+ * Values reconcile exactly: sum(inputs) + otherIn = totalIn and sum(outputs) + otherOut = totalOut.
+ */
+export const TxFlow = z.object({
+  chain: ChainId,
+  /** Display hex, as block explorers show it. */
+  txid: z.string(),
+  height: z.number().int().nullable(),
+  time: Time,
+  /** Null when an input's spent output is not in the store yet. */
+  fee: BaseUnits.nullable(),
+  /** Null when an input's spent output is not in the store yet (see unknownIn). */
+  totalIn: BaseUnits.nullable(),
+  totalOut: BaseUnits,
+  inputCount: z.number().int(),
+  outputCount: z.number().int(),
+  inputs: z.array(TxFlowPart),
+  outputs: z.array(TxFlowPart),
+  otherIn: TxFlowOther,
+  otherOut: TxFlowOther,
+  /** Inputs whose value and address are unknown until the output they spend is imported. */
+  unknownIn: z.number().int(),
+});
+export type TxFlow = z.infer<typeof TxFlow>;
+
+export const TxFlows = z.object({
+  caseId: CaseId,
+  /** Ordered by time, then txid. */
+  txs: z.array(TxFlow),
+  /** Matching transactions left out by the limit. */
+  truncated: z.number().int(),
+});
+export type TxFlows = z.infer<typeof TxFlows>;
+
 export const AuditEntry = z.object({
   seq: z.number().int(),
   time: z.string(),

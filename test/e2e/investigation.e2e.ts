@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { FIXTURES, expect, test } from './app';
-import { addSeed, clickNode, createCase, dialog, expectNodeCount, importPaths, probe } from './pages';
+import { addSeed, clickNode, clickTxNode, createCase, dialog, expectNodeCount, importAndClose, importPaths, probe, txNodes } from './pages';
 
 const ETL = join(FIXTURES, 'ethereum/ethereum-etl');
 const VICTIM = '0x9df428a91ff0f3635c8f0ce752933b9788926804';
@@ -130,27 +131,87 @@ test('a long import shows progress and can be cancelled, keeping nothing', async
   await expect(page.getByTestId('dataset-list')).not.toContainText('ethereum-etl-csv');
 });
 
-test('Bitcoin blocks import and expand in the graph like EVM addresses', async ({ app }) => {
-  const { page } = app;
-  await createCase(page, 'Genesis era');
-  const imp = await importPaths(page, [join(FIXTURES, 'bitcoin/xor-blocksdir')]);
-  await expect(imp.getByTestId('import-summary')).toBeVisible();
-  await expect(imp.getByTestId('import-summary')).toContainText('bitcoin-blocks');
-  await imp.getByRole('button', { name: 'Close' }).click();
+const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
+const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3';
+const F4184 = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16';
 
-  await page.getByRole('button', { name: /^Add address/ }).click();
-  const d = dialog(page, 'Add seed or node');
-  await d.getByLabel('Address').fill('1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3');
-  await d.getByLabel('Chain').selectOption('bip122:000000000019d6689c085ae165831e93');
-  await d.getByLabel('Role').selectOption('suspect');
-  await d.getByRole('button', { name: 'Add as seed' }).click();
-  await expect(d).toBeHidden();
+/** A case with Hal Finney's address as a seed, expanded in: the block 9 key that paid him in block 170. */
+async function genesisEraCase(page: Page): Promise<void> {
+  await createCase(page, 'Genesis era');
+  expect(await importAndClose(page, [join(FIXTURES, 'bitcoin/xor-blocksdir')])).toContain('bitcoin-blocks');
+  await addSeed(page, HAL, 'suspect', MAINNET);
   await expectNodeCount(page, 1);
-  await clickNode(page, '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3');
+  await clickNode(page, HAL);
   await page.keyboard.press('i');
-  // Block 170: 10 BTC from the key of block 9's coinbase.
   await expectNodeCount(page, 2);
   await expect(page.locator('body')).toHaveAttribute('data-graph-edges', '1');
+}
+
+test('Bitcoin blocks import and expand in the graph like EVM addresses', async ({ app }) => {
+  const { page } = app;
+  await genesisEraCase(page);
+  // Block 170: 10 BTC from the key of block 9's coinbase.
   await expect(page.getByTestId('asset-totals')).toContainText('10 BTC');
   await expect(page.getByTestId('transfer-table')).toContainText('f418');
+});
+
+test('Tx nodes: each Bitcoin transaction between canvas addresses becomes a node with exact values', async ({ app }) => {
+  const { page } = app;
+  await genesisEraCase(page);
+  const body = page.locator('body');
+  const toggle = page.getByRole('button', { name: 'Tx nodes' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await expect(body).toHaveAttribute('data-graph-txnodes', '0');
+
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  // Block 170 and the four peel-chain steps that spend its change back at 12cb…; the folded
+  // 12cb… → Hal edge is replaced by block 170's node, the address nodes stay.
+  await expect(body).toHaveAttribute('data-graph-txnodes', '5');
+  await expect(body).toHaveAttribute('data-graph-edges', '0');
+  await expectNodeCount(page, 2);
+  await expect(page.getByTestId('tx-flows-status')).toHaveText('5 tx nodes');
+  const f4184 = (await txNodes(page)).find((n) => n.txid === F4184)!;
+  expect(f4184.label).toBe('f4184f…9e16\n50 BTC');
+
+  await clickTxNode(page, F4184);
+  const details = page.getByTestId('tx-details');
+  await expect(details.getByTestId('tx-txid')).toHaveValue(F4184);
+  await expect(details.getByTestId('tx-total-out')).toHaveText('50 BTC');
+  await expect(details.getByTestId('tx-total-out')).toHaveAttribute('title', '5000000000 base units');
+  await expect(details.getByTestId('tx-fee')).toHaveText('0 BTC');
+  await expect(details).toContainText('170');
+  await expect(details.getByTestId('tx-inputs')).toContainText('50 BTC');
+  const outputs = details.getByTestId('tx-outputs');
+  await expect(outputs.getByRole('row')).toHaveCount(2);
+  await expect(outputs.getByRole('row').nth(0)).toContainText('10 BTC');
+  await expect(outputs.getByRole('row').nth(0).getByTitle('1000000000 base units')).toBeVisible();
+  await expect(outputs.getByRole('row').nth(1)).toContainText('40 BTC');
+
+  // A tx node is computed, not part of the case: dragging it saves nothing.
+  const undoBefore = await page.getByRole('button', { name: /^Undo/ }).getAttribute('title');
+  // Its place relative to Hal's node is all that matters: a drag that misses it may pan the view.
+  const offset = async () => {
+    const nodes = await probe(page);
+    const tx = nodes.find((n) => n.txid === F4184)!;
+    const hal = nodes.find((n) => n.address === HAL)!;
+    return [Math.round(tx.x - hal.x), Math.round(tx.y - hal.y)];
+  };
+  const before = await offset();
+  const at = (await txNodes(page)).find((n) => n.txid === F4184)!;
+  await page.mouse.move(at.x, at.y);
+  await page.mouse.down();
+  await page.mouse.move(at.x + 60, at.y + 60, { steps: 5 });
+  await page.mouse.up();
+  expect(await offset()).toEqual(before);
+  await expect(page.getByRole('button', { name: /^Undo/ })).toHaveAttribute('title', undoBefore!);
+
+  // Off from the keyboard: the normal view comes back.
+  await page.keyboard.press('Shift+T');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await expect(body).toHaveAttribute('data-graph-txnodes', '0');
+  await expect(body).toHaveAttribute('data-graph-edges', '1');
+  await expectNodeCount(page, 2);
+  await expect(page.getByTestId('tx-flows-status')).toHaveCount(0);
+  await expect(page.getByTestId('tx-details')).toHaveCount(0);
 });

@@ -4,8 +4,10 @@ import { expect } from './app';
 /** Page objects: the few things a test needs from the UI, by role and label. */
 export interface ProbedNode {
   id: string;
-  kind: 'address' | 'more' | 'cluster';
+  kind: 'address' | 'more' | 'cluster' | 'tx';
   address: string | null;
+  /** Tx nodes ("Tx nodes" view) only. */
+  txid: string | null;
   label: string;
   parent: string | null;
   selected: boolean;
@@ -50,10 +52,22 @@ export async function importPaths(page: Page, paths: string[]): Promise<Locator>
   return d;
 }
 
-export async function addSeed(page: Page, address: string, role: string): Promise<void> {
+/** Imports and closes the dialog once the summary shows; returns the summary's text. */
+export async function importAndClose(page: Page, paths: string[]): Promise<string> {
+  const imp = await importPaths(page, paths);
+  const summary = imp.getByTestId('import-summary');
+  await expect(summary).toBeVisible();
+  const text = await summary.innerText();
+  await imp.getByRole('button', { name: 'Close' }).click();
+  return text;
+}
+
+/** Adds a seed; `chain` is a CAIP-2 id, by default the dialog's (Ethereum). */
+export async function addSeed(page: Page, address: string, role: string, chain?: string): Promise<void> {
   await page.getByRole('button', { name: /^Add address/ }).click();
   const d = dialog(page, 'Add seed or node');
   await d.getByLabel('Address').fill(address);
+  if (chain) await d.getByLabel('Chain').selectOption(chain);
   await d.getByLabel('Role').selectOption(role);
   await d.getByRole('button', { name: 'Add as seed' }).click();
   await expect(d).toBeHidden();
@@ -66,4 +80,17 @@ export async function clickNode(page: Page, address: string, modifiers: ('Shift'
   await page.mouse.click(n.x, n.y);
   for (const m of modifiers) await page.keyboard.up(m);
   await expect.poll(async () => (await probe(page)).find((x) => x.address === address)?.selected).toBe(true);
+}
+
+/** Tx nodes of the "Tx nodes" view, from the probe. */
+export async function txNodes(page: Page): Promise<ProbedNode[]> {
+  return (await probe(page)).filter((n) => n.kind === 'tx');
+}
+
+export async function clickTxNode(page: Page, txid: string): Promise<void> {
+  await expect.poll(async () => (await txNodes(page)).some((n) => n.txid === txid)).toBe(true);
+  const n = (await txNodes(page)).find((x) => x.txid === txid)!;
+  await page.mouse.move(n.x, n.y);
+  await page.mouse.click(n.x, n.y);
+  await expect.poll(async () => (await txNodes(page)).find((x) => x.txid === txid)?.selected).toBe(true);
 }

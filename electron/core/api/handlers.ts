@@ -10,6 +10,7 @@ import { verifyAudit, type AuditRecord } from '../cases/audit';
 import type { Actor, CaseFiles } from '../cases/caseFiles';
 import * as edits from '../cases/caseEdits';
 import { buildGraph } from '../cases/caseGraph';
+import { txFlows } from '../cases/txFlows';
 import type { ImportJobs } from '../jobs/jobs';
 import { findAddressId } from '../store/addresses';
 import { findChainId } from '../store/chains';
@@ -196,6 +197,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     },
 
     'graph.get': (args) => graph(args.caseId),
+    'graph.txFlows': (args) => txFlows(store, cases.get(args.caseId), args.limit),
     'graph.addAddress': (args) => {
       edits.addAddress(cases.get(args.caseId), actor(), args.chain, args.address);
       return graph(args.caseId);
