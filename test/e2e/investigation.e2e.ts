@@ -187,6 +187,9 @@ test('Tx nodes: each Bitcoin transaction between canvas addresses becomes a node
   await expect(outputs.getByRole('row').nth(0)).toContainText('10 BTC');
   await expect(outputs.getByRole('row').nth(0).getByTitle('1000000000 base units')).toBeVisible();
   await expect(outputs.getByRole('row').nth(1)).toContainText('40 BTC');
+  // The README's Tx nodes screenshot (written into docs/ with CAIRN_UPDATE_SCREENSHOT=1).
+  const txShot = process.env.CAIRN_UPDATE_SCREENSHOT === '1' ? '../../docs/screenshot-txnodes.png' : '../../test-results/screenshot-txnodes.png';
+  await page.screenshot({ path: join(import.meta.dirname, txShot) });
 
   // A tx node is computed, not part of the case: dragging it saves nothing.
   const undoBefore = await page.getByRole('button', { name: /^Undo/ }).getAttribute('title');

@@ -211,19 +211,11 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
   const warnings: string[] = [];
   const startedAt = now().toISOString();
 
-  // Foreign-key checks cost a quarter of the import: every transfer row would probe tx and asset.
-  // The writer only references rows it has just inserted or ensured, and a unit test runs
-  // PRAGMA foreign_key_check after importing every fixture. (The pragma is a no-op inside a
-  // transaction, so it is set before BEGIN and restored after.)
-  const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
-  db.pragma('foreign_keys = OFF');
   db.exec('BEGIN IMMEDIATE');
   try {
     let chain = null as ChainState | null;
     const firstNewTransferId = nextRowId(db, 'transfer');
     const firstNewTxId = nextRowId(db, 'tx');
-    // About one folded transfer per 70 bytes of block data (6 per transaction of ~450 bytes).
-    const indexes = deferIndexesForBulkLoad(db, state.total / 70);
     const useChain = (caip2: string, file: string) => {
       if (chain) {
         if (chain.caip2 !== caip2) throw new BadInputError(file, {}, `holds ${resolveChain(caip2).name} blocks, but this import already holds ${resolveChain(chain.caip2).name} blocks; import each network separately`);
@@ -279,6 +271,11 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
         state.done += resume.offset;
         warnings.push(`${f.path}: its first ${resume.offset} bytes are unchanged since dataset #${resume.datasetId}, which imported them; read from byte ${resume.offset}`);
       }
+    }
+    // About one folded transfer per 70 bytes of block data still to read (6 per transaction of
+    // ~450 bytes): a big first import rebuilds the random-keyed indexes once at the end.
+    const indexes = deferIndexesForBulkLoad(db, (state.total - state.done) / 70);
+    if (blkFiles.length > 0) {
       state.phase = `blocks · ${blkFiles[0]!.name}`;
       report(true);
       const blkSources = blkFiles.map((f) => ({ path: f.path, xorKey: f.xorKey, startOffset: startAt.get(f) }));
@@ -405,8 +402,6 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
-  } finally {
-    db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }
 }
 
