@@ -4,12 +4,12 @@
  * MB/s and tx/s, the parse-only rate of the same files in the same run (the ceiling the store
  * work is measured against), and peak RSS at two folder sizes to show memory stays bounded.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { forEachBlkRecord } from '../../electron/core/ingest/bitcoin/blkFile';
 import { parseBlock } from '../../electron/core/ingest/bitcoin/blockParser';
-import { useBlockParseWorker } from '../../electron/core/ingest/bitcoin/blockPipeline';
+import { readBlkBlocks, useBlockParseWorker } from '../../electron/core/ingest/bitcoin/blockPipeline';
 import { importDataset } from '../../electron/core/ingest/importDataset';
 import { openStore } from '../../electron/core/store/openStore';
 import { writeSyntheticBlocksDir, type SyntheticResult } from './syntheticBitcoin';
@@ -24,6 +24,8 @@ export interface BitcoinBenchResult {
   megabytesPerSecond: number;
   txPerSecond: number;
   parseOnlyMegabytesPerSecond: number;
+  /** Parse thread plus one bare row per tx, output and input (see bareInsert). */
+  bareInsertMegabytesPerSecond: number;
   peakRssMb: number;
   peakRssMbAtHalfSize: number;
 }
@@ -40,6 +42,39 @@ async function importOnce(dir: string, workDir: string): Promise<{ seconds: numb
   peak = Math.max(peak, process.memoryUsage().rss);
   db.close();
   return { seconds, peakRssMb: Math.round(peak / 1e6) };
+}
+
+/**
+ * What storing the blocks costs at the least: the same blocks through the same parse thread,
+ * each transaction, output and input written as one row (txid, value, address text, spent
+ * outpoint) into tables with primary keys only: no address ids, no links between inputs and
+ * outputs, no fees, no folding, no secondary indexes. (Batching the rows 64 to an INSERT was
+ * tried: about 5% faster, within the noise.)
+ */
+async function bareInsert(dir: string, workDir: string): Promise<number> {
+  const db = openStore(join(workDir, `bare-${Date.now()}.sqlite`));
+  db.exec(`CREATE TABLE bare_tx (id INTEGER PRIMARY KEY, hash TEXT NOT NULL, block TEXT NOT NULL, idx INTEGER NOT NULL);
+           CREATE TABLE bare_out (tx_id INTEGER NOT NULL, n INTEGER NOT NULL, value NOT NULL, address TEXT, PRIMARY KEY (tx_id, n)) WITHOUT ROWID;
+           CREATE TABLE bare_in (tx_id INTEGER NOT NULL, n INTEGER NOT NULL, prev_txid TEXT NOT NULL, prev_n INTEGER NOT NULL, PRIMARY KEY (tx_id, n)) WITHOUT ROWID;`);
+  const tx = db.prepare('INSERT INTO bare_tx (id, hash, block, idx) VALUES (?, ?, ?, ?)');
+  const out = db.prepare('INSERT INTO bare_out VALUES (?, ?, ?, ?)');
+  const inp = db.prepare('INSERT INTO bare_in VALUES (?, ?, ?, ?)');
+  const files = readdirSync(dir).filter((f) => /^blk\d+\.dat$/.test(f)).sort().map((f) => ({ path: join(dir, f) }));
+  const t0 = performance.now();
+  db.exec('BEGIN');
+  let id = 0;
+  for await (const item of readBlkBlocks(files)) {
+    if (item.type !== 'block') continue;
+    item.block.txs.forEach((t, idx) => {
+      tx.run(++id, t.txid, item.block.hash, idx);
+      t.outputs.forEach((o, n) => out.run(id, n, o.value, o.decoded?.address ?? null));
+      t.inputs.forEach((i, n) => inp.run(id, n, i.prevTxid, i.prevVout));
+    });
+  }
+  db.exec('COMMIT');
+  const seconds = (performance.now() - t0) / 1000;
+  db.close();
+  return seconds;
 }
 
 async function parseOnly(g: SyntheticResult): Promise<number> {
@@ -60,6 +95,7 @@ export async function benchBitcoinImport(blocks: number, txsPerBlock = 2500): Pr
     const half = writeSyntheticBlocksDir(join(work, 'half'), { blocks: Math.max(1, Math.floor(blocks / 2)), txsPerBlock, fileBytes: 32 << 20 });
     const full = writeSyntheticBlocksDir(join(work, 'full'), { blocks, txsPerBlock, fileBytes: 32 << 20 });
     const parseSeconds = await parseOnly(full);
+    const bareSeconds = await bareInsert(join(work, 'full'), work);
     const atHalf = await importOnce(join(work, 'half'), work);
     const run = await importOnce(join(work, 'full'), work);
     const megabytes = full.bytes / 1e6;
@@ -73,6 +109,7 @@ export async function benchBitcoinImport(blocks: number, txsPerBlock = 2500): Pr
       megabytesPerSecond: Math.round((megabytes / run.seconds) * 10) / 10,
       txPerSecond: Math.round(full.txs / run.seconds),
       parseOnlyMegabytesPerSecond: Math.round((megabytes / parseSeconds) * 10) / 10,
+      bareInsertMegabytesPerSecond: Math.round((megabytes / bareSeconds) * 10) / 10,
       peakRssMb: run.peakRssMb,
       peakRssMbAtHalfSize: atHalf.peakRssMb,
     };

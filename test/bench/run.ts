@@ -27,6 +27,7 @@ console.log(`\nBitcoin blocks/ folder import (synthetic regtest chain shaped lik
 console.table({
   'Cairn import (parse thread + store)': { MB: btc.megabytes, seconds: btc.seconds.toFixed(2), 'MB/s': btc.megabytesPerSecond, 'tx/s': btc.txPerSecond, 'peak RSS MB': btc.peakRssMb },
   'parse only, same files (ceiling)': { MB: btc.megabytes, 'MB/s': btc.parseOnlyMegabytesPerSecond },
+  'parse thread + one bare row per tx, output and input (no links, no indexes)': { MB: btc.megabytes, 'MB/s': btc.bareInsertMegabytesPerSecond },
 });
 console.log(`peak RSS: ${btc.peakRssMbAtHalfSize} MB at ${Math.floor(blocks / 2)} blocks, ${btc.peakRssMb} MB at ${blocks} blocks`);
 
