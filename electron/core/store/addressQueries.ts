@@ -17,12 +17,18 @@ export interface AddressTotals {
   lastSeen: number | null;
 }
 
-/** Exact totals received and sent per asset, from the edge aggregates. */
+/**
+ * Exact totals received and sent per asset, from the edge aggregates, plus what was received
+ * from no address (a coinbase's block reward and fees), which has no edge.
+ */
 export function addressTotals(db: Db, addressId: number): AddressTotals {
   const rows = db
     .prepare(
       `SELECT 'received' AS side, asset_id, bigsum(total) AS total, sum(cnt) AS n, min(first_time) AS first, max(last_time) AS last
          FROM edge WHERE to_id = :a GROUP BY asset_id
+       UNION ALL
+       SELECT 'received', asset_id, bigsum(amount), count(*), min(time), max(time)
+         FROM transfer WHERE to_id = :a AND from_id IS NULL AND (status IS NULL OR status <> 0) GROUP BY asset_id
        UNION ALL
        SELECT 'sent' AS side, asset_id, bigsum(total), sum(cnt), min(first_time), max(last_time)
          FROM edge WHERE from_id = :a GROUP BY asset_id`,
@@ -38,8 +44,8 @@ export function addressTotals(db: Db, addressId: number): AddressTotals {
     const t = byAsset.get(id) ?? { asset: assets.get(id)!, received: 0n, sent: 0n, receivedCount: 0, sentCount: 0 };
     byAsset.set(id, t);
     if (r.side === 'received') {
-      t.received = fromDbAmount(r.total);
-      t.receivedCount = Number(r.n);
+      t.received += fromDbAmount(r.total);
+      t.receivedCount += Number(r.n);
     } else {
       t.sent = fromDbAmount(r.total);
       t.sentCount = Number(r.n);

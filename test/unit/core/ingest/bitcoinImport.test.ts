@@ -253,3 +253,25 @@ test('every Bitcoin source format leaves no dangling reference', async () => {
   assert.deepEqual(db.pragma('foreign_key_check'), []);
   db.close();
 });
+
+test('an address received exactly what the outputs paying it hold, block rewards included', async () => {
+  const { addressTotals } = await import('../../../../electron/core/store/addressQueries');
+  const db = openStore(':memory:');
+  await importDataset(db, { paths: [BLK] });
+  const paid = db.prepare('SELECT address_id AS id, bigsum(value) AS total, count(*) AS n FROM txout WHERE address_id IS NOT NULL GROUP BY address_id').safeIntegers(true).all() as {
+    id: bigint;
+    total: bigint;
+    n: bigint;
+  }[];
+  assert.ok(paid.length > 200);
+  for (const p of paid) {
+    const t = addressTotals(db, Number(p.id)).totals;
+    assert.equal(t.length, 1);
+    assert.equal(t[0]!.received, p.total, `address #${p.id}`);
+  }
+  // The block 9 key: its 50 BTC reward, then the 40 BTC change of block 170 and the later peel-chain change.
+  const key = count(db, "SELECT id FROM address WHERE addr = '12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S'");
+  assert.equal(addressTotals(db, key).totals[0]!.received, db.prepare('SELECT bigsum(value) FROM txout WHERE address_id = ?').pluck().safeIntegers(true).get(key));
+  assert.ok(addressTotals(db, key).totals[0]!.received > 5_000_000_000n);
+  db.close();
+});
