@@ -149,3 +149,25 @@ test('a segment imported before its ancestors takes the heights its coinbases st
   assert.equal(db.prepare('SELECT count(*) FROM tx JOIN btc_block_tx m ON m.tx_id = tx.id JOIN btc_block b ON b.hash = m.block_hash WHERE tx.block_number IS NOT b.height').pluck().get(), 0);
   db.close();
 });
+
+test('cancelling a Bitcoin import on the parse thread stops it and keeps nothing', { skip: !existsSync(WORKER) && 'run npm run build first' }, async () => {
+  useBlockParseWorker(WORKER);
+  const { writeSyntheticBlocksDir } = await import('../../../bench/syntheticBitcoin');
+  const dir = tempDir();
+  writeSyntheticBlocksDir(dir, { blocks: 30, txsPerBlock: 300, seed: 3 });
+  const db = openStore(':memory:');
+  const controller = new AbortController();
+  let blocksSeen = 0;
+  await assert.rejects(
+    importDataset(db, { paths: [dir] }, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.rows > 0 && ++blocksSeen === 1) controller.abort();
+      },
+    }),
+    (e: unknown) => e instanceof Error && e.name === 'ImportCancelledError',
+  );
+  assert.equal(db.prepare('SELECT count(*) FROM tx').pluck().get(), 0);
+  assert.equal(db.prepare('SELECT count(*) FROM dataset').pluck().get(), 0);
+  db.close();
+});
