@@ -5,13 +5,14 @@ import { AddressInterner } from '../store/addresses';
 import { ensureNativeAsset } from '../store/assets';
 import { ensureChainId } from '../store/chains';
 import { insertDataset, type SourceRecord } from '../store/datasets';
-import { addTransfersToEdges, fillTimesFromBlocks } from '../store/edges';
+import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../store/edges';
 import type { Db } from '../store/openStore';
 import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, type RpcPullRequest } from './bitcoin/importBitcoin';
 import { readCsvBatches, type ReadDigest } from './csvRows';
 import { commitDataset, nextRowId, progressReporter, type ProgressState } from './datasetRun';
 import { BadInputError, ImportCancelledError } from './errors';
-import { detectEtlKind, isImportedKind, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind } from './ethereumEtl/kinds';
+import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
+import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
 import { EtlWriter } from './ethereumEtl/writeEtlRows';
 import { expandSourcePaths, readFirstLine, type SourceFile } from './sources';
 
@@ -55,30 +56,58 @@ export interface ImportResult {
 
 interface PlannedFile {
   readonly file: SourceFile;
-  readonly kind: EtlKind;
+  /** 'stream': the ethereum-etl JSON stream form, a `type` field on every line. */
+  readonly kind: EtlKind | 'stream';
+  readonly form: 'csv' | 'json';
 }
+
+const JSON_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
+const EXPORT_NAME = /\.(csv|json|jsonl|ndjson)(\.gz)?$/i;
+
+/** What a file holds, from its CSV header or its first JSON line. */
+async function detectFile(file: SourceFile): Promise<{ kind: EtlKind | EtlOtherKind | 'stream' | null; form: 'csv' | 'json'; found: string }> {
+  const first = await readFirstLine(file.path);
+  if (JSON_NAME.test(file.name) || first.trimStart().startsWith('{')) {
+    let obj: unknown;
+    try {
+      obj = parseJsonLossless(first, file.path, { line: 1 });
+    } catch {
+      // Pretty-printed JSON (a saved RPC response) is not one object per line.
+      return { kind: null, form: 'json', found: 'not one JSON object per line' };
+    }
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { kind: null, form: 'json', found: first.slice(0, 60) };
+    const o = obj as Record<string, unknown>;
+    if (typeof o.type === 'string') return { kind: o.type in KIND_BY_JSON_TYPE ? 'stream' : null, form: 'json', found: `type "${o.type.slice(0, 30)}"` };
+    const keys = Object.keys(o);
+    return { kind: detectEtlKind(keys), form: 'json', found: keys.slice(0, 8).join(', ') + (keys.length > 8 ? ', …' : '') };
+  }
+  const header = first.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
+  return { kind: detectEtlKind(header), form: 'csv', found: header.slice(0, 8).join(', ') + (header.length > 8 ? ', …' : '') };
+}
+
+/** Where a kind goes in the import order; a stream holds blocks and everything after them. */
+const orderOf = (kind: EtlKind | 'stream'): number => (kind === 'stream' ? KIND_ORDER.indexOf('blocks') + 0.5 : KIND_ORDER.indexOf(kind));
 
 /** Reads each file's header and decides what it is; explicit files that are not importable are errors. */
 async function planEthereumEtl(paths: readonly string[]): Promise<{ planned: PlannedFile[]; skipped: SkippedFile[] }> {
   const explicit = new Set(paths.map((p) => resolve(p)));
-  const files = expandSourcePaths(paths, (name) => /\.csv$/i.test(name));
+  const files = expandSourcePaths(paths, (name) => EXPORT_NAME.test(name));
   const planned: PlannedFile[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
-    const header = (await readFirstLine(file.path)).split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
-    const kind = detectEtlKind(header);
+    const { kind, form, found } = await detectFile(file);
     const named = explicit.has(file.path);
-    if (kind && isImportedKind(kind)) {
-      planned.push({ file, kind });
+    if (kind === 'stream' || (kind && isImportedKind(kind))) {
+      planned.push({ file, kind, form });
     } else if (kind) {
       skipped.push({ path: file.path, reason: `ethereum-etl ${kind} files are not imported by this version of Cairn` });
     } else if (named) {
-      throw new BadInputError(file.path, { line: 1 }, `the header matches no ethereum-etl export (found: ${header.slice(0, 8).join(', ')}${header.length > 8 ? ', …' : ''})`);
+      throw new BadInputError(file.path, { line: 1 }, `the ${form === 'csv' ? 'header' : 'first line'} matches no ethereum-etl export (found: ${found})`);
     } else {
-      skipped.push({ path: file.path, reason: 'not an ethereum-etl CSV export (header not recognised)' });
+      skipped.push({ path: file.path, reason: 'not an ethereum-etl export (header not recognised)' });
     }
   }
-  planned.sort((a, b) => KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || a.file.path.localeCompare(b.file.path));
+  planned.sort((a, b) => orderOf(a.kind) - orderOf(b.kind) || a.file.path.localeCompare(b.file.path));
   return { planned, skipped };
 }
 
@@ -101,7 +130,7 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
   const signal = options.signal;
   const { planned, skipped } = await planEthereumEtl(request.paths);
   if (planned.length === 0) {
-    throw new BadInputError(request.paths.join(', '), {}, 'found no ethereum-etl transactions, token_transfers, tokens or blocks CSV to import');
+    throw new BadInputError(request.paths.join(', '), {}, 'found no ethereum-etl export to import (blocks, transactions, receipts, token_transfers, traces, tokens or contracts, as CSV or JSON)');
   }
   const state: ProgressState = { phase: 'starting', done: 0, total: planned.reduce((n, p) => n + p.file.size, 0), rows: 0 };
   const report = progressReporter(state, options.onProgress);
@@ -114,36 +143,67 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
     const firstNewTransferId = nextRowId(db, 'transfer');
     const addresses = new AddressInterner(db, chainId);
-    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses);
+    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId);
     const sources: SourceRecord[] = [];
     const rowCounts: Record<string, number> = {};
+    const notes: string[] = [];
 
-    for (const { file, kind } of planned) {
+    for (const { file, kind, form } of planned) {
       state.phase = `${kind} · ${file.name}`;
       report(true);
       const digest: ReadDigest = { sha256: '', bytes: 0 };
       let fileRows = 0;
-      for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[kind], onBytes: (d) => (state.done += d) }, digest)) {
-        if (signal?.aborted) throw new ImportCancelledError();
-        for (const row of batch) writer.write(kind, row);
-        fileRows += batch.length;
-        state.rows += batch.length;
-        report();
+      const count = (k: string): void => void (rowCounts[k] = (rowCounts[k] ?? 0) + 1);
+      if (form === 'csv') {
+        const k = kind as EtlKind;
+        for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[k], onBytes: (d) => (state.done += d) }, digest)) {
+          if (signal?.aborted) throw new ImportCancelledError();
+          for (const row of batch) writer.write(k, row);
+          fileRows += batch.length;
+          state.rows += batch.length;
+          report();
+        }
+        rowCounts[k] = (rowCounts[k] ?? 0) + fileRows;
+      } else {
+        const otherTypes = new Map<string, number>();
+        for await (const batch of readJsonRowBatches(file, (d) => (state.done += d), digest)) {
+          if (signal?.aborted) throw new ImportCancelledError();
+          for (const { row, type } of batch) {
+            const k = kind === 'stream' ? (type === null ? undefined : KIND_BY_JSON_TYPE[type]) : kind;
+            if (k === undefined && kind === 'stream' && type === null) throw new BadInputError(file.path, { line: row.line }, 'a line of an ethereum-etl JSON stream has no "type" field');
+            if (k === undefined || !isImportedKind(k)) {
+              otherTypes.set(type ?? '?', (otherTypes.get(type ?? '?') ?? 0) + 1);
+              continue;
+            }
+            const missing = REQUIRED_COLUMNS[k].find((c) => !row.has(c));
+            if (missing) throw new BadInputError(file.path, { line: row.line }, `a ${k} line has no "${missing}" field`);
+            writer.write(k, row);
+            count(k);
+          }
+          fileRows += batch.length;
+          state.rows += batch.length;
+          report();
+        }
+        for (const [type, n] of otherTypes) notes.push(`${file.path}: ${n} "${type}" line(s) are not imported by this version of Cairn`);
       }
       if (signal?.aborted) throw new ImportCancelledError();
       sources.push({ name: file.name, path: file.path, size: digest.bytes, sha256: digest.sha256, kind, rows: fileRows });
-      rowCounts[kind] = (rowCounts[kind] ?? 0) + fileRows;
+    }
+    if (writer.tracesLeftOut.size > 0) {
+      notes.push(`traces that move no value between addresses were left out: ${[...writer.tracesLeftOut].map(([why, n]) => `${n} ${why}`).join(', ')}`);
     }
 
     state.phase = 'aggregating edges';
     report(true);
     fillTimesFromBlocks(db, chainId, firstNewTransferId);
     addTransfersToEdges(db, chainId, firstNewTransferId);
+    // Receipts showed some transfers that earlier imports had summed to have failed.
+    recomputeEdges(db, writer.staleEdges.values());
     const added = { ...writer.added, addresses: addresses.added };
     const outcome = commitDataset(db, { id: datasetId, format, chain: chain.id, sources, rowCounts, added, finishedAt: now().toISOString() }, signal);
     state.phase = 'done';
     report(true);
-    return { ...outcome, skipped, warnings: writer.warnings };
+    return { ...outcome, skipped, warnings: [...writer.warnings, ...notes] };
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;

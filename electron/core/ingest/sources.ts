@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { BadInputError } from './errors';
 
 export interface SourceFile {
@@ -63,24 +64,43 @@ export class HashingCounter extends Transform {
   }
 }
 
+/** Exports are often gzipped (`.csv.gz`, `.json.gz`); they are read through gunzip as they stream. */
+export const isGzip = (path: string): boolean => /\.gz$/i.test(path);
+
+/**
+ * Opens a source for parsing: the hash and byte count cover the file's own bytes (compressed,
+ * for a .gz), so provenance names exactly the file that was given; the parser gets plain text.
+ */
 export function openHashed(file: SourceFile, onBytes: (delta: number) => void): { stream: NodeJS.ReadableStream; hasher: HashingCounter } {
   const hasher = new HashingCounter(onBytes);
   const input = createReadStream(file.path, { highWaterMark: 1 << 20 });
   input.on('error', (error) => hasher.destroy(error));
-  return { stream: input.pipe(hasher), hasher };
+  const hashed = input.pipe(hasher);
+  if (!isGzip(file.path)) return { stream: hashed, hasher };
+  const gunzip = createGunzip();
+  hasher.on('error', (error) => gunzip.destroy(error));
+  return { stream: hashed.pipe(gunzip), hasher };
 }
 
-/** Reads a file's first line (the CSV header), without reading the whole file. */
+/** Reads a file's first line (the CSV header, or a JSON stream's first object), without reading the whole file. */
 export async function readFirstLine(path: string, maxBytes = 1 << 16): Promise<string> {
-  const stream = createReadStream(path, { start: 0, end: maxBytes - 1 });
+  const raw = createReadStream(path, isGzip(path) ? {} : { start: 0, end: maxBytes - 1 });
+  const stream = isGzip(path) ? raw.pipe(createGunzip()) : raw;
   let text = '';
-  for await (const chunk of stream) {
-    text += (chunk as Buffer).toString('utf8');
-    const nl = text.indexOf('\n');
-    if (nl >= 0) {
-      stream.destroy();
-      return text.slice(0, nl).replace(/\r$/, '').replace(/^\uFEFF/, '');
+  const clean = (t: string): string => t.replace(/\r$/, '').replace(/^\uFEFF/, '');
+  try {
+    for await (const chunk of stream) {
+      text += (chunk as Buffer).toString('utf8');
+      const nl = text.indexOf('\n');
+      if (nl >= 0 || text.length >= maxBytes) return clean(nl >= 0 ? text.slice(0, nl) : text.slice(0, maxBytes));
     }
+    return clean(text);
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    if (e.code?.startsWith('Z_')) throw new BadInputError(path, { offset: 0 }, `not valid gzip data (${e.message})`);
+    throw error;
+  } finally {
+    raw.destroy();
+    if (stream !== raw) stream.destroy();
   }
-  return text.replace(/\r$/, '').replace(/^\uFEFF/, '');
 }

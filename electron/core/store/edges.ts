@@ -56,3 +56,25 @@ export function fillTimesFromBlocks(db: Db, chainId: number, firstNewTransferId:
   }
   return updated.length;
 }
+
+/**
+ * Recomputes the given edges exactly from their transfers (sum, count, first and last time),
+ * deleting those no transfer still counts for: used when transfers already summed into an edge
+ * turn out to have failed.
+ */
+export function recomputeEdges(db: Db, keys: Iterable<readonly [number, number, number]>): number {
+  const sum = db.prepare(
+    `SELECT bigsum(amount) AS total, sum(CAST(amount AS REAL)) AS totalF, count(*) AS cnt, min(time) AS first, max(time) AS last
+     FROM transfer WHERE from_id = ? AND to_id = ? AND asset_id = ? AND (status IS NULL OR status <> 0)`,
+  ).safeIntegers(true);
+  const upsert = db.prepare('UPDATE edge SET total = ?, total_f = ?, cnt = ?, first_time = ?, last_time = ? WHERE from_id = ? AND to_id = ? AND asset_id = ?');
+  const remove = db.prepare('DELETE FROM edge WHERE from_id = ? AND to_id = ? AND asset_id = ?');
+  let n = 0;
+  for (const [from, to, asset] of keys) {
+    const r = sum.get(from, to, asset) as { total: bigint | string | null; totalF: number | null; cnt: bigint; first: bigint | null; last: bigint | null };
+    if (r.cnt === 0n) remove.run(from, to, asset);
+    else upsert.run(r.total, Number(r.totalF), r.cnt, r.first, r.last, from, to, asset);
+    n++;
+  }
+  return n;
+}

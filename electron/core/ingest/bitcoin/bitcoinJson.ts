@@ -1,8 +1,10 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { parse as parseLossless } from 'lossless-json';
 import { hexToBytes } from '../../../../shared/codec/hex';
 import { BadInputError } from '../errors';
+import { parseJsonLossless } from '../jsonRows';
+
+export { parseJsonLossless };
 import { parseBlock, type ParsedBlock, type ParsedOutput } from './blockParser';
 import type { BlockRow, UtxoTxLike } from './utxoWriter';
 
@@ -10,14 +12,6 @@ import type { BlockRow, UtxoTxLike } from './utxoWriter';
  * JSON numbers are kept as their text (lossless-json), so a satoshi value or a height is never
  * read through a JS number before it is checked; each field is converted exactly where used.
  */
-export function parseJsonLossless(text: string, file: string, where: { line?: number }): unknown {
-  try {
-    return parseLossless(text, null, (n: string) => n);
-  } catch (error) {
-    throw new BadInputError(file, where, `not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 type Obj = Record<string, unknown>;
 
 function field(o: Obj, key: string, file: string, where: { line?: number }): unknown {

@@ -1,19 +1,38 @@
 /**
- * ethereum-etl CSV exports are recognised by their header, not their file name: users rename
- * files, and partitioned exports use names like `transactions_00000000_00099999.csv`.
+ * ethereum-etl exports are recognised by their header (CSV) or their `type` field (the JSON
+ * stream form), not their file name: users rename files, and partitioned exports use names
+ * like `transactions_00000000_00099999.csv`.
  */
-export type EtlKind = 'tokens' | 'blocks' | 'transactions' | 'token_transfers';
-export type EtlOtherKind = 'receipts' | 'logs' | 'traces' | 'contracts';
+export type EtlKind = 'tokens' | 'contracts' | 'blocks' | 'transactions' | 'receipts' | 'token_transfers' | 'traces';
+export type EtlOtherKind = 'logs';
 
 export const REQUIRED_COLUMNS: Record<EtlKind, readonly string[]> = {
   tokens: ['address', 'symbol', 'name', 'decimals'],
+  contracts: ['address', 'is_erc20', 'is_erc721'],
   blocks: ['number', 'hash', 'parent_hash', 'timestamp'],
   transactions: ['hash', 'block_number', 'transaction_index', 'from_address', 'to_address', 'value'],
+  receipts: ['transaction_hash', 'block_number', 'status'],
   token_transfers: ['token_address', 'from_address', 'to_address', 'value', 'transaction_hash', 'log_index', 'block_number'],
+  traces: ['block_number', 'transaction_hash', 'from_address', 'to_address', 'value', 'trace_type', 'call_type', 'trace_address', 'status'],
 };
 
-/** Tokens and blocks first, so transfers find decimals and timestamps already in place. */
-export const KIND_ORDER: readonly EtlKind[] = ['tokens', 'blocks', 'transactions', 'token_transfers'];
+/**
+ * Tokens and blocks first, so transfers find decimals and timestamps in place; receipts after
+ * the transactions whose status they give; traces last.
+ */
+export const KIND_ORDER: readonly EtlKind[] = ['tokens', 'contracts', 'blocks', 'transactions', 'receipts', 'token_transfers', 'traces'];
+
+/** The JSON stream form's `type` field, per kind. */
+export const KIND_BY_JSON_TYPE: Readonly<Record<string, EtlKind | EtlOtherKind>> = {
+  token: 'tokens',
+  contract: 'contracts',
+  block: 'blocks',
+  transaction: 'transactions',
+  receipt: 'receipts',
+  token_transfer: 'token_transfers',
+  trace: 'traces',
+  log: 'logs',
+};
 
 export function detectEtlKind(header: readonly string[]): EtlKind | EtlOtherKind | null {
   const has = (...cols: string[]) => cols.every((c) => header.includes(c));

@@ -8,12 +8,18 @@ import type { EtlKind } from './kinds';
 
 export const TRANSFER_NATIVE = 0;
 export const TRANSFER_TOKEN = 1;
+export const TRANSFER_INTERNAL = 2;
+
+/** Call types that run another contract's code but move no value to it. */
+const NO_VALUE_CALLS = new Set(['delegatecall', 'staticcall', 'callcode']);
 
 export interface AddedCounts {
   blocks: number;
   transactions: number;
   transfers: number;
   tokens: number;
+  /** Transactions whose success or failure a receipt gave. */
+  receipts: number;
 }
 
 const BLOCK_HASH = /^0x[0-9a-f]{64}$/;
@@ -41,9 +47,16 @@ function receiptStatus(row: CsvRow): number | null {
  * (tx, kind, log index) and (chain, token contract).
  */
 export class EtlWriter {
-  readonly added: AddedCounts = { blocks: 0, transactions: 0, transfers: 0, tokens: 0 };
+  readonly added: AddedCounts = { blocks: 0, transactions: 0, transfers: 0, tokens: 0, receipts: 0 };
   /** Tokens whose decimals field was unusable; kept with unknown decimals rather than guessed. */
   readonly warnings: string[] = [];
+  /**
+   * Edges (from, to, asset) that already counted a transfer a receipt has now shown failed:
+   * recomputeEdges makes them exact again after the import's own transfers are added.
+   */
+  readonly staleEdges = new Map<string, [number, number, number]>();
+  /** Traces that move no value between addresses (top-level calls, delegate calls, rewards…), by reason. */
+  readonly tracesLeftOut = new Map<string, number>();
   private readonly tokenIds = new Map<string, number>();
   private readonly s: Record<string, Statement>;
 
@@ -53,6 +66,8 @@ export class EtlWriter {
     private readonly nativeAssetId: number,
     private readonly datasetId: number,
     private readonly addresses: AddressInterner,
+    /** Transfers below this id were aggregated into edges by earlier imports. */
+    private readonly firstNewTransferId = Number.MAX_SAFE_INTEGER,
   ) {
     this.s = {
       block: db.prepare('INSERT OR IGNORE INTO block (chain_id, number, hash, parent_hash, time, tx_count, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -79,6 +94,10 @@ export class EtlWriter {
       ),
       tokenStub: db.prepare('INSERT OR IGNORE INTO asset (chain_id, contract, dataset_id) VALUES (?, ?, ?)'),
       tokenId: db.prepare('SELECT id FROM asset WHERE chain_id = ? AND contract = ?').pluck(),
+      setStatus: db.prepare('UPDATE tx SET status = ? WHERE id = ? AND status IS NULL'),
+      setTransferStatus: db.prepare(
+        'UPDATE transfer SET status = ? WHERE tx_id = ? AND kind IN (0, 1) AND status IS NULL RETURNING id, from_id AS fromId, to_id AS toId, asset_id AS assetId',
+      ),
     };
   }
 
@@ -92,6 +111,12 @@ export class EtlWriter {
         return this.transaction(row);
       case 'token_transfers':
         return this.tokenTransfer(row);
+      case 'receipts':
+        return this.receipt(row);
+      case 'traces':
+        return this.trace(row);
+      case 'contracts':
+        return this.contract(row);
     }
   }
 
@@ -179,14 +204,87 @@ export class EtlWriter {
     const logIndex = row.int('log_index');
     const blockNumber = row.int('block_number');
 
-    let tx = this.s.findTx.get(this.chainId, hash) as { id: number; time: number | null; status: number | null } | undefined;
-    if (!tx) {
-      // The transactions file may come later or never: a stub keeps the natural key and block.
-      const time = this.blockTime(blockNumber);
-      const id = Number(this.s.insertTx.run(this.chainId, hash, blockNumber, null, time, null, null, null, null, 1, this.datasetId).lastInsertRowid);
-      tx = { id, time, status: null };
-    }
+    const tx = this.txOrStub(hash, blockNumber, null);
     const r = this.s.transfer.run(this.chainId, tx.id, TRANSFER_TOKEN, String(logIndex), from, to, assetId, toDbAmount(amount), tx.time, tx.status, this.datasetId);
     this.added.transfers += r.changes;
+  }
+
+  /** The tx row for a hash; the transactions file may come later or never, so a stub keeps the natural key and block. */
+  private txOrStub(hash: string, blockNumber: number, status: number | null): { id: number; time: number | null; status: number | null; stub: boolean } {
+    const tx = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
+    if (tx) return { ...tx, stub: tx.stub === 1 };
+    const time = this.blockTime(blockNumber);
+    const id = Number(this.s.insertTx.run(this.chainId, hash, blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
+    return { id, time, status, stub: true };
+  }
+
+  /**
+   * A receipt gives the tx's outcome: status 1 success, 0 failed (a failed tx moves no value),
+   * empty before Byzantium (the receipt has a state root instead): unknown.
+   */
+  private receipt(row: CsvRow): void {
+    const hash = row.with('transaction_hash', canonicalTxHash);
+    const status = receiptStatus(row);
+    const tx = this.txOrStub(hash, row.int('block_number'), status);
+    if (status === null || tx.status === status) return;
+    if (tx.status !== null) {
+      this.warnings.push(`${row.file}, line ${row.line}: receipt says status ${status} for ${hash}, but an earlier source said ${tx.status}; kept ${tx.status}`);
+      return;
+    }
+    this.s.setStatus.run(status, tx.id);
+    this.added.receipts++;
+    const changed = this.s.setTransferStatus.all(status, tx.id) as { id: number; fromId: number | null; toId: number | null; assetId: number }[];
+    for (const t of changed) {
+      // Already summed into an edge while its status was unknown: that edge no longer holds.
+      if (status === 0 && t.id < this.firstNewTransferId && t.fromId !== null && t.toId !== null) {
+        this.staleEdges.set(`${t.fromId}:${t.toId}:${t.assetId}`, [t.fromId, t.toId, t.assetId]);
+      }
+    }
+  }
+
+  private leaveOut(reason: string): void {
+    this.tracesLeftOut.set(reason, (this.tracesLeftOut.get(reason) ?? 0) + 1);
+  }
+
+  /**
+   * Internal value transfers: value moved by a call (not a delegate, static or code call), a
+   * contract creation or a self-destruct inside a transaction. The top-level call is the
+   * transaction's own value, which the transactions file records; block rewards belong to no
+   * transaction. A trace's status is 0 when it or anything above it reverted, so a failed
+   * trace is kept with status 0 and moves nothing.
+   */
+  private trace(row: CsvRow): void {
+    const traceType = row.text('trace_type');
+    const traceAddress = row.text('trace_address');
+    const value = row.text('value') === '' ? 0n : row.amount('value');
+    if (traceType === 'reward' || row.text('transaction_hash') === '') return this.leaveOut('block and uncle rewards (no transaction)');
+    if (traceAddress === '') return this.leaveOut("top-level calls (the transaction's own value)");
+    if (traceType !== 'call' && traceType !== 'create' && traceType !== 'suicide') return this.leaveOut(`${traceType || 'untyped'} traces`);
+    if (traceType === 'call' && NO_VALUE_CALLS.has(row.text('call_type'))) return this.leaveOut(`${row.text('call_type')} calls`);
+    if (value === 0n) return this.leaveOut('traces without value');
+    if (!/^[0-9]+(,[0-9]+)*$/.test(traceAddress)) row.fail('trace_address', `expected comma-separated integers, found "${traceAddress.slice(0, 40)}"`);
+    const statusText = row.text('status');
+    if (statusText !== '' && statusText !== '0' && statusText !== '1') row.fail('status', `expected 1, 0 or empty, found "${statusText.slice(0, 20)}"`);
+    const status = statusText === '' ? null : Number(statusText);
+    const from = this.addresses.id(row.with('from_address', canonicalEvmAddress));
+    const toAddr = row.optionalWith('to_address', canonicalEvmAddress);
+    const to = toAddr === null ? null : this.addresses.id(toAddr);
+    const tx = this.txOrStub(row.with('transaction_hash', canonicalTxHash), row.int('block_number'), null);
+    const r = this.s.transfer.run(this.chainId, tx.id, TRANSFER_INTERNAL, traceAddress, from, to, this.nativeAssetId, toDbAmount(value), tx.time, status, this.datasetId);
+    this.added.transfers += r.changes;
+  }
+
+  /** A contracts file names which addresses are ERC-20 and ERC-721 tokens: each becomes an asset, its symbol unknown until a tokens file gives it. */
+  private contract(row: CsvRow): void {
+    const isToken = (col: string): boolean => {
+      const v = row.text(col);
+      if (v === 'True' || v === 'true') return true;
+      if (v === 'False' || v === 'false' || v === '') return false;
+      return row.fail(col, `expected True or False, found "${v.slice(0, 20)}"`);
+    };
+    if (!isToken('is_erc20') && !isToken('is_erc721')) return;
+    const contract = row.with('address', canonicalEvmAddress);
+    const r = this.s.tokenStub.run(this.chainId, contract, this.datasetId);
+    this.added.tokens += r.changes;
   }
 }
