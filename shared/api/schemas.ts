@@ -133,6 +133,8 @@ export const TxTransfer = z.object({
   decimals: z.number().int().nullable(),
   value: BaseUnits,
   kind: z.enum(['native', 'token', 'internal', 'utxo']),
+  /** The transfer's own outcome: an internal transfer in a reverted call failed even when its tx did not. */
+  status: z.enum(['success', 'failed', 'unknown']),
 });
 
 /** UTXO chains: what each input spends (value and address unknown, null, until that output is imported). */

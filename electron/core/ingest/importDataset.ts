@@ -130,7 +130,13 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
   const signal = options.signal;
   const { planned, skipped } = await planEthereumEtl(request.paths);
   if (planned.length === 0) {
-    throw new BadInputError(request.paths.join(', '), {}, 'found no ethereum-etl export to import (blocks, transactions, receipts, token_transfers, traces, tokens or contracts, as CSV or JSON)');
+    const why = skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`);
+    throw new BadInputError(
+      request.paths.join(', '),
+      {},
+      'found no ethereum-etl export to import (blocks, transactions, receipts, token_transfers, traces, tokens or contracts, as CSV or JSON)' +
+        (why.length ? `; left out: ${why.join('; ')}${skipped.length > 3 ? ` and ${skipped.length - 3} more` : ''}` : ''),
+    );
   }
   const state: ProgressState = { phase: 'starting', done: 0, total: planned.reduce((n, p) => n + p.file.size, 0), rows: 0 };
   const report = progressReporter(state, options.onProgress);

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
+import { BadInputError } from '../../../../electron/core/ingest/errors';
+import { importDataset } from '../../../../electron/core/ingest/importDataset';
+import { addressTotals } from '../../../../electron/core/store/addressQueries';
+import { findAddressId } from '../../../../electron/core/store/addresses';
+import { openStore, type Db } from '../../../../electron/core/store/openStore';
+import { getTx } from '../../../../electron/core/store/txQueries';
+import { ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, tempDir, writeFile } from '../../helpers';
+
+const RECEIPTS = join(ETL, 'test_export_receipts_job_receipts_with_logs_expected_receipts.csv');
+const TRACES = join(ETL, 'test_export_traces_job_block_with_subtraces_expected_traces.csv');
+// Block 483920: 0.01100044 ETH from 0x9df4… and 1.53021962 ETH from 0x2a65… (see the fixture).
+const PLAIN = '0x463d53f0ad57677a3b430a007c1c31d15d62c37fab5eee598551697c297c235c';
+const OTHER = '0x05287a561f218418892ab053adfb3d919860988b19458c570c5c30f51c146f02';
+const SENDER = '0x9df428a91ff0f3635c8f0ce752933b9788926804';
+const RECEIPT_HEADER = 'transaction_hash,transaction_index,block_hash,block_number,cumulative_gas_used,gas_used,contract_address,root,status,effective_gas_price';
+const BLOCK_HASH = '0x246edb4b351d93c27926f4649bcf6c24366e2a7c7c718dc9158eea20c03bc6ae';
+const receipt = (hash: string, index: number, status: string) => `${hash},${index},${BLOCK_HASH},483920,21000,21000,,,${status},50000000000`;
+
+const id = (db: Db, a: string): number => findAddressId(db, 1, a)!;
+const sent = (db: Db, a: string): bigint => addressTotals(db, id(db, a)).totals.find((t) => t.asset.symbol === 'ETH')?.sent ?? 0n;
+
+test('a receipt arriving in a later import marks the tx failed: it moves nothing, and the edge it was summed into is corrected', async () => {
+  const db = openStore(':memory:');
+  await importDataset(db, { paths: [ETL_BLOCKS, ETL_TXS] });
+  assert.equal(sent(db, SENDER), 11000440000000000n);
+  const dir = tempDir();
+  const r = await importDataset(db, { paths: [writeFile(dir, 'receipts.csv', [RECEIPT_HEADER, receipt(PLAIN, 2, '0'), receipt(OTHER, 3, '1')].join('\n') + '\n')] });
+  assert.equal(r.dataset!.added.receipts, 2);
+  const tx = getTx(db, 1, PLAIN)!;
+  assert.equal(tx.status, 'failed');
+  assert.equal(tx.transfers[0]!.status, 'failed');
+  // No edge from the sender any more: the only transfer failed.
+  assert.equal(sent(db, SENDER), 0n);
+  assert.equal(db.prepare('SELECT count(*) FROM edge WHERE from_id = ?').pluck().get(id(db, SENDER)), 0);
+  assert.equal(getTx(db, 1, OTHER)!.status, 'success');
+  assert.equal(sent(db, '0x2a65aca4d5fc5b5c859090a6c34d164135398226'), 1530219620000000000n);
+  // Every remaining edge equals the sum of the transfers it stands for.
+  const bad = db
+    .prepare(
+      `SELECT count(*) FROM edge e WHERE e.total <> (SELECT bigsum(amount) FROM transfer t
+         WHERE t.from_id = e.from_id AND t.to_id = e.to_id AND t.asset_id = e.asset_id AND (t.status IS NULL OR t.status <> 0))`,
+    )
+    .pluck()
+    .get();
+  assert.equal(bad, 0);
+  db.close();
+});
+
+test('receipts and transactions in one import, in either order on disk: the failed tx never counts', async () => {
+  const dir = tempDir();
+  const receipts = writeFile(dir, 'a_receipts.csv', [RECEIPT_HEADER, receipt(PLAIN, 2, '0')].join('\n') + '\n');
+  const db = openStore(':memory:');
+  const r = await importDataset(db, { paths: [receipts, ETL_TXS] });
+  assert.deepEqual(r.dataset!.sources.map((s) => s.kind), ['transactions', 'receipts']);
+  assert.equal(getTx(db, 1, PLAIN)!.status, 'failed');
+  assert.equal(sent(db, SENDER), 0n);
+  // And pre-Byzantium receipts (a state root, no status) leave the outcome unknown: the value counts.
+  const db2 = openStore(':memory:');
+  await importDataset(db2, { paths: [ETL_TXS, RECEIPTS] });
+  assert.equal(getTx(db2, 1, PLAIN)!.status, 'unknown');
+  assert.equal(sent(db2, SENDER), 11000440000000000n);
+  db.close();
+  db2.close();
+});
+
+/** The fixture's traces with one nested call given value, and a reverted nested call. */
+function tracesWithInternal(dir: string): string {
+  const lines = readFileSync(TRACES, 'utf8').trimEnd().split('\n');
+  const header = lines[0]!;
+  const cols = header.split(',');
+  const at = (name: string) => cols.indexOf(name);
+  const row = parse(lines[2]!)[0] as string[]; // the callcode at trace address 0
+  const call = [...row];
+  call[at('call_type')] = 'call';
+  call[at('to_address')] = '0x00000000000000000000000000000000000000aa';
+  call[at('value')] = '123456789012345678901234'; // above 2^64
+  const reverted = [...call];
+  reverted[at('trace_address')] = '1';
+  reverted[at('status')] = '0';
+  reverted[at('value')] = '5';
+  const csv = (r: string[]) => r.map((v) => (v.includes(',') ? `"${v}"` : v)).join(',');
+  return writeFile(dir, 'traces.csv', [header, lines[1], csv(call), csv(reverted), lines[3], lines[4]].join('\n') + '\n');
+}
+
+test('traces: a nested call with value is an internal transfer; a reverted one moves nothing', async () => {
+  const dir = tempDir();
+  const db = openStore(':memory:');
+  const r = await importDataset(db, { paths: [tracesWithInternal(dir)] });
+  assert.equal(r.dataset!.added.transfers, 2);
+  const tx = getTx(db, 1, '0xea1093d492a1dcb1bef708f771a99a96ff05dcab81ca76c31940300177fcf49f')!;
+  assert.deepEqual(
+    tx.transfers.map((t) => [t.kind, t.from, t.to, t.value, t.status]),
+    [
+      ['internal', '0xc083e9947cf02b8ffc7d3090ae9aea72df98fd47', '0x00000000000000000000000000000000000000aa', 123456789012345678901234n, 'success'],
+      ['internal', '0xc083e9947cf02b8ffc7d3090ae9aea72df98fd47', '0x00000000000000000000000000000000000000aa', 5n, 'failed'],
+    ],
+  );
+  assert.equal(addressTotals(db, id(db, '0x00000000000000000000000000000000000000aa')).totals[0]!.received, 123456789012345678901234n);
+  db.close();
+});
+
+/** The fixture's CSV rows as ethereum-etl stream lines: each a JSON object with its type, integers bare. */
+function streamLines(file: string, type: string): string[] {
+  const rows = parse(readFileSync(file), { columns: true }) as Record<string, string>[];
+  return rows.map((r) => {
+    const fields = Object.entries(r).map(([k, v]) => `${JSON.stringify(k)}:${v === '' ? 'null' : /^(0|[1-9][0-9]*)$/.test(v) ? v : JSON.stringify(v)}`);
+    return `{"type":${JSON.stringify(type)},${fields.join(',')}}`;
+  });
+}
+
+function dump(db: Db): unknown {
+  return {
+    tx: db.prepare('SELECT hash, block_number, tx_index, time, value, status FROM tx ORDER BY hash').raw().safeIntegers(true).all(),
+    transfer: db.prepare('SELECT t.kind, t.pos, a.addr, b.addr, t.amount, t.time, t.status FROM transfer t JOIN address a ON a.id = t.from_id JOIN address b ON b.id = t.to_id ORDER BY t.kind, t.pos, t.amount').raw().safeIntegers(true).all(),
+    edge: db.prepare('SELECT a.addr, b.addr, e.total, e.cnt FROM edge e JOIN address a ON a.id = e.from_id JOIN address b ON b.id = e.to_id ORDER BY 1, 2').raw().safeIntegers(true).all(),
+  };
+}
+
+test('the JSON stream form, gzipped, in a partitioned export folder, gives exactly the store of the CSVs', async () => {
+  const dir = tempDir();
+  const traces = tracesWithInternal(dir);
+  const csvDb = openStore(':memory:');
+  await importDataset(csvDb, { paths: [ETL_BLOCKS, ETL_TXS, ETL_TOKEN_TRANSFERS, traces] });
+
+  const lines = [
+    ...streamLines(ETL_BLOCKS, 'block'),
+    ...streamLines(ETL_TXS, 'transaction'),
+    ...streamLines(ETL_TOKEN_TRANSFERS, 'token_transfer'),
+    ...streamLines(traces, 'trace').map((l) => l.replace(/"trace_address":"([0-9,]*)"/, (_, a: string) => `"trace_address":[${a}]`)),
+    '{"type":"log","log_index":0,"transaction_hash":"0x00"}',
+  ];
+  assert.ok(lines.some((l) => l.includes('"value":123456789012345678901234')), 'a bare JSON integer above 2^64');
+  const export_ = join(dir, 'export');
+  const part = join(export_, 'start_block=00483900', 'end_block=00483999');
+  mkdirSync(part, { recursive: true });
+  writeFileSync(join(part, 'stream_00483900_00483999.json.gz'), gzipSync(lines.join('\n') + '\n'));
+  const jsonDb = openStore(':memory:');
+  const r = await importDataset(jsonDb, { paths: [export_] });
+  assert.deepEqual(r.dataset!.rowCounts, { blocks: 1, transactions: 4, token_transfers: 2, traces: 5 });
+  assert.ok(r.warnings.some((w) => /1 "log" line\(s\) are not imported/.test(w)), r.warnings.join('\n'));
+  assert.equal(r.dataset!.sources[0]!.size, readFileSync(join(part, 'stream_00483900_00483999.json.gz')).length, 'provenance names the gzip file itself');
+  assert.deepEqual(dump(jsonDb), dump(csvDb));
+  csvDb.close();
+  jsonDb.close();
+});
+
+test('gzipped CSV imports like plain CSV; a corrupt gzip or a JSON line that is not an object is refused with the file named', async () => {
+  const dir = tempDir();
+  const gz = join(dir, 'transactions.csv.gz');
+  writeFileSync(gz, gzipSync(readFileSync(ETL_TXS)));
+  const db = openStore(':memory:');
+  const r = await importDataset(db, { paths: [gz] });
+  assert.equal(r.dataset!.rowCounts.transactions, 4);
+  assert.equal(getTx(db, 1, PLAIN)!.transfers[0]!.value, 11000440000000000n);
+
+  const broken = join(dir, 'broken.csv.gz');
+  writeFileSync(broken, Buffer.concat([gzipSync(readFileSync(ETL_TXS)).subarray(0, 40), Buffer.alloc(40, 7)]));
+  await assert.rejects(importDataset(db, { paths: [broken] }), (e: unknown) => e instanceof BadInputError && e.message.startsWith(`${broken}`) && /gzip/.test(e.message));
+
+  const stream = join(dir, 'stream.json');
+  writeFileSync(stream, '{"type":"block","number":1,"hash":"0x' + '1'.repeat(64) + '","parent_hash":null,"timestamp":5}\n[1, 2]\n');
+  await assert.rejects(importDataset(db, { paths: [stream] }), (e: unknown) => e instanceof BadInputError && e.message === `${stream}, line 2: expected one JSON object per line`);
+  assert.equal(db.prepare('SELECT count(*) FROM dataset').pluck().get(), 1);
+  db.close();
+});
