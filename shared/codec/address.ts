@@ -1,7 +1,7 @@
 import { bech32, bech32m, createBase58check } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { resolveChain, type ChainInfo } from '../model/chains';
-import { canonicalEvmAddress, toChecksumAddress } from './evm';
+import { canonicalEvmAddress, canonicalTxHash, toChecksumAddress } from './evm';
 import { canonicalTronAddress } from './tron';
 
 const base58check = createBase58check(sha256);
@@ -68,4 +68,18 @@ export function shortAddress(display: string): string {
 /** CAIP-10 account id, used in exports: eip155:1:0xabc… */
 export function caip10(chainId: string, canonical: string): string {
   return `${chainId}:${canonical}`;
+}
+
+/**
+ * Canonical stored form of a transaction hash on a chain: EVM `0x` + 64 lower-case hex; Tron
+ * and UTXO chains 64 lower-case hex, as their explorers show them (a `0x` prefix is accepted on
+ * Tron, where JSON-RPC and some exports add it).
+ */
+export function canonicalTxHashFor(chainId: string, input: string): string {
+  const chain = resolveChain(chainId);
+  if (chain.family === 'evm') return canonicalTxHash(input);
+  const text = input.trim().toLowerCase();
+  const bare = chain.family === 'tron' ? text.replace(/^0x/, '') : text;
+  if (!/^[0-9a-f]{64}$/.test(bare)) throw new Error(`not a transaction id: expected 64 hex digits, found "${input.slice(0, 80)}"`);
+  return bare;
 }

@@ -2,8 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { ApiError, type Handlers } from '../../../shared/api/contract';
-import { canonicalAddress, displayAddress } from '../../../shared/codec/address';
-import { canonicalTxHash } from '../../../shared/codec/evm';
+import { canonicalAddress, canonicalTxHashFor, displayAddress } from '../../../shared/codec/address';
 import { CHAINS, resolveChain, UnknownChainError } from '../../../shared/model/chains';
 import { expandNeighbours } from '../analysis/neighbours';
 import { verifyAudit, type AuditRecord } from '../cases/audit';
@@ -30,12 +29,6 @@ export interface HandlerDeps {
   readonly settings: () => Settings;
   readonly saveSettings: (s: Settings) => void;
   readonly now: () => Date;
-}
-
-function canonicalTxid(input: string): string {
-  const text = input.trim().toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(text)) throw new Error(`not a transaction id: expected 64 hex digits, found "${input.slice(0, 80)}"`);
-  return text;
 }
 
 function chainOf(input: string) {
@@ -169,7 +162,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       const chain = chainOf(args.chain);
       let hash: string;
       try {
-        hash = chain.family === 'evm' ? canonicalTxHash(args.hash) : canonicalTxid(args.hash);
+        hash = canonicalTxHashFor(chain.id, args.hash);
       } catch (error) {
         throw new ApiError('invalid_argument', (error as Error).message);
       }

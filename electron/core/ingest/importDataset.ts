@@ -13,7 +13,7 @@ import { commitDataset, nextRowId, progressReporter, type ProgressState } from '
 import { BadInputError, ImportCancelledError } from './errors';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
-import { EtlWriter } from './ethereumEtl/writeEtlRows';
+import { codecsFor, EtlWriter } from './ethereumEtl/writeEtlRows';
 import { expandSourcePaths, readFirstLine, type SourceFile } from './sources';
 
 export const ETHEREUM_ETL_CSV = 'ethereum-etl-csv';
@@ -123,8 +123,8 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     throw new BadInputError(request.paths[0] ?? '', {}, `unsupported format "${format}"; this version imports ${ETHEREUM_ETL_CSV} and ${BITCOIN_BLOCKS}`);
   }
   const chain = resolveChain(request.chain ?? DEFAULT_EVM_CHAIN);
-  if (chain.family !== 'evm') {
-    throw new BadInputError(request.paths[0] ?? '', {}, `ethereum-etl CSV import is for EVM chains; ${chain.name} (${chain.id}) is not one`);
+  if (chain.family === 'utxo') {
+    throw new BadInputError(request.paths[0] ?? '', {}, `ethereum-etl exports are for account chains (EVM, Tron); ${chain.name} (${chain.id}) is not one`);
   }
   const now = options.now ?? (() => new Date());
   const signal = options.signal;
@@ -149,7 +149,7 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
     const firstNewTransferId = nextRowId(db, 'transfer');
     const addresses = new AddressInterner(db, chainId);
-    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId);
+    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, codecsFor(chain.id));
     const sources: SourceRecord[] = [];
     const rowCounts: Record<string, number> = {};
     const notes: string[] = [];

@@ -1,5 +1,7 @@
 import type { Statement } from 'better-sqlite3';
+import { canonicalAddress, canonicalTxHashFor } from '../../../../shared/codec/address';
 import { canonicalEvmAddress, canonicalTxHash } from '../../../../shared/codec/evm';
+import { resolveChain } from '../../../../shared/model/chains';
 import type { AddressInterner } from '../../store/addresses';
 import type { Db } from '../../store/openStore';
 import { toDbAmount } from '../../store/sqlFunctions';
@@ -28,6 +30,25 @@ function blockHash(text: string): string {
   const lower = text.toLowerCase();
   if (!BLOCK_HASH.test(lower)) throw new Error(`expected 0x and 64 hex digits, found "${text.slice(0, 80)}"`);
   return lower;
+}
+
+/** How a chain spells its facts: EVM chains and Tron share ethereum-etl's shapes, not their address or hash forms. */
+export interface ChainCodecs {
+  readonly address: (text: string) => string;
+  readonly txHash: (text: string) => string;
+  readonly blockHash: (text: string) => string;
+}
+
+export const EVM_CODECS: ChainCodecs = { address: canonicalEvmAddress, txHash: canonicalTxHash, blockHash };
+
+/**
+ * The codecs for an account chain. Tron (tronetl) stores addresses in base58 `T…`, converting
+ * hex `41…`/`0x…` input, and hashes as 64 hex digits without `0x`, as TronScan shows them.
+ */
+export function codecsFor(chainId: string): ChainCodecs {
+  if (resolveChain(chainId).family !== 'tron') return EVM_CODECS;
+  const hex64 = (text: string): string => canonicalTxHashFor(chainId, text);
+  return { address: (t) => canonicalAddress(chainId, t), txHash: hex64, blockHash: hex64 };
 }
 
 function receiptStatus(row: CsvRow): number | null {
@@ -68,6 +89,7 @@ export class EtlWriter {
     private readonly addresses: AddressInterner,
     /** Transfers below this id were aggregated into edges by earlier imports. */
     private readonly firstNewTransferId = Number.MAX_SAFE_INTEGER,
+    private readonly codecs: ChainCodecs = EVM_CODECS,
   ) {
     this.s = {
       block: db.prepare('INSERT OR IGNORE INTO block (chain_id, number, hash, parent_hash, time, tx_count, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -124,8 +146,8 @@ export class EtlWriter {
     const r = this.s.block.run(
       this.chainId,
       row.int('number'),
-      row.with('hash', blockHash),
-      row.optionalWith('parent_hash', blockHash),
+      row.with('hash', this.codecs.blockHash),
+      row.optionalWith('parent_hash', this.codecs.blockHash),
       row.int('timestamp'),
       row.optionalInt('transaction_count'),
       this.datasetId,
@@ -134,7 +156,7 @@ export class EtlWriter {
   }
 
   private token(row: CsvRow): void {
-    const contract = row.with('address', canonicalEvmAddress);
+    const contract = row.with('address', this.codecs.address);
     const decimalsText = row.text('decimals');
     let decimals: number | null = null;
     if (decimalsText !== '') {
@@ -163,11 +185,11 @@ export class EtlWriter {
   }
 
   private transaction(row: CsvRow): void {
-    const hash = row.with('hash', canonicalTxHash);
+    const hash = row.with('hash', this.codecs.txHash);
     const blockNumber = row.int('block_number');
     const txIndex = row.optionalInt('transaction_index');
-    const from = this.addresses.id(row.with('from_address', canonicalEvmAddress));
-    const toAddr = row.optionalWith('to_address', canonicalEvmAddress);
+    const from = this.addresses.id(row.with('from_address', this.codecs.address));
+    const toAddr = row.optionalWith('to_address', this.codecs.address);
     const to = toAddr === null ? null : this.addresses.id(toAddr);
     const value = row.amount('value');
     const time = row.optionalInt('block_timestamp') ?? this.blockTime(blockNumber);
@@ -196,11 +218,11 @@ export class EtlWriter {
   }
 
   private tokenTransfer(row: CsvRow): void {
-    const assetId = this.tokenAsset(row.with('token_address', canonicalEvmAddress));
-    const from = this.addresses.id(row.with('from_address', canonicalEvmAddress));
-    const to = this.addresses.id(row.with('to_address', canonicalEvmAddress));
+    const assetId = this.tokenAsset(row.with('token_address', this.codecs.address));
+    const from = this.addresses.id(row.with('from_address', this.codecs.address));
+    const to = this.addresses.id(row.with('to_address', this.codecs.address));
     const amount = row.amount('value');
-    const hash = row.with('transaction_hash', canonicalTxHash);
+    const hash = row.with('transaction_hash', this.codecs.txHash);
     const logIndex = row.int('log_index');
     const blockNumber = row.int('block_number');
 
@@ -223,7 +245,7 @@ export class EtlWriter {
    * empty before Byzantium (the receipt has a state root instead): unknown.
    */
   private receipt(row: CsvRow): void {
-    const hash = row.with('transaction_hash', canonicalTxHash);
+    const hash = row.with('transaction_hash', this.codecs.txHash);
     const status = receiptStatus(row);
     const tx = this.txOrStub(hash, row.int('block_number'), status);
     if (status === null || tx.status === status) return;
@@ -266,10 +288,10 @@ export class EtlWriter {
     const statusText = row.text('status');
     if (statusText !== '' && statusText !== '0' && statusText !== '1') row.fail('status', `expected 1, 0 or empty, found "${statusText.slice(0, 20)}"`);
     const status = statusText === '' ? null : Number(statusText);
-    const from = this.addresses.id(row.with('from_address', canonicalEvmAddress));
-    const toAddr = row.optionalWith('to_address', canonicalEvmAddress);
+    const from = this.addresses.id(row.with('from_address', this.codecs.address));
+    const toAddr = row.optionalWith('to_address', this.codecs.address);
     const to = toAddr === null ? null : this.addresses.id(toAddr);
-    const tx = this.txOrStub(row.with('transaction_hash', canonicalTxHash), row.int('block_number'), null);
+    const tx = this.txOrStub(row.with('transaction_hash', this.codecs.txHash), row.int('block_number'), null);
     const r = this.s.transfer.run(this.chainId, tx.id, TRANSFER_INTERNAL, traceAddress, from, to, this.nativeAssetId, toDbAmount(value), tx.time, status, this.datasetId);
     this.added.transfers += r.changes;
   }
@@ -283,7 +305,7 @@ export class EtlWriter {
       return row.fail(col, `expected True or False, found "${v.slice(0, 20)}"`);
     };
     if (!isToken('is_erc20') && !isToken('is_erc721')) return;
-    const contract = row.with('address', canonicalEvmAddress);
+    const contract = row.with('address', this.codecs.address);
     const r = this.s.tokenStub.run(this.chainId, contract, this.datasetId);
     this.added.tokens += r.changes;
   }
