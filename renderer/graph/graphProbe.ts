@@ -64,14 +64,16 @@ let revision = 0;
 /**
  * Called after every applied update: tests wait for graphRevision to change and read graphNodes.
  * graphNodes and graphEdges count the address and "more" nodes and the aggregated edges drawn;
- * tx nodes and their edges (the "Tx nodes" view) are counted apart, in graphTxnodes and graphTxedges.
+ * tx nodes and their edges (the "Tx nodes" view) are counted apart, in graphTxnodes and graphTxedges,
+ * and "same key" links in graphLinks.
  */
 export function markGraphRevision(cy: Core): void {
   revision += 1;
   document.body.dataset.graphRevision = String(revision);
   document.body.dataset.graphNodes = String(cy.nodes().not('.cluster').not('.tx').length);
   document.body.dataset.graphClusters = String(cy.nodes('.cluster').length);
-  document.body.dataset.graphEdges = String(cy.edges().not('.tx-flow').length);
+  document.body.dataset.graphEdges = String(cy.edges().not('.tx-flow').not('.same-key').length);
+  document.body.dataset.graphLinks = String(cy.edges('.same-key').length);
   document.body.dataset.graphTxnodes = String(cy.nodes('.tx').length);
   document.body.dataset.graphTxedges = String(cy.edges('.tx-flow').length);
 }

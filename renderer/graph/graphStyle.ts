@@ -153,6 +153,11 @@ export const graphStyle: StylesheetJson = [
   },
   { selector: 'edge.token', style: { 'line-style': 'solid', 'line-color': '#a37f2c', 'target-arrow-color': '#a37f2c' } },
   {
+    // One key on two chains: no value moved, so no arrow; dashed so it never reads as a transfer.
+    selector: 'edge.same-key',
+    style: { 'line-style': 'dashed', 'line-color': '#1f6feb', 'target-arrow-shape': 'none', width: 1.5, color: '#1f6feb', 'font-family': 'system-ui, sans-serif' },
+  },
+  {
     selector: 'node:selected',
     style: { 'overlay-color': ACCENT, 'overlay-opacity': 0.18, 'overlay-padding': 5, 'underlay-opacity': 0 },
   },

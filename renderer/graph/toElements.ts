@@ -58,6 +58,17 @@ export type EdgeElementData = {
   count: number;
 };
 
+/** A "same key" link: one address on two account chains. */
+export type LinkElementData = {
+  id: string;
+  kind: 'link';
+  source: string;
+  target: string;
+  label: string;
+  /** Why, in full, for the tooltip. */
+  title: string;
+};
+
 export type NodeElementData = ClusterElementData | AddressElementData | MoreElementData | TxElementData;
 
 export type NodeElement = {
@@ -70,7 +81,7 @@ export type NodeElement = {
   classes: string;
 };
 
-export type EdgeElement = { group: 'edges'; data: EdgeElementData; classes: string };
+export type EdgeElement = { group: 'edges'; data: EdgeElementData | LinkElementData; classes: string };
 
 export type GraphElement = NodeElement | EdgeElement;
 
@@ -180,6 +191,14 @@ export function toElements(graph: Graph): GraphElement[] {
   }
   for (const edge of graph.edges) {
     if (visibleIds.has(edge.source) && visibleIds.has(edge.target)) elements.push(edgeElement(edge));
+  }
+  for (const link of graph.links) {
+    if (!visibleIds.has(link.source) || !visibleIds.has(link.target)) continue;
+    elements.push({
+      group: 'edges',
+      data: { id: link.id, kind: 'link', source: link.source, target: link.target, label: 'same key', title: link.why },
+      classes: 'same-key',
+    });
   }
   return elements;
 }

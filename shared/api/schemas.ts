@@ -267,10 +267,26 @@ export const GraphCluster = z.object({
 });
 export type GraphCluster = z.infer<typeof GraphCluster>;
 
+/**
+ * A link between two address nodes that no transfer makes: "same-key" joins one address on
+ * two account chains (the same 20-byte key hash on Ethereum, BSC, Polygon… or Tron), which one
+ * private key controls: a strong cross-chain hint, drawn dashed.
+ */
+export const GraphLink = z.object({
+  id: z.string(),
+  source: NodeId,
+  target: NodeId,
+  kind: z.literal('same-key'),
+  /** Why, in words the investigator can quote. */
+  why: z.string(),
+});
+export type GraphLink = z.infer<typeof GraphLink>;
+
 export const Graph = z.object({
   caseId: CaseId,
   nodes: z.array(GraphNode),
   edges: z.array(GraphEdge),
+  links: z.array(GraphLink),
   clusters: z.array(GraphCluster),
   seeds: z.array(Seed),
   undo: z.string().nullable(),

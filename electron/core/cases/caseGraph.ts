@@ -1,5 +1,7 @@
-import type { AddressNode, Graph, GraphCluster, GraphEdge, GraphNode, Tag } from '../../../shared/api/schemas';
+import type { AddressNode, Graph, GraphCluster, GraphEdge, GraphLink, GraphNode, Tag } from '../../../shared/api/schemas';
 import { displayAddress, shortAddress } from '../../../shared/codec/address';
+import { tronToHex } from '../../../shared/codec/tron';
+import { resolveChain } from '../../../shared/model/chains';
 import { findAddressId } from '../store/addresses';
 import { getAssets } from '../store/assets';
 import { findChainId } from '../store/chains';
@@ -66,6 +68,54 @@ export function storeAddressIds(store: Db, pairs: readonly { chain: string; addr
     if (id !== null) out.set(addrKey(p.chain, p.addr), id);
   }
   return out;
+}
+
+/**
+ * The 20-byte key hash behind an account-chain address: an EVM address is it in hex, and a
+ * Tron address is 0x41 followed by it. Null for UTXO chains and chains Cairn does not know.
+ */
+export function keyHashOf(chain: string, addr: string): string | null {
+  let family: string;
+  try {
+    family = resolveChain(chain).family;
+  } catch {
+    return null;
+  }
+  if (family === 'evm') return /^0x[0-9a-f]{40}$/.test(addr) ? addr.slice(2) : null;
+  if (family === 'tron') {
+    try {
+      return tronToHex(addr).slice(2);
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/** Address nodes of one key on different chains, linked in node order (a path, not every pair). */
+function sameKeyLinks(rows: readonly (NodeRow & { chain: string; addr: string })[]): GraphLink[] {
+  const byKey = new Map<string, (NodeRow & { chain: string; addr: string })[]>();
+  for (const r of rows) {
+    const key = keyHashOf(r.chain, r.addr);
+    if (key !== null) byKey.set(key, [...(byKey.get(key) ?? []), r]);
+  }
+  const links: GraphLink[] = [];
+  for (const group of byKey.values()) {
+    if (new Set(group.map((r) => r.chain)).size < 2) continue;
+    const sorted = [...group].sort((a, b) => a.id - b.id);
+    for (let i = 1; i < sorted.length; i++) {
+      const a = sorted[i - 1]!;
+      const b = sorted[i]!;
+      links.push({
+        id: `k${a.id}-${b.id}`,
+        source: nodeKey(a.id),
+        target: nodeKey(b.id),
+        kind: 'same-key',
+        why: `the same key controls both: ${displayAddress(a.chain, a.addr)} on ${resolveChain(a.chain).name} and ${displayAddress(b.chain, b.addr)} on ${resolveChain(b.chain).name}`,
+      });
+    }
+  }
+  return links;
 }
 
 /**
@@ -174,6 +224,7 @@ export function buildGraph(store: Db, c: CaseFile): Graph {
     caseId: c.id,
     nodes,
     edges,
+    links: sameKeyLinks(addressRows.filter((r) => r.hidden === 0)),
     clusters,
     seeds: seeds.map((s) => {
       const nodeId = nodeIdByAddr.get(addrKey(s.chain, s.addr));

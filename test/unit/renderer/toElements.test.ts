@@ -71,6 +71,7 @@ function sampleGraph(): Graph {
       { id: 'e4', source: 'n3', target: 'n1', asset: UNKNOWN_TOKEN, total: '123456789', count: 2, firstTime: null, lastTime: null },
       { id: 'e5', source: 'n1', target: 'n4', asset: ETH, total: '1000000000000000000', count: 1, firstTime: null, lastTime: null },
     ],
+    links: [],
     clusters: [
       { id: 'c1', name: 'Sinbad mixer', category: 'mixing_service', color: '#6b4fd9', note: '', tags: [], members: 2 },
       { id: 'c2', name: 'Garantex deposit', category: 'exchange', color: '#2f80ed', note: '', tags: [], members: 1 },
@@ -165,4 +166,22 @@ describe('toElements', () => {
     assert.deepEqual(groups, ['c', 'n', 'n', 'n', 'n', 'e', 'e', 'e', 'e']);
     assert.deepEqual(toElements({ ...sampleGraph(), nodes: [], edges: [], clusters: [] }), []);
   });
+});
+
+it('a same-key link is drawn between two visible address nodes, dashed, with its reason as the tooltip', () => {
+  const g = sampleGraph();
+  const [a, b] = g.nodes.filter((n) => n.kind === 'address' && !n.hidden);
+  g.links = [{ id: 'k1-2', source: a!.id, target: b!.id, kind: 'same-key', why: 'the same key controls both' }];
+  const link = toElements(g).find((e) => e.group === 'edges' && e.data.id === 'k1-2');
+  assert.deepEqual(link, {
+    group: 'edges',
+    data: { id: 'k1-2', kind: 'link', source: a!.id, target: b!.id, label: 'same key', title: 'the same key controls both' },
+    classes: 'same-key',
+  });
+  // A link to a hidden node is not drawn.
+  const hidden = g.nodes.find((n) => n.hidden);
+  if (hidden) {
+    g.links = [{ id: 'k9', source: a!.id, target: hidden.id, kind: 'same-key', why: '' }];
+    assert.equal(toElements(g).some((e) => e.data.id === 'k9'), false);
+  }
 });

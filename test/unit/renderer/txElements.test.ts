@@ -29,6 +29,7 @@ function graph(): Graph {
       { id: 'e1-2-1', source: 'n1', target: 'n2', asset: BTC, total: '1000000000', count: 1, firstTime: 1231731025, lastTime: 1231731025 },
       { id: 'e3-4-2', source: 'n3', target: 'n4', asset: ETH, total: '11000440000000000', count: 1, firstTime: null, lastTime: null },
     ],
+    links: [],
     clusters: [],
     seeds: [],
     undo: null,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AddressNode, Graph, MoreNode } from '../../../../shared/api/schemas';
+import { tronToBase58 } from '../../../../shared/codec/tron';
 import { openBackend } from '../../../../electron/core/backend';
 import { ETL, TX_HEADER, addr, tempDir, txRow, writeFile } from '../../helpers';
 import { fails, freshBackend, ok } from '../backendHelpers';
@@ -155,4 +156,28 @@ test('API calls are validated before they run', async () => {
   g = await ok(backend, 'graph.get', { caseId: id });
   assert.equal(g.nodes.length, 1);
   await backend.close();
+});
+
+test('one key on Ethereum, BSC and Tron: three nodes joined by visible same-key links, not by value edges', async () => {
+  const { backend } = freshBackend();
+  const { id } = await ok(backend, 'case.create', { name: 'cross-chain' });
+  const key = '9e669f970ec0f49bb735f20799a7e7c4a1c274e2';
+  await ok(backend, 'graph.addAddress', { caseId: id, chain: 'eth', address: `0x${key}` });
+  await ok(backend, 'graph.addAddress', { caseId: id, chain: 'bsc', address: `0x${key.toUpperCase()}` });
+  await ok(backend, 'graph.addAddress', { caseId: id, chain: 'eth', address: '0x9df428a91ff0f3635c8f0ce752933b9788926804' });
+  const g = await ok(backend, 'graph.addAddress', { caseId: id, chain: 'tron', address: `41${key}` });
+  const tron = g.nodes.find((n) => n.kind === 'address' && n.chain.startsWith('tron:'))!;
+  assert.equal(tron.kind === 'address' && tron.display, tronToBase58(`41${key}`));
+  assert.deepEqual(
+    g.links.map((l) => [l.kind, l.source, l.target]),
+    [
+      ['same-key', 'n1', 'n2'],
+      ['same-key', 'n2', tron.id],
+    ],
+  );
+  assert.equal(g.links[0]!.why, 'the same key controls both: 0x9E669F970ec0F49Bb735f20799A7e7C4A1c274E2 on Ethereum and 0x9E669F970ec0F49Bb735f20799A7e7C4A1c274E2 on BNB Smart Chain');
+  assert.equal(g.edges.length, 0);
+  // Hiding one end hides its link.
+  const hidden = await ok(backend, 'graph.setHidden', { caseId: id, nodeIds: ['n2'], hidden: true });
+  assert.deepEqual(hidden.links.map((l) => [l.source, l.target]), [['n1', tron.id]]);
 });
