@@ -27,7 +27,16 @@ export function openBackend(options: BackendOptions): Backend {
   const jobs = new ImportJobs(
     paths.store,
     options.importWorkerScript,
-    (request, signal, onProgress) => importDataset(store, request, { signal, onProgress }),
+    // Without a worker the import still gets its own connection, as in the worker: readers on
+    // the backend's connection never see an import before it commits (or while it is in review).
+    async (request, signal, onProgress, review) => {
+      const db = openStore(paths.store);
+      try {
+        return await importDataset(db, request, { signal, onProgress, review });
+      } finally {
+        db.close();
+      }
+    },
     (job) => emit({ type: 'job', job }),
     () => emit({ type: 'store.changed' }),
   );

@@ -4,6 +4,7 @@ import { useJob } from '../state/useJob';
 import { Dialog } from './Dialog';
 import { FileBrowser } from './FileBrowser';
 import { ImportProgress } from './ImportProgress';
+import { ImportReview } from './ImportReview';
 import { ImportSummary } from './ImportSummary';
 import { ChainSelect, type ChainOption } from './fields';
 
@@ -12,8 +13,10 @@ function pathsOf(text: string): string[] {
 }
 
 /**
- * Picks files, starts `import.start`, follows the job and reports the outcome. Closing the
- * dialog does not stop the import; only "Cancel import" does.
+ * Picks files, starts `import.start` with review, follows the job, shows what it found and
+ * commits it only when the investigator says so, then reports the outcome. Closing the dialog
+ * does not stop a running import (only "Cancel import" does), but discards one in review:
+ * an import waiting for an answer holds the store's write lock.
  */
 export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished(): void; onClose(): void }) {
   const { client, run } = useServices();
@@ -34,7 +37,7 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
   }, [job, props]);
 
   const start = async () => {
-    const started = await run(() => client['import.start'](chain ? { paths, chain } : { paths }));
+    const started = await run(() => client['import.start'](chain ? { paths, chain, review: true } : { paths, review: true }));
     if (started) setJobId(started.jobId);
     return false;
   };
@@ -43,12 +46,22 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
     if (jobId) void run(() => client['job.cancel']({ jobId }));
   };
 
+  const commitJob = () => {
+    if (jobId) void run(() => client['import.commit']({ jobId }));
+  };
+
+  const close = () => {
+    if (job?.state === 'review') cancelJob();
+    props.onClose();
+  };
+
   const addPath = (path: string) => {
     if (!paths.includes(path)) setText((t) => (t.trim() ? `${t.replace(/\s+$/, '')}\n${path}` : path));
   };
 
   const running = jobId !== null && (job === null || job.state === 'running');
-  const finished = job !== null && job.state !== 'running';
+  const inReview = job?.state === 'review';
+  const finished = job !== null && !running && !inReview;
 
   return (
     <Dialog
@@ -60,14 +73,24 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
       submitDisabled={paths.length === 0}
       cancelLabel={jobId === null ? 'Cancel' : 'Close'}
       onSubmit={start}
-      onCancel={props.onClose}
-      onDone={props.onClose}
+      onCancel={close}
+      onDone={close}
       footer={
         <>
           {running && (
             <button type="button" className="danger" onClick={cancelJob}>
               Cancel import
             </button>
+          )}
+          {inReview && (
+            <>
+              <button type="button" onClick={cancelJob}>
+                Discard
+              </button>
+              <button type="button" className="primary" onClick={commitJob}>
+                Commit
+              </button>
+            </>
           )}
           {finished && (
             <button
@@ -102,7 +125,7 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
         </>
       ) : (
         <>
-          <ImportProgress job={job} />
+          {inReview && job.preview ? <ImportReview preview={job.preview} /> : <ImportProgress job={job} />}
           {job?.state === 'done' && job.dataset && <ImportSummary dataset={job.dataset} />}
           {job?.state === 'done' && !job.dataset && (
             <p data-testid="import-summary">Import finished{job.message ? `: ${job.message}` : '.'}</p>
@@ -112,7 +135,7 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
               {job.error?.message ?? job.message}
             </div>
           )}
-          {job?.state === 'cancelled' && <p>Import cancelled.</p>}
+          {job?.state === 'cancelled' && <p>{/discarded/.test(job.message) ? 'Import discarded; nothing was kept.' : 'Import cancelled.'}</p>}
         </>
       )}
     </Dialog>

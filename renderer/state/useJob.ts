@@ -19,7 +19,8 @@ export function useJob(jobId: string | null): JobState | null {
     let finished = false;
     const accept = (next: JobState) => {
       if (next.id !== jobId || finished) return;
-      if (next.state !== 'running') finished = true;
+      // A job in review is not finished: it goes on to done or cancelled when answered.
+      if (next.state === 'done' || next.state === 'failed' || next.state === 'cancelled') finished = true;
       setJob(next);
     };
     const unsubscribe = subscribe((event) => {

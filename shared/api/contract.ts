@@ -27,9 +27,12 @@ export const api = {
       paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
       chain: S.ChainId.optional(),
       format: z.enum(['ethereum-etl-csv', 'bitcoin-blocks']).optional(),
+      /** Stop before committing, in state "review", until import.commit or job.cancel. */
+      review: z.boolean().default(false),
     }),
     z.object({ jobId: z.string() }),
   ),
+  'import.commit': method(z.object({ jobId: z.string().max(100) }), z.object({ committed: z.boolean() })),
   'jobs.list': method(z.object({}), z.array(S.JobState)),
   'job.cancel': method(z.object({ jobId: z.string().max(100) }), z.object({ cancelled: z.boolean() })),
 

@@ -358,10 +358,32 @@ export const AuditVerdict = z.object({
   firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
 });
 
+/**
+ * What an import found, shown before it is committed (an import started with review): the
+ * investigator commits it or discards it, and nothing is kept until they commit.
+ */
+export const ImportPreview = z.object({
+  format: z.string(),
+  chain: ChainId,
+  /** Files read, with what each was taken to be and how many rows or blocks it held. */
+  sources: z.array(z.object({ name: z.string(), kind: z.string(), rows: z.number().int() })),
+  rowCounts: z.record(z.string(), z.number().int()),
+  /** New facts the commit would add. */
+  added: z.record(z.string(), z.number().int()),
+  /** Time of the earliest and latest new transaction (unix seconds), when known. */
+  firstTime: Time,
+  lastTime: Time,
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** Rows or lines left out and why, and other notes. */
+  notes: z.array(z.string()),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+
 export const JobState = z.object({
   id: z.string(),
   kind: z.literal('import'),
-  state: z.enum(['running', 'done', 'failed', 'cancelled']),
+  /** review: read and checked, waiting for the investigator to commit or discard it. */
+  state: z.enum(['running', 'review', 'done', 'failed', 'cancelled']),
   phase: z.string(),
   /** Bytes read so far and in all; progress = done / total. */
   done: z.number(),
@@ -369,6 +391,7 @@ export const JobState = z.object({
   rows: z.number().int(),
   message: z.string(),
   dataset: Dataset.nullable(),
+  preview: ImportPreview.nullable(),
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
 });
 export type JobState = z.infer<typeof JobState>;

@@ -14,6 +14,15 @@ test('an investigation survives a restart: case, import, seed, expand, tagged cl
   await createCase(page, 'Atomic Wallet drain');
 
   const imp = await importPaths(page, [ETL]);
+  // What the import found, before anything is kept: chain, counts, time range, what it leaves out.
+  const review = imp.getByTestId('import-review');
+  await expect(review.getByTestId('review-chain')).toHaveText('eip155:1');
+  await expect(review.getByTestId('review-counts').getByRole('row', { name: /^transactions/ })).toHaveText(/transactions\s*4\s*4/);
+  await expect(review.getByTestId('review-first')).toHaveText(/2015-11-03/);
+  await expect(review.getByTestId('review-left-out')).toContainText('logs files are not imported');
+  await expect(review.getByTestId('review-left-out')).toContainText('2 top-level calls');
+  await expect(page.getByTestId('dataset-list')).not.toContainText('ethereum-etl-csv');
+  await imp.getByRole('button', { name: 'Commit' }).click();
   await expect(imp.getByTestId('import-summary')).toBeVisible();
   // rows read, then new facts added, per kind
   await expect(imp.getByTestId('import-summary').getByRole('row', { name: /^transactions/ })).toHaveText(/transactions\s*4\s*4/);
@@ -107,6 +116,19 @@ test('undo and redo from the keyboard', async ({ app }) => {
   await page.keyboard.press('Control+Shift+z');
   await expectNodeCount(page, 0);
   await expect(page.getByRole('button', { name: /^Undo/ })).toBeEnabled();
+});
+
+test('an import discarded at review keeps nothing', async ({ app }) => {
+  const { page } = app;
+  await createCase(page, 'Second thoughts');
+  const imp = await importPaths(page, [ETL]);
+  await expect(imp.getByTestId('import-review')).toBeVisible();
+  await imp.getByRole('button', { name: 'Discard' }).click();
+  await expect(imp.getByText('Import discarded; nothing was kept.')).toBeVisible();
+  await imp.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('dataset-list')).not.toContainText('ethereum-etl-csv');
+  // The store is free again: the same files import and commit.
+  expect(await importAndClose(page, [ETL])).toContain('ethereum-etl-csv');
 });
 
 test('a long import shows progress and can be cancelled, keeping nothing', async ({ app }) => {

@@ -52,9 +52,16 @@ export async function importPaths(page: Page, paths: string[]): Promise<Locator>
   return d;
 }
 
-/** Imports and closes the dialog once the summary shows; returns the summary's text. */
+/** Commits an import waiting in review (what it found is shown first, nothing kept until then). */
+export async function commitReview(imp: Locator): Promise<void> {
+  await expect(imp.getByTestId('import-review')).toBeVisible();
+  await imp.getByRole('button', { name: 'Commit' }).click();
+}
+
+/** Imports, commits at review and closes the dialog once the summary shows; returns the summary's text. */
 export async function importAndClose(page: Page, paths: string[]): Promise<string> {
   const imp = await importPaths(page, paths);
+  await commitReview(imp);
   const summary = imp.getByTestId('import-summary');
   await expect(summary).toBeVisible();
   const text = await summary.innerText();

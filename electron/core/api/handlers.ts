@@ -101,8 +101,9 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
 
     'import.start': (args) => {
       if (args.chain) chainOf(args.chain);
-      return { jobId: jobs.start({ paths: args.paths, chain: args.chain, format: args.format }) };
+      return { jobId: jobs.start({ paths: args.paths, chain: args.chain, format: args.format, review: args.review }) };
     },
+    'import.commit': (args) => ({ committed: jobs.commit(args.jobId) }),
     'jobs.list': () => jobs.list(),
     'job.cancel': (args) => ({ cancelled: jobs.cancel(args.jobId) }),
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import type { Dataset } from '../../../shared/api/schemas';
+import type { Dataset, ImportPreview } from '../../../shared/api/schemas';
 import { findDatasetByFingerprint, finishDataset, listDatasets, type SourceRecord } from '../store/datasets';
 import type { Db } from '../store/openStore';
 import { ImportCancelledError } from './errors';
@@ -97,4 +97,49 @@ export function commitDataset(
   if (signal?.aborted) throw new ImportCancelledError();
   db.exec('COMMIT');
   return { dataset: listDatasets(db, [d.id])[0], alreadyImportedAs: null };
+}
+
+/** Asks the investigator to commit (true) or discard (false) what an import found. */
+export type ReviewHook = (preview: ImportPreview) => Promise<boolean>;
+
+export interface ReviewContext {
+  readonly review?: ReviewHook;
+  readonly skipped: readonly { path: string; reason: string }[];
+  readonly notes: readonly string[];
+  /** The first tx row id of this import, for the time range of what it adds. */
+  readonly firstNewTxId: number;
+  readonly chainId: number;
+}
+
+/**
+ * Ends an import like commitDataset, but first, when the import was started with review and
+ * it adds something, shows the investigator what it found and waits. Discarding rolls back:
+ * nothing of the import is kept, as if it had been cancelled.
+ */
+export async function reviewAndCommit(
+  db: Db,
+  d: { id: number; format: string; chain: string; sources: readonly SourceRecord[]; rowCounts: Record<string, number>; added: Record<string, number>; finishedAt: string },
+  ctx: ReviewContext,
+  signal?: AbortSignal,
+): Promise<DatasetOutcome> {
+  const nothingNew = Object.values(d.added).every((n) => n === 0);
+  if (ctx.review && !(nothingNew && findDatasetByFingerprint(db, fingerprintOf(d.format, d.chain, d.sources)) !== null)) {
+    const range = db.prepare('SELECT min(time) AS first, max(time) AS last FROM tx WHERE id >= ? AND chain_id = ?').get(ctx.firstNewTxId, ctx.chainId) as {
+      first: number | null;
+      last: number | null;
+    };
+    const commit = await ctx.review({
+      format: d.format,
+      chain: d.chain,
+      sources: d.sources.map((s) => ({ name: s.name, kind: s.kind, rows: s.rows })),
+      rowCounts: d.rowCounts,
+      added: d.added,
+      firstTime: range.first,
+      lastTime: range.last,
+      skipped: [...ctx.skipped],
+      notes: [...ctx.notes],
+    });
+    if (!commit) throw new ImportCancelledError('import discarded at review; nothing was committed');
+  }
+  return commitDataset(db, d, signal);
 }

@@ -15,8 +15,8 @@ export class BadInputError extends Error {
 }
 
 export class ImportCancelledError extends Error {
-  constructor() {
-    super('import cancelled; nothing was committed');
+  constructor(message = 'import cancelled; nothing was committed') {
+    super(message);
     this.name = 'ImportCancelledError';
   }
 }

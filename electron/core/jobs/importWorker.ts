@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import type { ImportPreview } from '../../../shared/api/schemas';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBlockParseWorker } from '../ingest/bitcoin/blockPipeline';
@@ -12,8 +13,10 @@ async function main(): Promise<void> {
   const port = parentPort!;
   const input = workerData as WorkerInput;
   const controller = new AbortController();
-  port.on('message', (m: { type: string }) => {
+  let answerReview: ((commit: boolean) => void) | null = null;
+  port.on('message', (m: { type: string; commit?: boolean }) => {
     if (m.type === 'cancel') controller.abort();
+    if (m.type === 'review-answer') answerReview?.(m.commit === true);
   });
   const send = (m: WorkerMessage): void => port.postMessage(m);
   // This file runs bundled as dist/node/importWorker.cjs, next to the block parse thread's bundle.
@@ -21,7 +24,14 @@ async function main(): Promise<void> {
   if (existsSync(parseWorker)) useBlockParseWorker(parseWorker);
   const db = openStore(input.storePath);
   try {
-    const result = await importDataset(db, input.request, { signal: controller.signal, onProgress: (progress) => send({ type: 'progress', progress }) });
+    const review = input.request.review
+      ? (preview: ImportPreview) =>
+          new Promise<boolean>((resolve) => {
+            answerReview = resolve;
+            send({ type: 'review', preview });
+          })
+      : undefined;
+    const result = await importDataset(db, input.request, { signal: controller.signal, onProgress: (progress) => send({ type: 'progress', progress }), review });
     send({ type: 'done', result });
   } catch (error) {
     const shape = errorToShape(error);

@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import type { JobState } from '../../../shared/api/schemas';
+import type { ImportPreview, JobState } from '../../../shared/api/schemas';
+import type { ReviewHook } from '../ingest/datasetRun';
 import type { ImportProgress, ImportRequest, ImportResult } from '../ingest/importDataset';
 import { errorToShape } from '../api/errors';
 
-export type RunInProcess = (request: ImportRequest, signal: AbortSignal, onProgress: (p: ImportProgress) => void) => Promise<ImportResult>;
+export type RunInProcess = (request: ImportRequest, signal: AbortSignal, onProgress: (p: ImportProgress) => void, review?: ReviewHook) => Promise<ImportResult>;
 
 /** Messages between the job runner and the import worker. */
 export type WorkerMessage =
   | { type: 'progress'; progress: ImportProgress }
+  | { type: 'review'; preview: ImportPreview }
   | { type: 'done'; result: ImportResult }
   | { type: 'failed'; error: { kind: string; message: string } };
 
@@ -25,6 +27,8 @@ export interface WorkerInput {
 export class ImportJobs {
   private readonly jobs = new Map<string, JobState>();
   private readonly cancels = new Map<string, () => void>();
+  /** Imports waiting in review: answering true commits, false discards. */
+  private readonly reviews = new Map<string, (commit: boolean) => void>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -41,7 +45,7 @@ export class ImportJobs {
 
   start(request: ImportRequest): string {
     const id = randomUUID();
-    const job: JobState = { id, kind: 'import', state: 'running', phase: 'queued', done: 0, total: 0, rows: 0, message: '', dataset: null, error: null };
+    const job: JobState = { id, kind: 'import', state: 'running', phase: 'queued', done: 0, total: 0, rows: 0, message: '', dataset: null, preview: null, error: null };
     this.jobs.set(id, job);
     const controller = new AbortController();
     this.cancels.set(id, () => controller.abort());
@@ -52,15 +56,42 @@ export class ImportJobs {
 
   /** Cancels every running or queued import and waits until none is writing. */
   async close(): Promise<void> {
+    for (const id of [...this.reviews.keys()]) this.answer(id, false);
     for (const cancel of this.cancels.values()) cancel();
     await this.queue.catch(() => undefined);
   }
 
   cancel(id: string): boolean {
     const job = this.jobs.get(id);
-    if (!job || job.state !== 'running') return false;
+    if (!job) return false;
+    if (job.state === 'review') return this.answer(id, false);
+    if (job.state !== 'running') return false;
     this.cancels.get(id)?.();
     return true;
+  }
+
+  /** Commits an import waiting in review. */
+  commit(id: string): boolean {
+    return this.jobs.get(id)?.state === 'review' && this.answer(id, true);
+  }
+
+  private answer(id: string, commit: boolean): boolean {
+    const resolve = this.reviews.get(id);
+    if (!resolve) return false;
+    this.reviews.delete(id);
+    const job = this.jobs.get(id)!;
+    this.update(job, { state: 'running', phase: commit ? 'committing' : 'discarding' });
+    resolve(commit);
+    return true;
+  }
+
+  /** Puts the job in review with what the import found, until commit or cancel answers. */
+  private reviewHook(job: JobState): ReviewHook {
+    return (preview) =>
+      new Promise<boolean>((resolve) => {
+        this.reviews.set(job.id, resolve);
+        this.update(job, { state: 'review', phase: 'review', preview });
+      });
   }
 
   private update(job: JobState, patch: Partial<JobState>): void {
@@ -75,7 +106,8 @@ export class ImportJobs {
     }
     const onProgress = (p: ImportProgress): void => this.update(job, { phase: p.phase, done: p.done, total: p.total, rows: p.rows });
     try {
-      const result = this.workerScript ? await this.runInWorker(request, signal, onProgress) : await this.runInProcess(request, signal, onProgress);
+      const review = request.review ? this.reviewHook(job) : undefined;
+      const result = this.workerScript ? await this.runInWorker(request, signal, onProgress, review) : await this.runInProcess(request, signal, onProgress, review);
       const message = result.dataset
         ? `imported dataset ${result.dataset.id}`
         : `these files were already imported as dataset ${result.alreadyImportedAs}; nothing added`;
@@ -88,10 +120,11 @@ export class ImportJobs {
       this.update(job, { state: cancelled ? 'cancelled' : 'failed', phase: cancelled ? 'cancelled' : 'failed', message: shape.message, error: cancelled ? null : { kind: shape.kind, message: shape.message } });
     } finally {
       this.cancels.delete(job.id);
+      this.reviews.delete(job.id);
     }
   }
 
-  private runInWorker(request: ImportRequest, signal: AbortSignal, onProgress: (p: ImportProgress) => void): Promise<ImportResult> {
+  private runInWorker(request: ImportRequest, signal: AbortSignal, onProgress: (p: ImportProgress) => void, review?: ReviewHook): Promise<ImportResult> {
     return new Promise((resolve, reject) => {
       const input: WorkerInput = { storePath: this.storePath, request };
       const worker = new Worker(this.workerScript!, { workerData: input });
@@ -106,6 +139,10 @@ export class ImportJobs {
       };
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') onProgress(m.progress);
+        else if (m.type === 'review') {
+          // The worker holds its transaction open until it hears the answer.
+          void review?.(m.preview).then((commit) => worker.postMessage({ type: 'review-answer', commit }));
+        }
         else if (m.type === 'done') finish(() => resolve(m.result));
         else finish(() => reject(Object.assign(new Error(m.error.message), { kind: m.error.kind })));
       });

@@ -67,3 +67,48 @@ test('a bad file fails the job with the file and line, and a cancelled job commi
   assert.deepEqual((await ok(backend, 'store.stats', {})).datasets, []);
   await backend.close();
 });
+
+for (const [mode, worker] of [['in the worker', WORKER], ['in-process', undefined]] as const) {
+  test(`an import with review (${mode}) waits with what it found: commit keeps it, discard keeps nothing`, async () => {
+    const backend = openBackend({ workspaceDir: tempDir(), shell: 'browser', importWorkerScript: worker });
+    const events: AppEvent[] = [];
+    backend.onEvent((e) => events.push(e));
+    const first = await ok(backend, 'import.start', { paths: [ETL], review: true });
+    const waiting = await waitForJob(events, first.jobId);
+    assert.equal(waiting.state, 'review');
+    const p = waiting.preview!;
+    assert.equal(p.chain, 'eip155:1');
+    assert.deepEqual([p.rowCounts.transactions, p.added.transactions, p.added.transfers], [4, 4, 4]);
+    assert.deepEqual([p.firstTime, p.lastTime], [1446561880, 1446561880]);
+    assert.ok(p.skipped.some((s) => /logs files are not imported/.test(s.reason)));
+    assert.ok(p.notes.some((n) => /top-level calls/.test(n)));
+    // Nothing is visible before the commit.
+    assert.deepEqual((await ok(backend, 'store.stats', {})).datasets, []);
+    assert.deepEqual(await ok(backend, 'import.commit', { jobId: first.jobId }), { committed: true });
+    for (;;) {
+      const job = (await ok(backend, 'jobs.list', {})).find((j) => j.id === first.jobId)!;
+      if (job.state === 'done') break;
+      assert.notEqual(job.state, 'failed', job.message);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal((await ok(backend, 'store.stats', {})).datasets.length, 1);
+
+    const dir = tempDir();
+    const more = writeFile(dir, 'more.csv', `${TX_HEADER}\n${txRow(addr(1), addr(2), '7', 900)}\n`);
+    const second = await ok(backend, 'import.start', { paths: [more], review: true });
+    events.length = 0;
+    assert.equal((await waitForJob(events, second.jobId)).state, 'review');
+    assert.deepEqual(await ok(backend, 'job.cancel', { jobId: second.jobId }), { cancelled: true });
+    for (;;) {
+      const job = (await ok(backend, 'jobs.list', {})).find((j) => j.id === second.jobId)!;
+      if (job.state === 'cancelled') {
+        assert.match(job.message, /discarded at review; nothing was committed/);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal((await ok(backend, 'store.stats', {})).datasets.length, 1);
+    assert.deepEqual(await ok(backend, 'import.commit', { jobId: second.jobId }), { committed: false });
+    await backend.close();
+  });
+}

@@ -11,7 +11,7 @@ import { insertDataset, type SourceRecord } from '../../store/datasets';
 import { deferIndexesForBulkLoad } from '../../store/bulkIndexes';
 import { addTransfersToEdges } from '../../store/edges';
 import type { Db } from '../../store/openStore';
-import { commitDataset, nextRowId, progressReporter, sha256FileAndPrefix, sha256Prefix, type ProgressState } from '../datasetRun';
+import { nextRowId, progressReporter, reviewAndCommit, sha256FileAndPrefix, sha256Prefix, type ProgressState, type ReviewHook } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import { statSource } from '../sources';
 import { CHAIN_BY_NETWORK, detectNetwork, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
@@ -179,6 +179,8 @@ export interface BitcoinImportRequest {
 
 export interface BitcoinImportOptions {
   readonly signal?: AbortSignal;
+  /** Show what was found and wait for the investigator before committing. */
+  readonly review?: ReviewHook;
   readonly onProgress?: (p: ProgressState) => void;
   readonly now?: () => Date;
 }
@@ -391,9 +393,12 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     indexes.restore();
 
     const added = { ...c.writer.added, transfers, addresses: c.addresses.added };
-    const outcome = commitDataset(
+    state.phase = options.review ? 'waiting for review' : 'committing';
+    report(true);
+    const outcome = await reviewAndCommit(
       db,
       { id: c.datasetId, format: BITCOIN_BLOCKS, chain: c.caip2, sources, rowCounts: { blocks: blocksRead }, added, finishedAt: now().toISOString() },
+      { review: options.review, skipped: [], notes: warnings, firstNewTxId, chainId: c.chainId },
       options.signal,
     );
     state.phase = 'done';

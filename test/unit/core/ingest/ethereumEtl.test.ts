@@ -211,9 +211,9 @@ test('an import cancelled part way commits nothing', async () => {
   db.close();
 });
 
-test('the import refuses non-EVM chains for ethereum-etl files', async () => {
+test('the import refuses UTXO chains for ethereum-etl files', async () => {
   const db = openStore(':memory:');
-  await assert.rejects(importDataset(db, { paths: [ETL_TXS], chain: 'btc' }), /for EVM chains/);
+  await assert.rejects(importDataset(db, { paths: [ETL_TXS], chain: 'btc' }), /ethereum-etl exports are for account chains \(EVM, Tron\); Bitcoin/);
   const r = await importDataset(db, { paths: [ETL_TXS], chain: 'bsc' });
   assert.equal(r.dataset!.chain, 'eip155:56');
   assert.equal(db.prepare("SELECT symbol FROM asset WHERE contract = ''").pluck().get(), 'BNB');
