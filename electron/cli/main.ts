@@ -16,7 +16,8 @@ import { startServer } from '../serve/server';
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
   import [--chain CHAIN] [--format ethereum-etl-csv|bitcoin-blocks] [--json] PATH...
-  import --rpc URL [--cookie FILE] --from H --to H [--chain CHAIN] [--json]
+  import --rpc URL [--cookie FILE] --from H --to H [--chain CHAIN] [--json]   (a Bitcoin Core node)
+  import --rpc URL --chain CHAIN --from B --to B [--json]                  (an EVM node, e.g. --chain eth)
   stats [--json]
   tx CHAIN HASH [--json]
   neighbors CHAIN ADDRESS [--direction in|out|both] [--limit N] [--offset N] [--json]

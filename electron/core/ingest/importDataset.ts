@@ -9,11 +9,12 @@ import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../sto
 import type { Db } from '../store/openStore';
 import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, type RpcPullRequest } from './bitcoin/importBitcoin';
 import { readCsvBatches, type ReadDigest } from './csvRows';
-import { commitDataset, nextRowId, progressReporter, type ProgressState } from './datasetRun';
+import { nextRowId, progressReporter, reviewAndCommit, type ProgressState, type ReviewHook } from './datasetRun';
 import { BadInputError, ImportCancelledError } from './errors';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
 import { codecsFor, EtlWriter } from './ethereumEtl/writeEtlRows';
+import { importEvmRpc } from './evm/importEvmRpc';
 import { expandSourcePaths, readFirstLine, type SourceFile } from './sources';
 
 export const ETHEREUM_ETL_CSV = 'ethereum-etl-csv';
@@ -25,6 +26,8 @@ export interface ImportRequest {
   readonly rpc?: RpcPullRequest;
   readonly chain?: string;
   readonly format?: string;
+  /** The app's dialog: stop before committing and show what was found (see ImportOptions.review). */
+  readonly review?: boolean;
 }
 
 export interface ImportProgress {
@@ -37,6 +40,8 @@ export interface ImportProgress {
 
 export interface ImportOptions {
   readonly signal?: AbortSignal;
+  /** Show what was found and wait for the investigator before committing (the app's import dialog). */
+  readonly review?: ReviewHook;
   readonly onProgress?: (p: ImportProgress) => void;
   readonly now?: () => Date;
 }
@@ -117,6 +122,11 @@ async function planEthereumEtl(paths: readonly string[]): Promise<{ planned: Pla
  * adds no facts and no dataset; it reports the dataset that brought them.
  */
 export async function importDataset(db: Db, request: ImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
+  // A live pull from an EVM node: --rpc with an EVM chain (a Bitcoin node names its own chain).
+  if (request.rpc && request.chain && resolveChain(request.chain).family === 'evm') {
+    if (request.rpc.cookieFile) throw new BadInputError(request.rpc.url, {}, '--cookie is for Bitcoin Core nodes; give an EVM node\'s credentials in the URL');
+    return importEvmRpc(db, { url: request.rpc.url, chain: request.chain, from: request.rpc.from, to: request.rpc.to }, options);
+  }
   const format = request.format ?? (request.rpc || isBitcoinBlockInput(request.paths) ? BITCOIN_BLOCKS : ETHEREUM_ETL_CSV);
   if (format === BITCOIN_BLOCKS) return importBitcoinBlocks(db, { paths: request.paths, chain: request.chain, rpc: request.rpc }, options);
   if (format !== ETHEREUM_ETL_CSV) {
@@ -148,6 +158,7 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     const datasetId = insertDataset(db, { format, parserVersion: ETHEREUM_ETL_PARSER_VERSION, chainId, fingerprint: '', startedAt });
     const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
     const firstNewTransferId = nextRowId(db, 'transfer');
+    const firstNewTxId = nextRowId(db, 'tx');
     const addresses = new AddressInterner(db, chainId);
     const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, codecsFor(chain.id));
     const sources: SourceRecord[] = [];
@@ -206,10 +217,18 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     // Receipts showed some transfers that earlier imports had summed to have failed.
     recomputeEdges(db, writer.staleEdges.values());
     const added = { ...writer.added, addresses: addresses.added };
-    const outcome = commitDataset(db, { id: datasetId, format, chain: chain.id, sources, rowCounts, added, finishedAt: now().toISOString() }, signal);
+    state.phase = options.review ? 'waiting for review' : 'committing';
+    report(true);
+    const notesAll = [...writer.warnings, ...notes];
+    const outcome = await reviewAndCommit(
+      db,
+      { id: datasetId, format, chain: chain.id, sources, rowCounts, added, finishedAt: now().toISOString() },
+      { review: options.review, skipped, notes: notesAll, firstNewTxId, chainId },
+      signal,
+    );
     state.phase = 'done';
     report(true);
-    return { ...outcome, skipped, warnings: [...writer.warnings, ...notes] };
+    return { ...outcome, skipped, warnings: notesAll };
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
