@@ -45,6 +45,29 @@ export class CsvRow {
     return this.text(column) === '' ? null : this.int(column);
   }
 
+  /**
+   * A point in time as unix seconds: ethereum-etl writes seconds; BigQuery exports write its
+   * TIMESTAMP text (`2015-11-03 14:44:40 UTC`, also with fractional seconds or as ISO 8601 with
+   * `Z`). Block times are whole seconds, so fractions are dropped.
+   */
+  timestamp(column: string): number {
+    const v = this.required(column);
+    if (/^(0|[1-9][0-9]*)$/.test(v) && Number.isSafeInteger(Number(v))) return Number(v);
+    const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?: UTC|Z|\+00:00| \+0000)?$/.exec(v);
+    if (m) {
+      const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+      const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+      const back = new Date(ms);
+      // Date.UTC rolls over impossible dates (2024-02-31); refuse them instead.
+      if (back.getUTCMonth() === month - 1 && back.getUTCDate() === day && hour < 24 && minute < 60 && second < 60) return ms / 1000;
+    }
+    return this.fail(column, `expected unix seconds or a UTC timestamp such as 2015-11-03 14:44:40 UTC, found "${clip(v)}"`);
+  }
+
+  optionalTimestamp(column: string): number | null {
+    return this.text(column) === '' ? null : this.timestamp(column);
+  }
+
   /** A decimal integer in base units, exact, of any size. */
   amount(column: string): bigint {
     const v = this.required(column);

@@ -148,7 +148,7 @@ export class EtlWriter {
       row.int('number'),
       row.with('hash', this.codecs.blockHash),
       row.optionalWith('parent_hash', this.codecs.blockHash),
-      row.int('timestamp'),
+      row.timestamp('timestamp'),
       row.optionalInt('transaction_count'),
       this.datasetId,
     );
@@ -192,7 +192,7 @@ export class EtlWriter {
     const toAddr = row.optionalWith('to_address', this.codecs.address);
     const to = toAddr === null ? null : this.addresses.id(toAddr);
     const value = row.amount('value');
-    const time = row.optionalInt('block_timestamp') ?? this.blockTime(blockNumber);
+    const time = row.optionalTimestamp('block_timestamp') ?? this.blockTime(blockNumber);
     const status = receiptStatus(row);
 
     const existing = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null } | undefined;

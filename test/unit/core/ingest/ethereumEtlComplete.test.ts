@@ -169,3 +169,52 @@ test('gzipped CSV imports like plain CSV; a corrupt gzip or a JSON line that is 
   assert.equal(db.prepare('SELECT count(*) FROM dataset').pluck().get(), 1);
   db.close();
 });
+
+test('BigQuery crypto_ethereum exports: newline JSON and CSV with TIMESTAMP text and receipt_status', async () => {
+  const dir = tempDir();
+  const rows = parse(readFileSync(ETL_TXS), { columns: true }) as Record<string, string>[];
+  // BigQuery's JSON: no type field, NUMERIC value as a string, block_timestamp as TIMESTAMP text, receipt_* columns.
+  const json = rows.map((r, i) =>
+    JSON.stringify({
+      hash: r.hash,
+      nonce: Number(r.nonce),
+      transaction_index: Number(r.transaction_index),
+      from_address: r.from_address,
+      to_address: r.to_address,
+      value: r.value,
+      gas: Number(r.gas),
+      gas_price: Number(r.gas_price),
+      input: r.input,
+      receipt_status: i === 2 ? 0 : 1,
+      block_timestamp: '2015-11-03 14:44:40 UTC',
+      block_number: Number(r.block_number),
+      block_hash: r.block_hash,
+    }),
+  );
+  const txs = join(dir, 'bq_transactions.json');
+  writeFileSync(txs, json.join('\n') + '\n');
+  const transfers = writeFile(
+    dir,
+    'bq_token_transfers.csv',
+    'token_address,from_address,to_address,value,transaction_hash,log_index,block_timestamp,block_number,block_hash\n' +
+      (parse(readFileSync(ETL_TOKEN_TRANSFERS), { columns: true }) as Record<string, string>[])
+        .map((t) => [t.token_address, t.from_address, t.to_address, t.value, t.transaction_hash, t.log_index, '2015-11-03T14:44:40.000Z', t.block_number, BLOCK_HASH].join(','))
+        .join('\n') +
+      '\n',
+  );
+  const db = openStore(':memory:');
+  const r = await importDataset(db, { paths: [txs, transfers] });
+  assert.deepEqual(r.dataset!.rowCounts, { transactions: 4, token_transfers: 2 });
+  const plain = getTx(db, 1, PLAIN)!;
+  // The third row (0x463d…) is the one marked failed: its value moves nothing.
+  assert.deepEqual([plain.time, plain.status, plain.transfers[0]!.value, plain.transfers[0]!.status], [1446561880, 'failed', 11000440000000000n, 'failed']);
+  assert.equal(sent(db, SENDER), 0n);
+  assert.equal(getTx(db, 1, OTHER)!.status, 'success');
+  const token = getTx(db, 1, '0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8')!;
+  assert.deepEqual([token.time, token.transfers[0]!.value], [1446561880, 100000n]);
+
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ ...JSON.parse(json[0]!), block_timestamp: '2015-02-31 00:00:00 UTC' }) + '\n');
+  await assert.rejects(importDataset(openStore(':memory:'), { paths: [bad] }), (e: unknown) => e instanceof BadInputError && /bad\.json, line 1: column "block_timestamp": expected unix seconds or a UTC timestamp/.test(e.message));
+  db.close();
+});
