@@ -1,5 +1,6 @@
 import type { ImportPreview } from '../../shared/api/schemas';
 import { formatCount, formatUnixUtc } from '../format/text';
+import { KindCounts } from './ImportSummary';
 
 /**
  * What an import found, before anything is committed: chain, files and what each was taken
@@ -7,7 +8,6 @@ import { formatCount, formatUnixUtc } from '../format/text';
  * whatever it will leave out and why.
  */
 export function ImportReview({ preview }: { preview: ImportPreview }) {
-  const kinds = [...new Set([...Object.keys(preview.rowCounts), ...Object.keys(preview.added)])].sort();
   return (
     <div className="import-review" data-testid="import-review">
       <p>
@@ -20,28 +20,7 @@ export function ImportReview({ preview }: { preview: ImportPreview }) {
         )}
         . Nothing is kept until you commit.
       </p>
-      <table className="data-table" data-testid="review-counts">
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col" className="num">
-              Rows read
-            </th>
-            <th scope="col" className="num">
-              New facts
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {kinds.map((k) => (
-            <tr key={k}>
-              <td>{k}</td>
-              <td className="num">{formatCount(preview.rowCounts[k] ?? 0)}</td>
-              <td className="num">{formatCount(preview.added[k] ?? 0)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <KindCounts rowCounts={preview.rowCounts} added={preview.added} testId="review-counts" />
       <details>
         <summary>
           {preview.sources.length} file{preview.sources.length === 1 ? '' : 's'} read

@@ -23,3 +23,16 @@ export async function fails(backend: Backend, method: MethodName | string, args:
 export function freshBackend(dir = tempDir()): { backend: Backend; dir: string } {
   return { backend: openBackend({ workspaceDir: dir, shell: 'cli' }), dir };
 }
+
+/** Imports through the API (import.start, as the app does) and waits until the job is done. */
+export async function importAndWait(backend: Backend, paths: string[], chain?: string): Promise<void> {
+  const { jobId } = await ok(backend, 'import.start', chain ? { paths, chain } : { paths });
+  for (;;) {
+    const job = (await ok(backend, 'jobs.list', {})).find((j) => j.id === jobId)!;
+    if (job.state !== 'running') {
+      assert.equal(job.state, 'done', job.message);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AddressNode, Graph, TxFlow, TxFlows } from '../../../shared/api/schemas';
-import type { Backend } from '../../../electron/core/backendTypes';
 import { BLK_FIXTURE, ETL } from '../helpers';
-import { fails, freshBackend, ok } from './backendHelpers';
+import { fails, freshBackend, importAndWait, ok } from './backendHelpers';
 
 const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
 /** The key paid by block 9's coinbase (P2PK, shown as its P2PKH address). */
@@ -13,18 +12,6 @@ const F4184 = 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16'
 /** Block 181: the next step of the peel chain, 10 BTC to 1DUDsfc… and 30 BTC back to 12cb…. */
 const A16F = 'a16f3ce4dd5deb92d98ef5cf8afeaf0775ebca408f708b2146c4fb42b41e14be';
 const EVM_VICTIM = '0x9df428a91ff0f3635c8f0ce752933b9788926804';
-
-async function importAll(backend: Backend, paths: string[]): Promise<void> {
-  const { jobId } = await ok(backend, 'import.start', { paths });
-  for (;;) {
-    const job = (await ok(backend, 'jobs.list', {})).find((j) => j.id === jobId)!;
-    if (job.state !== 'running') {
-      assert.equal(job.state, 'done', job.message);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const nodeOf = (g: Graph, address: string) => g.nodes.find((n): n is AddressNode => n.kind === 'address' && n.address === address)!;
 const sum = (values: readonly string[]) => values.reduce((acc, v) => acc + BigInt(v), 0n);
@@ -51,7 +38,7 @@ const byTxid = (flows: TxFlows, txid: string): TxFlow => {
 
 test('graph.txFlows: block 170 between the block 9 key and Hal Finney, exact and reconciled', async () => {
   const { backend } = freshBackend();
-  await importAll(backend, [BLK_FIXTURE]);
+  await importAndWait(backend, [BLK_FIXTURE]);
   const { id: caseId } = await ok(backend, 'case.create', { name: 'Genesis era' });
   await ok(backend, 'graph.addAddress', { caseId, chain: 'btc', address: SATOSHI });
   const g = await ok(backend, 'graph.addAddress', { caseId, chain: 'btc', address: HAL });
@@ -99,7 +86,7 @@ test('graph.txFlows: block 170 between the block 9 key and Hal Finney, exact and
 
 test('graph.txFlows: hidden nodes are not on the canvas, clustered ones are', async () => {
   const { backend } = freshBackend();
-  await importAll(backend, [BLK_FIXTURE]);
+  await importAndWait(backend, [BLK_FIXTURE]);
   const { id: caseId } = await ok(backend, 'case.create', { name: 'Hidden' });
   await ok(backend, 'graph.addAddress', { caseId, chain: 'btc', address: SATOSHI });
   let g = await ok(backend, 'graph.addAddress', { caseId, chain: 'btc', address: HAL });
@@ -126,7 +113,7 @@ test('graph.txFlows: hidden nodes are not on the canvas, clustered ones are', as
 
 test('graph.txFlows: the limit keeps the earliest transactions and counts the rest', async () => {
   const { backend } = freshBackend();
-  await importAll(backend, [BLK_FIXTURE]);
+  await importAndWait(backend, [BLK_FIXTURE]);
   const { id: caseId } = await ok(backend, 'case.create', { name: 'Limit' });
   await ok(backend, 'graph.addAddress', { caseId, chain: 'btc', address: SATOSHI });
   await ok(backend, 'graph.addAddress', { caseId, chain: 'btc', address: HAL });
@@ -141,8 +128,8 @@ test('graph.txFlows: the limit keeps the earliest transactions and counts the re
 
 test('graph.txFlows: an EVM-only canvas has no UTXO transactions', async () => {
   const { backend } = freshBackend();
-  await importAll(backend, [ETL]);
-  await importAll(backend, [BLK_FIXTURE]);
+  await importAndWait(backend, [ETL]);
+  await importAndWait(backend, [BLK_FIXTURE]);
   const { id: caseId } = await ok(backend, 'case.create', { name: 'EVM only' });
   const g = await ok(backend, 'case.addSeed', { caseId, chain: 'eth', address: EVM_VICTIM, role: 'victim' });
   await ok(backend, 'graph.expand', { caseId, nodeId: nodeOf(g, EVM_VICTIM).id, direction: 'both' });

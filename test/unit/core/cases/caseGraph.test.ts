@@ -4,29 +4,17 @@ import type { AddressNode, Graph, MoreNode } from '../../../../shared/api/schema
 import { tronToBase58 } from '../../../../shared/codec/tron';
 import { openBackend } from '../../../../electron/core/backend';
 import { ETL, TX_HEADER, addr, tempDir, txRow, writeFile } from '../../helpers';
-import { fails, freshBackend, ok } from '../backendHelpers';
+import { fails, freshBackend, importAndWait, ok } from '../backendHelpers';
 
 const VICTIM = '0x9df428a91ff0f3635c8f0ce752933b9788926804';
 const RECEIVER = '0x9e669f970ec0f49bb735f20799a7e7c4a1c274e2';
-
-async function importFixture(backend: Awaited<ReturnType<typeof freshBackend>>['backend'], paths: string[]): Promise<void> {
-  const { jobId } = await ok(backend, 'import.start', { paths });
-  for (;;) {
-    const job = (await ok(backend, 'jobs.list', {})).find((j) => j.id === jobId)!;
-    if (job.state !== 'running') {
-      assert.equal(job.state, 'done', job.message);
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const addressNodes = (g: Graph) => g.nodes.filter((n): n is AddressNode => n.kind === 'address');
 const byAddress = (g: Graph, a: string) => addressNodes(g).find((n) => n.address === a)!;
 
 test('a case: seed a victim, expand, see the exact edge, and everything persists across a restart', async () => {
   const { backend, dir } = freshBackend();
-  await importFixture(backend, [ETL]);
+  await importAndWait(backend, [ETL]);
   const created = await ok(backend, 'case.create', { name: 'Atomic Wallet 2023' });
   assert.equal(created.id, 'atomic-wallet-2023');
   let g = await ok(backend, 'case.addSeed', { caseId: created.id, chain: 'eth', address: VICTIM.toUpperCase().replace('0X', '0x'), role: 'victim' });
@@ -70,7 +58,7 @@ test('a case: seed a victim, expand, see the exact edge, and everything persists
 
 test('undo and redo walk back and forth through grouping, tagging, moving and removing', async () => {
   const { backend } = freshBackend();
-  await importFixture(backend, [ETL]);
+  await importAndWait(backend, [ETL]);
   const { id } = await ok(backend, 'case.create', { name: 'undo' });
   let g = await ok(backend, 'case.addSeed', { caseId: id, chain: 'eth', address: VICTIM, role: 'victim' });
   g = await ok(backend, 'graph.expand', { caseId: id, nodeId: byAddress(g, VICTIM).id, direction: 'both' });
@@ -114,7 +102,7 @@ test('a hub expands to its top N counterparties by value plus a "+K more" node t
   // 30 senders paying the hub 1..30 wei; the biggest must come first.
   const rows = Array.from({ length: 30 }, (_, i) => txRow(addr(i + 1), hub, String(i + 1)));
   const file = writeFile(dir, 'hub.csv', [TX_HEADER, ...rows].join('\n'));
-  await importFixture(backend, [file]);
+  await importAndWait(backend, [file]);
   const { id } = await ok(backend, 'case.create', { name: 'hub' });
   let g = await ok(backend, 'graph.addAddress', { caseId: id, chain: 'eip155:1', address: hub });
   const hubNode = byAddress(g, hub);

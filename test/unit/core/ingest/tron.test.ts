@@ -6,7 +6,7 @@ import { addressTotals } from '../../../../electron/core/store/addressQueries';
 import { findAddressId } from '../../../../electron/core/store/addresses';
 import { openStore } from '../../../../electron/core/store/openStore';
 import { getTx } from '../../../../electron/core/store/txQueries';
-import { freshBackend, ok } from '../backendHelpers';
+import { freshBackend, importAndWait, ok } from '../backendHelpers';
 import { tempDir, writeFile } from '../../helpers';
 
 // USDT on Tron: base58 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t is hex 41a614f803b6fd780986a42c78ec9c7f77e6ded13c.
@@ -60,15 +60,7 @@ test('tronetl exports: addresses stored and shown as base58 T…, hex accepted, 
 
 test('Tron through the API: a tx by its hash with or without 0x, an address by base58 or hex', async () => {
   const { backend } = freshBackend();
-  await ok(backend, 'import.start', { paths: tronetlExport(), chain: 'tron' });
-  for (;;) {
-    const jobs = await ok(backend, 'jobs.list', {});
-    if (jobs.every((j) => j.state !== 'running')) {
-      assert.deepEqual(jobs.map((j) => j.state), ['done'], jobs.map((j) => j.message).join());
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await importAndWait(backend, tronetlExport(), 'tron');
   const a = await ok(backend, 'tx.get', { chain: 'tron', hash: TX2 });
   const b = await ok(backend, 'tx.get', { chain: 'tron', hash: '0x' + TX2.toUpperCase() });
   assert.deepEqual(a, b);
