@@ -15,7 +15,7 @@ import { startServer } from '../serve/server';
 
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
-  import [--chain CHAIN] [--format ethereum-etl-csv|bitcoin-blocks] [--json] PATH...
+  import [--chain CHAIN] [--format ethereum-etl-csv|etherscan-csv|bitcoin-blocks] [--address ADDRESS] [--json] PATH...
   import --rpc URL [--cookie FILE] --from H --to H [--chain CHAIN] [--json]   (a Bitcoin Core node)
   import --rpc URL --chain CHAIN --from B --to B [--json]                  (an EVM node, e.g. --chain eth)
   stats [--json]
@@ -47,6 +47,7 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       port: { type: 'string' },
       rpc: { type: 'string' },
       cookie: { type: 'string' },
+      address: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -97,6 +98,7 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
         paths: positionals,
         chain: values.chain as string | undefined,
         format: values.format as string | undefined,
+        address: values.address as string | undefined,
         rpc: rpcUrl ? { url: rpcUrl, cookieFile: values.cookie as string | undefined, from: intOption(values, 'from', 0), to: intOption(values, 'to', 0) } : undefined,
       },
       {

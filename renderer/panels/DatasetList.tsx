@@ -18,6 +18,11 @@ export function DatasetList({ datasets }: { datasets: readonly Dataset[] }) {
               <span>{d.format}</span>
               <span className="num muted">{formatCount(rowsRead(d))} rows</span>
             </div>
+            {d.partialOf && (
+              <div className="dataset-source small muted" title="An explorer export of one address's history: it shows what touched that address, not everything in those blocks.">
+                partial view of <span className="mono">{shortMiddle(d.partialOf, 6, 4)}</span>
+              </div>
+            )}
             {d.sources.map((s) => (
               <div key={s.path} className="dataset-source small">
                 <span className="ellipsis" title={s.path}>

@@ -26,7 +26,9 @@ export const api = {
     z.object({
       paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
       chain: S.ChainId.optional(),
-      format: z.enum(['ethereum-etl-csv', 'bitcoin-blocks']).optional(),
+      format: z.enum(['ethereum-etl-csv', 'bitcoin-blocks', 'etherscan-csv']).optional(),
+      /** Etherscan-family exports: whose history it is, when no single address is in every row. */
+      address: z.string().min(1).max(200).optional(),
       /** Stop before committing, in state "review", until import.commit or job.cancel. */
       review: z.boolean().default(false),
     }),

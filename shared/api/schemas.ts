@@ -66,6 +66,11 @@ export const Dataset = z.object({
   /** Rows read per table kind, and new facts added (a re-import adds 0). */
   rowCounts: z.record(z.string(), z.number().int()),
   added: z.record(z.string(), z.number().int()),
+  /**
+   * Set when the dataset is one address's history as a block explorer exported it (Etherscan-
+   * family CSV): it shows what touched that address, not everything of those blocks.
+   */
+  partialOf: z.string().nullable(),
 });
 export type Dataset = z.infer<typeof Dataset>;
 

@@ -101,7 +101,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
 
     'import.start': (args) => {
       if (args.chain) chainOf(args.chain);
-      return { jobId: jobs.start({ paths: args.paths, chain: args.chain, format: args.format, review: args.review }) };
+      return { jobId: jobs.start({ paths: args.paths, chain: args.chain, format: args.format, review: args.review, address: args.address }) };
     },
     'import.commit': (args) => ({ committed: jobs.commit(args.jobId) }),
     'jobs.list': () => jobs.list(),

@@ -14,6 +14,7 @@ import { BadInputError, ImportCancelledError } from './errors';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
 import { codecsFor, EtlWriter } from './ethereumEtl/writeEtlRows';
+import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput } from './etherscan/importEtherscan';
 import { importEvmRpc } from './evm/importEvmRpc';
 import { expandSourcePaths, readFirstLine, type SourceFile } from './sources';
 
@@ -28,6 +29,8 @@ export interface ImportRequest {
   readonly format?: string;
   /** The app's dialog: stop before committing and show what was found (see ImportOptions.review). */
   readonly review?: boolean;
+  /** Etherscan-family exports: whose history it is, when no single address is in every row. */
+  readonly address?: string;
 }
 
 export interface ImportProgress {
@@ -127,10 +130,13 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     if (request.rpc.cookieFile) throw new BadInputError(request.rpc.url, {}, '--cookie is for Bitcoin Core nodes; give an EVM node\'s credentials in the URL');
     return importEvmRpc(db, { url: request.rpc.url, chain: request.chain, from: request.rpc.from, to: request.rpc.to }, options);
   }
-  const format = request.format ?? (request.rpc || isBitcoinBlockInput(request.paths) ? BITCOIN_BLOCKS : ETHEREUM_ETL_CSV);
+  const format =
+    request.format ??
+    (request.rpc || isBitcoinBlockInput(request.paths) ? BITCOIN_BLOCKS : isEtherscanInput(request.paths) ? ETHERSCAN_CSV : ETHEREUM_ETL_CSV);
   if (format === BITCOIN_BLOCKS) return importBitcoinBlocks(db, { paths: request.paths, chain: request.chain, rpc: request.rpc }, options);
+  if (format === ETHERSCAN_CSV) return importEtherscan(db, { paths: request.paths, chain: request.chain, address: request.address }, options);
   if (format !== ETHEREUM_ETL_CSV) {
-    throw new BadInputError(request.paths[0] ?? '', {}, `unsupported format "${format}"; this version imports ${ETHEREUM_ETL_CSV} and ${BITCOIN_BLOCKS}`);
+    throw new BadInputError(request.paths[0] ?? '', {}, `unsupported format "${format}"; this version imports ${ETHEREUM_ETL_CSV}, ${ETHERSCAN_CSV} and ${BITCOIN_BLOCKS}`);
   }
   const chain = resolveChain(request.chain ?? DEFAULT_EVM_CHAIN);
   if (chain.family === 'utxo') {

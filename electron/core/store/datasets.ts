@@ -1,4 +1,5 @@
 import type { Dataset } from '../../../shared/api/schemas';
+import { parseDatasetScope } from './datasetScope';
 import type { Db } from './openStore';
 
 export interface SourceRecord {
@@ -65,6 +66,7 @@ interface DatasetRow {
   finished_at: string;
   row_counts: string;
   added: string;
+  scope: string | null;
 }
 
 export function listDatasets(db: Db, ids?: readonly number[]): Dataset[] {
@@ -85,5 +87,6 @@ export function listDatasets(db: Db, ids?: readonly number[]): Dataset[] {
     sources: sources.all(r.id) as SourceRecord[],
     rowCounts: JSON.parse(r.row_counts) as Record<string, number>,
     added: JSON.parse(r.added) as Record<string, number>,
+    partialOf: ((scope) => (scope.kind === 'partial' ? scope.address : null))(parseDatasetScope(r.scope ?? null)),
   }));
 }

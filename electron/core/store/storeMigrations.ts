@@ -207,4 +207,17 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 40,
+    name: 'dataset-scope',
+    up(db) {
+      db.exec(`
+        -- What part of the chain a dataset describes. NULL: every fact of the blocks it covers
+        -- (ethereum-etl, Bitcoin blocks). 'partial:<address>': one address's history as a block
+        -- explorer exported it (Etherscan-family CSV), which records what touched that address
+        -- and nothing else of those blocks or transactions.
+        ALTER TABLE dataset ADD COLUMN scope TEXT;
+      `);
+    },
+  },
 ];
