@@ -5,6 +5,7 @@ import { AddressInterner } from '../store/addresses';
 import { ensureNativeAsset } from '../store/assets';
 import { ensureChainId } from '../store/chains';
 import { insertDataset, type SourceRecord } from '../store/datasets';
+import { deferIndexesForBulkLoad } from '../store/bulkIndexes';
 import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../store/edges';
 import type { Db } from '../store/openStore';
 import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, type RpcPullRequest } from './bitcoin/importBitcoin';
@@ -165,6 +166,8 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
     const firstNewTransferId = nextRowId(db, 'transfer');
     const firstNewTxId = nextRowId(db, 'tx');
+    // About one transfer per 250 bytes of CSV: a big first import rebuilds the random-keyed indexes once, at the end.
+    const indexes = deferIndexesForBulkLoad(db, state.total / 250);
     const addresses = new AddressInterner(db, chainId);
     const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, codecsFor(chain.id));
     const sources: SourceRecord[] = [];
@@ -220,6 +223,7 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     report(true);
     fillTimesFromBlocks(db, chainId, firstNewTransferId);
     addTransfersToEdges(db, chainId, firstNewTransferId);
+    indexes.restore();
     // Receipts showed some transfers that earlier imports had summed to have failed.
     recomputeEdges(db, writer.staleEdges.values());
     const added = { ...writer.added, addresses: addresses.added };

@@ -96,7 +96,8 @@ export class EtlWriter {
       blockTime: db.prepare('SELECT time FROM block WHERE chain_id = ? AND number = ?').pluck(),
       findTx: db.prepare('SELECT id, stub, time, status FROM tx WHERE chain_id = ? AND hash = ?'),
       insertTx: db.prepare(
-        'INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (chain_id, hash) DO NOTHING`,
       ),
       completeStub: db.prepare(
         'UPDATE tx SET block_number = ?, tx_index = ?, time = coalesce(time, ?), from_id = ?, to_id = ?, value = ?, status = coalesce(status, ?), stub = 0 WHERE id = ? AND stub = 1',
@@ -179,9 +180,15 @@ export class EtlWriter {
     return id;
   }
 
+  /** Rows come in block order, so the last block's time answers most lookups. */
+  private lastBlock: { number: number; time: number | null } = { number: -1, time: null };
+
   private blockTime(blockNumber: number | null): number | null {
     if (blockNumber === null) return null;
-    return (this.s.blockTime.get(this.chainId, blockNumber) as number | undefined) ?? null;
+    if (this.lastBlock.number === blockNumber && this.lastBlock.time !== null) return this.lastBlock.time;
+    const time = (this.s.blockTime.get(this.chainId, blockNumber) as number | undefined) ?? null;
+    this.lastBlock = { number: blockNumber, time };
+    return time;
   }
 
   private transaction(row: CsvRow): void {
@@ -195,12 +202,15 @@ export class EtlWriter {
     const time = row.optionalTimestamp('block_timestamp') ?? this.blockTime(blockNumber);
     const status = receiptStatus(row);
 
-    const existing = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
+    // Most rows are new: try the insert first, and look the tx up only when it was there.
+    const inserted = this.s.insertTx.run(this.chainId, hash, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId);
+    const existing =
+      inserted.changes === 0 ? (this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null }) : undefined;
     let txId: number;
     let txTime = time;
     let txStatus = status;
     if (!existing) {
-      txId = Number(this.s.insertTx.run(this.chainId, hash, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId).lastInsertRowid);
+      txId = Number(inserted.lastInsertRowid);
       this.added.transactions++;
     } else if (existing.stub === 1) {
       this.s.completeStub.run(blockNumber, txIndex, time, from, to, toDbAmount(value), status, existing.id);
