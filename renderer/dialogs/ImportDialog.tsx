@@ -6,7 +6,7 @@ import { FileBrowser } from './FileBrowser';
 import { ImportProgress } from './ImportProgress';
 import { ImportReview } from './ImportReview';
 import { ImportSummary } from './ImportSummary';
-import { ChainSelect, type ChainOption } from './fields';
+import { ChainSelect, TextField, type ChainOption } from './fields';
 
 function pathsOf(text: string): string[] {
   return [...new Set(text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
@@ -24,6 +24,8 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
   const [text, setText] = useState('');
   // Empty = detect: Bitcoin block files name their network; ethereum-etl CSV defaults to Ethereum.
   const [chain, setChain] = useState<string>('');
+  // Etherscan-family exports only, when their rows do not show whose history they are.
+  const [address, setAddress] = useState('');
   const [jobId, setJobId] = useState<string | null>(null);
   const job = useJob(jobId);
   const reported = useRef<string | null>(null);
@@ -37,7 +39,9 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
   }, [job, props]);
 
   const start = async () => {
-    const started = await run(() => client['import.start'](chain ? { paths, chain, review: true } : { paths, review: true }));
+    const started = await run(() =>
+      client['import.start']({ paths, review: true, ...(chain ? { chain } : {}), ...(address.trim() ? { address: address.trim() } : {}) }),
+    );
     if (started) setJobId(started.jobId);
     return false;
   };
@@ -122,6 +126,14 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
           </div>
           <FileBrowser onPick={addPath} />
           <ChainSelect label="Chain" chains={props.chains} value={chain} onChange={setChain} emptyChoice="Detect from files" />
+          <TextField
+            label="Whose export (Etherscan-family files, if the rows do not tell)"
+            value={address}
+            onChange={setAddress}
+            mono
+            maxLength={200}
+            placeholder="0x… (optional)"
+          />
         </>
       ) : (
         <>
