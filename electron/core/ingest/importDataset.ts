@@ -14,7 +14,7 @@ import { nextRowId, progressReporter, reviewAndCommit, type ProgressState, type 
 import { BadInputError, ImportCancelledError } from './errors';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
-import { codecsFor, EtlWriter } from './ethereumEtl/writeEtlRows';
+import { EtlWriter } from './ethereumEtl/writeEtlRows';
 import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput } from './etherscan/importEtherscan';
 import { importEvmRpc } from './evm/importEvmRpc';
 import { expandSourcePaths, readFirstLine, type SourceFile } from './sources';
@@ -169,7 +169,7 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     // About one transfer per 250 bytes of CSV: a big first import rebuilds the random-keyed indexes once, at the end.
     const indexes = deferIndexesForBulkLoad(db, state.total / 250);
     const addresses = new AddressInterner(db, chainId);
-    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, codecsFor(chain.id));
+    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain.id);
     const sources: SourceRecord[] = [];
     const rowCounts: Record<string, number> = {};
     const notes: string[] = [];

@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { canonicalAddress, canonicalTxHashFor } from '../../../../shared/codec/address';
 import { canonicalEvmAddress, canonicalTxHash } from '../../../../shared/codec/evm';
 import { resolveChain } from '../../../../shared/model/chains';
+import { knownToken } from '../knownTokens';
 import type { AddressInterner } from '../../store/addresses';
 import type { Db } from '../../store/openStore';
 import { toDbAmount } from '../../store/sqlFunctions';
@@ -80,6 +81,7 @@ export class EtlWriter {
   readonly tracesLeftOut = new Map<string, number>();
   private readonly tokenIds = new Map<string, number>();
   private readonly s: Record<string, Statement>;
+  private readonly codecs: ChainCodecs;
 
   constructor(
     private readonly db: Db,
@@ -89,8 +91,10 @@ export class EtlWriter {
     private readonly addresses: AddressInterner,
     /** Transfers below this id were aggregated into edges by earlier imports. */
     private readonly firstNewTransferId = Number.MAX_SAFE_INTEGER,
-    private readonly codecs: ChainCodecs = EVM_CODECS,
+    /** The chain's CAIP-2 id: its address and hash forms, and its well-known tokens. */
+    private readonly chain = 'eip155:1',
   ) {
+    this.codecs = codecsFor(chain);
     this.s = {
       block: db.prepare('INSERT OR IGNORE INTO block (chain_id, number, hash, parent_hash, time, tx_count, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       blockTime: db.prepare('SELECT time FROM block WHERE chain_id = ? AND number = ?').pluck(),
@@ -115,7 +119,7 @@ export class EtlWriter {
             OR (asset.name IS NULL AND excluded.name IS NOT NULL)
             OR (asset.decimals IS NULL AND excluded.decimals IS NOT NULL)`,
       ),
-      tokenStub: db.prepare('INSERT OR IGNORE INTO asset (chain_id, contract, dataset_id) VALUES (?, ?, ?)'),
+      tokenStub: db.prepare('INSERT OR IGNORE INTO asset (chain_id, contract, symbol, decimals, dataset_id) VALUES (?, ?, ?, ?, ?)'),
       tokenId: db.prepare('SELECT id FROM asset WHERE chain_id = ? AND contract = ?').pluck(),
       setStatus: db.prepare('UPDATE tx SET status = ? WHERE id = ? AND status IS NULL'),
       setTransferStatus: db.prepare(
@@ -173,7 +177,9 @@ export class EtlWriter {
   private tokenAsset(contract: string): number {
     let id = this.tokenIds.get(contract);
     if (id === undefined) {
-      this.s.tokenStub.run(this.chainId, contract, this.datasetId);
+      // A well-known token (USDT, USDC…) gets its symbol and decimals even without a tokens file.
+      const known = knownToken(this.chain, contract);
+      this.s.tokenStub.run(this.chainId, contract, known?.symbol ?? null, known?.decimals ?? null, this.datasetId);
       id = this.s.tokenId.get(this.chainId, contract) as number;
       this.tokenIds.set(contract, id);
     }
@@ -316,7 +322,8 @@ export class EtlWriter {
     };
     if (!isToken('is_erc20') && !isToken('is_erc721')) return;
     const contract = row.with('address', this.codecs.address);
-    const r = this.s.tokenStub.run(this.chainId, contract, this.datasetId);
+    const known = knownToken(this.chain, contract);
+    const r = this.s.tokenStub.run(this.chainId, contract, known?.symbol ?? null, known?.decimals ?? null, this.datasetId);
     this.added.tokens += r.changes;
   }
 }

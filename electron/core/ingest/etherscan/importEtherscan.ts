@@ -34,7 +34,7 @@ import {
   type EtherscanHeader,
   type EtherscanKind,
 } from './etherscanCsv';
-import { knownTokenDecimals } from './knownTokens';
+import { knownTokenDecimals } from '../knownTokens';
 
 export const ETHERSCAN_CSV = 'etherscan-csv';
 export const ETHERSCAN_PARSER_VERSION = 'etherscan-csv/1';
@@ -259,7 +259,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
     const firstNewTransferId = nextRowId(db, 'transfer');
     const firstNewTxId = nextRowId(db, 'tx');
     const addresses = new AddressInterner(db, chainId);
-    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId);
+    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain.id);
     // Token and internal transfers name only a block number, and the export has no blocks file:
     // a tx first known from them takes the row's UnixTimestamp (its block's time).
     const setTxTime = db.prepare('UPDATE tx SET time = ? WHERE chain_id = ? AND hash = ? AND time IS NULL');

@@ -453,7 +453,7 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
     const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
     const firstNewTransferId = nextRowId(db, 'transfer');
     const addresses = new AddressInterner(db, chainId);
-    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId);
+    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain.id);
     const rowCounts: Record<string, number> = {};
     const write = (kind: EtlKind, file: string, rows: readonly Row[]): void => {
       rows.forEach((obj, i) => writer.write(kind, rowFromObject(file, i + 1, obj)));

@@ -69,3 +69,12 @@ test('Tron through the API: a tx by its hash with or without 0x, an address by b
   const byBase58 = await ok(backend, 'address.summary', { chain: 'tron', address: tronToBase58(ALICE_HEX) });
   assert.deepEqual(byHex, byBase58);
 });
+
+test('USDT on Tron shows its symbol and 6 decimals even without a tokens file', async () => {
+  const [txs, transfers] = tronetlExport();
+  const db = openStore(':memory:');
+  await importDataset(db, { paths: [txs!, transfers!], chain: 'tron' });
+  const token = getTx(db, 1, TX2)!;
+  assert.deepEqual(token.transfers.map((t) => [t.asset, t.symbol, t.decimals, t.value]), [[USDT, 'USDT', 6, 123456789012345678901n]]);
+  db.close();
+});

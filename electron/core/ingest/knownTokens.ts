@@ -1,7 +1,8 @@
 /**
  * Decimals of common tokens, keyed by chain and contract: an Etherscan-family token export gives
  * amounts in whole units, and converting them to base units exactly needs the token's decimals,
- * which the export does not carry. The same symbol can have other decimals on another chain
+ * which the export does not carry; and a token transfer imported without a tokens file still
+ * shows the right symbol and decimals for these. The same symbol can have other decimals on another chain
  * (USDT and USDC have 6 on Ethereum but 18 on BNB Smart Chain), so the key is never the symbol.
  * Every entry is the token contract's own `decimals()`.
  */
@@ -51,7 +52,16 @@ const KNOWN: Readonly<Record<string, Readonly<Record<string, { symbol: string; d
     '0x2f2a2543b76a4166549f7aab2e75bef0aefc5b0f': { symbol: 'WBTC', decimals: 8 },
     '0x82af49447d8a07e3bd95bd0d56f35241523fbab1': { symbol: 'WETH', decimals: 18 },
   },
+  // Tron (contracts in their canonical base58 form)
+  'tron:0x2b6653dc': {
+    TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t: { symbol: 'USDT', decimals: 6 },
+  },
 };
+
+/** A well-known token's symbol and decimals on a chain (contract in its canonical form), or null. */
+export function knownToken(chain: string, contract: string): { symbol: string; decimals: number } | null {
+  return KNOWN[chain]?.[contract] ?? null;
+}
 
 /** The decimals of a well-known token on a chain (contract lower-case), or null when it is not listed. */
 export function knownTokenDecimals(chain: string, contract: string): number | null {
