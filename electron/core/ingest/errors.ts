@@ -1,6 +1,6 @@
 /**
  * Bad input: names the file, the line (or byte offset) and what was expected and found.
- * An import that meets one commits nothing.
+ * An import that meets one commits nothing (an EVM node pull keeps the chunks it committed before).
  */
 export class BadInputError extends Error {
   constructor(

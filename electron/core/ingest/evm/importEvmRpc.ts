@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Dataset } from '../../../../shared/api/schemas';
 import { resolveChain } from '../../../../shared/model/chains';
 import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
@@ -6,7 +7,7 @@ import { ensureChainId } from '../../store/chains';
 import { insertDataset, type SourceRecord } from '../../store/datasets';
 import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../../store/edges';
 import type { Db } from '../../store/openStore';
-import { commitDataset, nextRowId, progressReporter, type ProgressState } from '../datasetRun';
+import { commitDataset, nextRowId, progressReporter, type DatasetOutcome, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import type { EtlKind } from '../ethereumEtl/kinds';
 import { EtlWriter } from '../ethereumEtl/writeEtlRows';
@@ -43,6 +44,11 @@ export interface EvmRpcImportOptions {
   readonly now?: () => Date;
   /** Wait before the first retry of a failed request (doubled for each further one); 500 ms by default. */
   readonly retryDelayMs?: number;
+  /**
+   * Consecutive blocks pulled and committed together, in one transaction, as one dataset
+   * (DEFAULT_CHUNK_BLOCKS, 500, by default): an interrupted pull loses at most one chunk.
+   */
+  readonly chunkBlocks?: number;
 }
 
 // ---- what the node answers (only the fields used) ----
@@ -224,22 +230,76 @@ function topicAddress(topic: string): string | null {
   return m ? '0x' + m[1].toLowerCase() : null;
 }
 
+/** Blocks pulled and committed together, as one dataset, unless told otherwise. */
+export const DEFAULT_CHUNK_BLOCKS = 500;
+
+interface StoredBlock {
+  readonly hash: string;
+  readonly parent_hash: string | null;
+  readonly dataset_id: number;
+}
+
+/** The runs [first, last] of from..to that `present` (ascending, inside the range) lacks. */
+export function missingRanges(from: number, to: number, present: readonly number[]): [number, number][] {
+  const out: [number, number][] = [];
+  let next = from;
+  for (const n of present) {
+    if (n > next) out.push([next, n - 1]);
+    next = Math.max(next, n + 1);
+  }
+  if (next <= to) out.push([next, to]);
+  return out;
+}
+
+/** Each range cut into chunks of at most `size` consecutive blocks. */
+export function chunksOf(ranges: readonly (readonly [number, number])[], size: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const [first, last] of ranges) for (let f = first; f <= last; f += size) out.push([f, Math.min(last, f + size - 1)]);
+  return out;
+}
+
+/** "1-1000, 1201-1300": the ranges, adjacent ones joined. */
+function describeRanges(ranges: readonly (readonly [number, number])[]): string {
+  const joined: [number, number][] = [];
+  for (const [f, l] of ranges) {
+    const prev = joined.at(-1);
+    if (prev && prev[1] + 1 === f) prev[1] = l;
+    else joined.push([f, l]);
+  }
+  return joined.map(([f, l]) => `${f}-${l}`).join(', ');
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
 /**
- * Pulls blocks `from`..`to` (inclusive) from an EVM node in ONE store transaction: either every
- * fact of the range is committed with its dataset, or nothing is (bad answer, cancel, crash).
- * Pulling the same range again adds nothing and names the earlier dataset.
+ * Pulls blocks `from`..`to` (inclusive) from an EVM node in chunks of consecutive blocks
+ * (`chunkBlocks`, 500 by default), each committed in its own store transaction as its own
+ * dataset: every fact of a chunk is committed with its dataset, or none is (bad answer,
+ * cancel, crash). An interrupted pull so loses at most the chunk in progress, and running it
+ * again continues where it stopped: blocks of the range that earlier pulls from an EVM node
+ * committed are not asked for again. Before pulling next to blocks already stored, the node
+ * must still have those blocks (same hash), and every block pulled must link by its parent
+ * hash to the stored block before it and to the one after it: a node that was reorganised,
+ * or follows another chain, is refused rather than mixed in. Pulling a range already imported
+ * adds nothing and names the dataset holding its last block.
  */
 export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: EvmRpcImportOptions = {}): Promise<ImportResult> {
   const chain = resolveChain(request.chain);
-  const hash = createHash('sha256');
-  const rpc = new EvmRpc(request.url, { signal: options.signal, retryDelayMs: options.retryDelayMs, onBody: (body) => hash.update(body) });
+  const signal = options.signal;
+  // The node's chain and height, and the hashes of the stored blocks next to what is missing,
+  // are checks, not facts of a chunk: asked by this client, hashed into no dataset. Each chunk
+  // gets its own client, whose answers (numbered from 1) make the chunk's SHA-256.
+  const probe = new EvmRpc(request.url, { signal, retryDelayMs: options.retryDelayMs });
+  let rpc = probe;
+  let retried = 0;
   if (chain.family !== 'evm') throw new BadInputError(rpc.name, {}, `a pull from an EVM node is for EVM chains; ${chain.name} (${chain.id}) is not one`);
   const { from, to } = request;
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from) {
     throw new BadInputError(rpc.name, {}, `bad block range ${from}..${to}: give --from and --to as block numbers, from ≤ to`);
   }
+  const chunkBlocks = options.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS;
+  if (!Number.isSafeInteger(chunkBlocks) || chunkBlocks < 1) throw new BadInputError(rpc.name, {}, `bad chunk size ${chunkBlocks}: give a whole number of blocks, at least 1`);
   const now = options.now ?? (() => new Date());
-  const signal = options.signal;
   const total = to - from + 1;
   const state: ProgressState = { phase: 'asking the node which chain it serves', done: 0, total, rows: 0 };
   const report = progressReporter(state, options.onProgress);
@@ -247,13 +307,65 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
 
   const decimal = (where: string) => (hex: unknown, what: string): string => quantity(hex, `${where}: ${what}`, rpc.name).toString();
 
-  const nodeChain = `eip155:${quantity(await rpc.call('eth_chainId', []), 'eth_chainId', rpc.name)}`;
+  const nodeChain = `eip155:${quantity(await probe.call('eth_chainId', []), 'eth_chainId', rpc.name)}`;
   if (nodeChain !== chain.id) {
     throw new BadInputError(rpc.name, {}, `the node serves chain ${nodeChain}, not ${chain.id} (${chain.name}); check the URL, or give --chain ${nodeChain}`);
   }
-  // The node's height is not a fact of the pull and changes as it runs: not part of the hash.
-  const head = smallQuantity(await rpc.call('eth_blockNumber', [], { record: false }), 'eth_blockNumber', rpc.name);
-  if (to > head) throw new BadInputError(rpc.name, {}, `the node's latest block is ${head}; it cannot give blocks ${from}-${to}`);
+
+  // What earlier pulls committed: a block from an evm-rpc dataset came with all its facts (a
+  // chunk is atomic), so it is not asked for again. Blocks that other imports brought (an
+  // ethereum-etl export may hold the blocks file alone) are pulled.
+  state.phase = 'checking which blocks earlier pulls imported';
+  report(true);
+  let chainId = db.prepare('SELECT id FROM chain WHERE caip2 = ?').pluck().get(chain.id) as number | undefined;
+  const blockAt = db.prepare('SELECT hash, parent_hash, dataset_id FROM block WHERE chain_id = ? AND number = ?');
+  const stored = (n: number): StoredBlock | undefined => (chainId === undefined || n < 0 ? undefined : (blockAt.get(chainId, n) as StoredBlock | undefined));
+  const presentRows =
+    chainId === undefined
+      ? []
+      : (db
+          .prepare(
+            `SELECT block.number AS number, block.dataset_id AS datasetId FROM block JOIN dataset ON dataset.id = block.dataset_id
+             WHERE block.chain_id = ? AND block.number BETWEEN ? AND ? AND dataset.format = ? ORDER BY block.number`,
+          )
+          .all(chainId, from, to, EVM_RPC) as { number: number; datasetId: number }[]);
+  const present = presentRows.length;
+  state.done = present;
+  const presentDatasets = new Set(presentRows.map((r) => r.datasetId)).size;
+  const missing = missingRanges(from, to, presentRows.map((r) => r.number));
+  const earlier = present === 0 ? '' : `${present} of blocks ${from}-${to} were already imported by earlier pulls (${plural(presentDatasets, 'dataset')}) and were not asked for again`;
+  if (missing.length === 0) {
+    state.done = total;
+    state.phase = 'done';
+    report(true);
+    const note = `all ${total} blocks ${from}-${to} were already imported by earlier pulls (${plural(presentDatasets, 'dataset')}); nothing was asked for again`;
+    return { dataset: null, alreadyImportedAs: presentRows[presentRows.length - 1].datasetId, skipped: [], warnings: [note] };
+  }
+
+  // The node's height is not a fact of the pull and changes as it runs.
+  const head = smallQuantity(await probe.call('eth_blockNumber', []), 'eth_blockNumber', rpc.name);
+  if (missing[missing.length - 1][1] > head) throw new BadInputError(rpc.name, {}, `the node's latest block is ${head}; it cannot give blocks ${from}-${to}`);
+
+  const forked = (n: number, node: string, store: string, datasetId: number): BadInputError =>
+    new BadInputError(
+      rpc.name,
+      {},
+      `block ${n}: ${node}, but ${store} (dataset #${datasetId}): the chain was reorganised since that import, or this node follows another chain; refused, so as not to mix two chains`,
+    );
+
+  // The stored blocks just before and after each missing run: the node must still have them.
+  state.phase = 'checking the node still has the blocks stored next to the missing ones';
+  report(true);
+  const boundaries = new Set<number>();
+  for (const [first, last] of missing) for (const n of [first - 1, last + 1]) if (n >= 0 && n <= head) boundaries.add(n);
+  for (const n of boundaries) {
+    const s = stored(n);
+    if (!s) continue;
+    const block = await probe.call<{ hash?: unknown } | null>('eth_getBlockByNumber', [toHexQuantity(n), false]);
+    // A block the node lacks is checked through the parent hash of its neighbour when that is pulled.
+    if (!block || typeof block !== 'object') continue;
+    if (lower(block.hash) !== s.hash) throw forked(n, `the node's block ${n} is ${lower(block.hash)}`, `the store's is ${s.hash}`, s.dataset_id);
+  }
 
   let receiptsMode: 'block' | 'tx' | null = null;
   let tracesMode: 'debug' | 'parity' | 'none' | null = null;
@@ -261,7 +373,6 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
   const blocksWithoutTraces: number[] = [];
   const skippedLogs = { erc721: 0, malformed: 0, removed: 0 };
   const tokenRows = new Map<string, Row>();
-
   /** A receipt per transaction, in block order: the whole block at once when the node can, else one by one. */
   async function receiptsOf(number: number, block: RpcBlock): Promise<RpcReceipt[]> {
     if (block.transactions.length === 0) return [];
@@ -400,7 +511,7 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
         }
         const token = lower(log.address);
         if (!tokenRows.has(token)) {
-          state.phase = `block ${number} · token ${token}`;
+          state.phase = `rpc · block ${number} · token ${token}`;
           tokenRows.set(token, await tokenRow(token, number));
         }
         tokenTransfers.push({
@@ -445,78 +556,152 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
     };
   }
 
-  const startedAt = now().toISOString();
-  db.exec('BEGIN IMMEDIATE');
+  /** A pulled block must be the one the store holds at its number, and link to the stored blocks either side. */
+  function checkLinks(number: number, block: Row): void {
+    const same = stored(number);
+    if (same && same.hash !== block.hash) throw forked(number, `the node's block ${number} is ${block.hash}`, `the store's is ${same.hash}`, same.dataset_id);
+    const before = stored(number - 1);
+    if (before && before.hash !== block.parent_hash) {
+      throw forked(number - 1, `the node's block ${number} names ${block.parent_hash} as its parent`, `the store's block ${number - 1} is ${before.hash}`, before.dataset_id);
+    }
+    const after = stored(number + 1);
+    if (after && after.parent_hash && after.parent_hash !== block.hash) {
+      throw forked(number, `the node's block ${number} is ${block.hash}`, `the store's block ${number + 1} names ${after.parent_hash} as its parent`, after.dataset_id);
+    }
+  }
+
+  const resuming = present === 0 ? '' : ` (resuming after ${present} already imported)`;
+  let pulledBlocks = 0;
+  const writerWarnings = new Set<string>();
+  const tracesLeftOut = new Map<string, number>();
+
+  /** Pulls blocks first..last and commits them as one dataset, in one transaction. */
+  async function pullChunk(first: number, last: number): Promise<DatasetOutcome> {
+    const hash = createHash('sha256');
+    const client = new EvmRpc(request.url, { signal, retryDelayMs: options.retryDelayMs, onBody: (body) => hash.update(body) });
+    rpc = client;
+    const startedAt = now().toISOString();
+    let rows = 0;
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      chainId = ensureChainId(db, chain.id);
+      const datasetId = insertDataset(db, { format: EVM_RPC, parserVersion: EVM_RPC_PARSER_VERSION, chainId, fingerprint: '', startedAt });
+      const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
+      const firstNewTransferId = nextRowId(db, 'transfer');
+      const addresses = new AddressInterner(db, chainId);
+      const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain.id);
+      const rowCounts: Record<string, number> = {};
+      const write = (kind: EtlKind, file: string, list: readonly Row[]): void => {
+        list.forEach((obj, i) => writer.write(kind, rowFromObject(file, i + 1, obj)));
+        rowCounts[kind] = (rowCounts[kind] ?? 0) + list.length;
+        rows += list.length;
+        state.rows += list.length;
+      };
+
+      for (let number = first; number <= last; number++) {
+        if (signal?.aborted) throw new ImportCancelledError();
+        state.phase = `rpc · block ${number} of ${from}–${to}${resuming}`;
+        report(number === first);
+        const tokensBefore = new Set(tokenRows.keys());
+        const pulled = await pullBlock(number);
+        if (signal?.aborted) throw new ImportCancelledError();
+        checkLinks(number, pulled.block);
+        const file = `${rpc.name} block ${number}`;
+        // Blocks first (timestamps), receipts after the transactions they settle, tokens before
+        // their transfers (decimals), traces last: the ethereum-etl import order.
+        write('tokens', `${file} eth_call`, [...tokenRows].filter(([a]) => !tokensBefore.has(a)).map(([, row]) => row));
+        write('blocks', `${file} eth_getBlockByNumber`, [pulled.block]);
+        write('transactions', `${file} eth_getBlockByNumber`, pulled.transactions);
+        write('receipts', `${file} receipts`, pulled.receipts);
+        write('token_transfers', `${file} logs`, pulled.tokenTransfers);
+        if (pulled.traces) write('traces', `${file} traces`, pulled.traces);
+        state.done = present + pulledBlocks + (number - first + 1);
+        report(number === last);
+      }
+
+      state.phase = `rpc · blocks ${first}-${last} · aggregating edges`;
+      report(true);
+      fillTimesFromBlocks(db, chainId, firstNewTransferId);
+      addTransfersToEdges(db, chainId, firstNewTransferId);
+      // Receipts showed some transfers that earlier imports had summed to have failed.
+      recomputeEdges(db, writer.staleEdges.values());
+      const source: SourceRecord = {
+        name: `${new URL(request.url).host} blocks ${first}-${last}`,
+        path: rpc.name,
+        size: client.bytes,
+        sha256: hash.digest('hex'),
+        kind: 'rpc-pull',
+        rows: last - first + 1,
+      };
+      const added = { ...writer.added, addresses: addresses.added };
+      const outcome = commitDataset(db, { id: datasetId, format: EVM_RPC, chain: chain.id, sources: [source], rowCounts, added, finishedAt: now().toISOString() }, signal);
+      // Kept only once committed: a chunk rolled back leaves no trace in the result either.
+      writer.warnings.forEach((w) => writerWarnings.add(w));
+      for (const [why, n] of writer.tracesLeftOut) tracesLeftOut.set(why, (tracesLeftOut.get(why) ?? 0) + n);
+      pulledBlocks += last - first + 1;
+      state.phase = outcome.dataset ? `rpc · blocks ${first}-${last} committed as dataset #${outcome.dataset.id}` : `rpc · blocks ${first}-${last} were already imported as dataset #${outcome.alreadyImportedAs}`;
+      report(true);
+      return outcome;
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      state.rows -= rows;
+      throw error;
+    } finally {
+      retried += client.retried;
+    }
+  }
+
+  const chunks = chunksOf(missing, chunkBlocks);
+  const committed: [number, number][] = [];
+  const datasetIds: number[] = [];
+  let lastDataset: Dataset | null = null;
+  let lastAlready: number | null = null;
+  let resumeAt = chunks[0][0];
+  /** What this run committed, and where a re-run starts. */
+  const kept = (): string =>
+    `blocks ${describeRanges(committed)} were committed in ${plural(datasetIds.length, 'dataset')} and a re-run continues from block ${resumeAt}`;
   try {
-    const chainId = ensureChainId(db, chain.id);
-    const datasetId = insertDataset(db, { format: EVM_RPC, parserVersion: EVM_RPC_PARSER_VERSION, chainId, fingerprint: '', startedAt });
-    const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
-    const firstNewTransferId = nextRowId(db, 'transfer');
-    const addresses = new AddressInterner(db, chainId);
-    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain.id);
-    const rowCounts: Record<string, number> = {};
-    const write = (kind: EtlKind, file: string, rows: readonly Row[]): void => {
-      rows.forEach((obj, i) => writer.write(kind, rowFromObject(file, i + 1, obj)));
-      rowCounts[kind] = (rowCounts[kind] ?? 0) + rows.length;
-      state.rows += rows.length;
-    };
-
-    for (let number = from; number <= to; number++) {
-      if (signal?.aborted) throw new ImportCancelledError();
-      state.phase = `block ${number} of ${from}–${to}`;
-      report();
-      const tokensBefore = new Set(tokenRows.keys());
-      const pulled = await pullBlock(number);
-      if (signal?.aborted) throw new ImportCancelledError();
-      const file = `${rpc.name} block ${number}`;
-      // Blocks first (timestamps), receipts after the transactions they settle, tokens before
-      // their transfers (decimals), traces last: the ethereum-etl import order.
-      write('tokens', `${file} eth_call`, [...tokenRows].filter(([a]) => !tokensBefore.has(a)).map(([, row]) => row));
-      write('blocks', `${file} eth_getBlockByNumber`, [pulled.block]);
-      write('transactions', `${file} eth_getBlockByNumber`, pulled.transactions);
-      write('receipts', `${file} receipts`, pulled.receipts);
-      write('token_transfers', `${file} logs`, pulled.tokenTransfers);
-      if (pulled.traces) write('traces', `${file} traces`, pulled.traces);
-      state.done = number - from + 1;
-      report(number === to);
+    for (const [first, last] of chunks) {
+      resumeAt = first;
+      const outcome = await pullChunk(first, last);
+      if (outcome.dataset) {
+        committed.push([first, last]);
+        datasetIds.push(outcome.dataset.id);
+        lastDataset = outcome.dataset;
+      } else lastAlready = outcome.alreadyImportedAs;
     }
-
-    const warnings: string[] = [...writer.warnings];
-    if (tracesMode === 'none') {
-      warnings.push(`the node offers no traces (${tracesRefused.join('; ')}): internal transfers (value moved by contracts) are missing from this import`);
-    }
-    if (blocksWithoutTraces.length > 0) {
-      warnings.push(`the node gave no traces for ${blocksWithoutTraces.length} block(s) (${blocksWithoutTraces.slice(0, 10).join(', ')}${blocksWithoutTraces.length > 10 ? ', …' : ''}): their internal transfers are missing`);
-    }
-    if (skippedLogs.erc721 > 0) warnings.push(`${skippedLogs.erc721} ERC-721 Transfer log(s) (4 topics, an NFT's id) were skipped: this version imports ERC-20 transfers only`);
-    if (skippedLogs.malformed > 0) warnings.push(`${skippedLogs.malformed} Transfer log(s) that are neither ERC-20 nor ERC-721 in shape were skipped`);
-    if (skippedLogs.removed > 0) warnings.push(`${skippedLogs.removed} Transfer log(s) the node marked as removed (reorganised away) were skipped`);
-    if (writer.tracesLeftOut.size > 0) {
-      warnings.push(`traces that move no value between addresses were left out: ${[...writer.tracesLeftOut].map(([why, n]) => `${n} ${why}`).join(', ')}`);
-    }
-
-    state.phase = 'aggregating edges';
-    report(true);
-    fillTimesFromBlocks(db, chainId, firstNewTransferId);
-    addTransfersToEdges(db, chainId, firstNewTransferId);
-    // Receipts showed some transfers that earlier imports had summed to have failed.
-    recomputeEdges(db, writer.staleEdges.values());
-    const source: SourceRecord = {
-      name: `${new URL(request.url).host} blocks ${from}-${to}`,
-      path: rpc.name,
-      size: rpc.bytes,
-      sha256: hash.digest('hex'),
-      kind: 'rpc-pull',
-      rows: total,
-    };
-    const added = { ...writer.added, addresses: addresses.added };
-    const outcome = commitDataset(db, { id: datasetId, format: EVM_RPC, chain: chain.id, sources: [source], rowCounts, added, finishedAt: now().toISOString() }, signal);
-    state.phase = 'done';
-    report(true);
-    if (rpc.retried > 0) warnings.push(`${rpc.retried} request(s) to the node failed and were tried again`);
-    return { ...outcome, skipped: [], warnings };
   } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
+    if (error instanceof ImportCancelledError) {
+      if (committed.length > 0) throw new ImportCancelledError(`import cancelled; ${kept()}`);
+      if (present > 0) throw new ImportCancelledError(`import cancelled; nothing more was committed (${present} of blocks ${from}-${to} are in the store from earlier pulls) and a re-run continues from block ${resumeAt}`);
+      throw error;
+    }
+    // Lost for good (the node gone, a bad answer, a fork): what was committed stays; say so.
+    if (committed.length > 0 && error instanceof Error) error.message += ` (${kept()})`;
     throw error;
   }
+
+  const warnings: string[] = [...writerWarnings];
+  if (present > 0 || datasetIds.length > 1) {
+    const ids = datasetIds.length === 0 ? '' : datasetIds.length === 1 ? ` (#${datasetIds[0]})` : ` (#${datasetIds[0]} to #${datasetIds[datasetIds.length - 1]})`;
+    const pulledNote = `blocks ${describeRanges(committed)} were pulled and committed in ${plural(datasetIds.length, 'chunk')} of at most ${chunkBlocks} blocks, each its own dataset${ids}`;
+    warnings.push(present > 0 ? `${earlier}; ${committed.length > 0 ? pulledNote : 'nothing new was committed'}` : pulledNote);
+  }
+  if (tracesMode === 'none') {
+    warnings.push(`the node offers no traces (${tracesRefused.join('; ')}): internal transfers (value moved by contracts) are missing from this import`);
+  }
+  if (blocksWithoutTraces.length > 0) {
+    warnings.push(`the node gave no traces for ${blocksWithoutTraces.length} block(s) (${blocksWithoutTraces.slice(0, 10).join(', ')}${blocksWithoutTraces.length > 10 ? ', …' : ''}): their internal transfers are missing`);
+  }
+  if (skippedLogs.erc721 > 0) warnings.push(`${skippedLogs.erc721} ERC-721 Transfer log(s) (4 topics, an NFT's id) were skipped: this version imports ERC-20 transfers only`);
+  if (skippedLogs.malformed > 0) warnings.push(`${skippedLogs.malformed} Transfer log(s) that are neither ERC-20 nor ERC-721 in shape were skipped`);
+  if (skippedLogs.removed > 0) warnings.push(`${skippedLogs.removed} Transfer log(s) the node marked as removed (reorganised away) were skipped`);
+  if (tracesLeftOut.size > 0) {
+    warnings.push(`traces that move no value between addresses were left out: ${[...tracesLeftOut].map(([why, n]) => `${n} ${why}`).join(', ')}`);
+  }
+  retried += probe.retried;
+  if (retried > 0) warnings.push(`${retried} request(s) to the node failed and were tried again`);
+  state.phase = 'done';
+  report(true);
+  return { dataset: lastDataset, alreadyImportedAs: lastDataset ? null : lastAlready, skipped: [], warnings };
 }

@@ -308,7 +308,31 @@ function transferDump(db: Db): string[] {
     .sort();
 }
 
+/**
+ * The facts of a store by their natural keys (no row ids, no dataset ids): blocks,
+ * transactions, transfers, assets, addresses and the edges summed from the transfers. Two
+ * stores with equal dumps hold the same chain, however their imports were cut into datasets.
+ */
+function storeDump(db: Db): Record<string, string[]> {
+  const rows = (sql: string): string[] => (db.prepare(sql).all() as Record<string, unknown>[]).map((r) => Object.values(r).join(' ')).sort();
+  return {
+    blocks: rows('SELECT number, hash, parent_hash, time, tx_count FROM block'),
+    txs: rows(
+      `SELECT tx.hash, tx.block_number, tx.tx_index, tx.time, f.addr, t.addr, CAST(tx.value AS TEXT), tx.status, tx.stub
+       FROM tx LEFT JOIN address f ON f.id = tx.from_id LEFT JOIN address t ON t.id = tx.to_id`,
+    ),
+    transfers: transferDump(db),
+    assets: rows('SELECT contract, symbol, name, decimals FROM asset'),
+    addresses: rows('SELECT addr FROM address'),
+    edges: rows(
+      `SELECT f.addr, t.addr, a.contract, CAST(e.total AS TEXT), e.cnt, e.first_time, e.last_time
+       FROM edge e JOIN address f ON f.id = e.from_id JOIN address t ON t.id = e.to_id JOIN asset a ON a.id = e.asset_id`,
+    ),
+  };
+}
+
 let directDump: string[] = [];
+let directStore: Record<string, string[]> = {};
 
 test('a live pull from anvil: native, token, internal and failed transfers, exact to the wei', { skip, timeout: 60_000 }, async () => {
   const s = await scenario!;
@@ -333,7 +357,7 @@ test('a live pull from anvil: native, token, internal and failed transfers, exac
 
   // Progress: blocks pulled of blocks asked.
   assert.deepEqual(progress.at(-1), { phase: 'done', done: 3, total: 3, rows: 31 });
-  assert.ok(progress.some((p) => p.phase === 'block 3 of 1–3'));
+  assert.ok(progress.some((p) => p.phase === 'rpc · block 3 of 1–3'));
 
   const chainId = chainIdOf(db);
   const blocks = db.prepare('SELECT number, time, tx_count FROM block WHERE chain_id = ? ORDER BY number').all(chainId);
@@ -400,6 +424,7 @@ test('a live pull from anvil: native, token, internal and failed transfers, exac
   const a2Token = addressTotals(db, addressId(db, A2)).totals.find((t) => t.asset.contract === s.token)!;
   assert.deepEqual([a2Token.received, a2Token.sent, a2Token.asset.symbol, a2Token.asset.decimals], [1_234_567n, 0n, 'CTD', 6]);
   directDump = transferDump(db);
+  directStore = storeDump(db);
 
   // Pulling the same blocks again adds nothing and names the dataset that brought them.
   const again = await importEvmRpc(db, { url: node!.url, chain: CHAIN, from: 1, to: 3 });
@@ -415,8 +440,19 @@ interface Proxy {
   authorization: (string | undefined)[];
 }
 
-/** An HTTP server in front of anvil: answers the first `failFirst` requests with 503, refuses `refuse` methods as a node without them would, passes the rest on. */
-async function proxyNode(options: { failFirst: number; refuse: readonly string[]; onRequest?: (method: string, params: unknown[]) => void }): Promise<Proxy> {
+/**
+ * An HTTP server in front of anvil: answers the first `failFirst` requests with 503, refuses
+ * `refuse` methods as a node without them would, passes the rest on (through `rewrite`, when
+ * given, to answer what anvil did not).
+ */
+async function proxyNode(options: {
+  failFirst: number;
+  refuse: readonly string[];
+  onRequest?: (method: string, params: unknown[]) => void;
+  /** Answered 503, every time: a node gone for good. */
+  unavailable?: (method: string, params: unknown[]) => boolean;
+  rewrite?: (method: string, params: unknown[], body: string) => string;
+}): Promise<Proxy> {
   const state: Proxy = { url: '', methods: [], failures: 0, authorization: [] };
   const read = (req: IncomingMessage) =>
     new Promise<string>((resolve) => {
@@ -435,12 +471,17 @@ async function proxyNode(options: { failFirst: number; refuse: readonly string[]
     const request = JSON.parse(body) as { id: number; method: string; params: unknown[] };
     state.methods.push(request.method);
     options.onRequest?.(request.method, request.params);
+    if (options.unavailable?.(request.method, request.params)) {
+      res.writeHead(503).end('gone');
+      return;
+    }
     if (options.refuse.includes(request.method)) {
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', id: request.id, error: { code: -32601, message: `the method ${request.method} does not exist/is not available` } }));
       return;
     }
     const upstream = await fetch(node!.url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
-    res.writeHead(upstream.status, { 'Content-Type': 'application/json' }).end(await upstream.text());
+    const answer = await upstream.text();
+    res.writeHead(upstream.status, { 'Content-Type': 'application/json' }).end(options.rewrite ? options.rewrite(request.method, request.params, answer) : answer);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   after(() => server.close());
@@ -527,4 +568,161 @@ test('cairn import --rpc URL --chain CHAIN goes to the EVM pull (and --cookie, a
   await assert.rejects(importDataset(openStore(':memory:'), { paths: [], rpc: { url: node!.url, cookieFile: '/x/.cookie', from: 1, to: 3 }, chain: CHAIN }), /--cookie is for Bitcoin Core nodes/);
   direct.close();
   viaImport.close();
+});
+
+/** The blocks a proxy was asked for whole (eth_getBlockByNumber with the transactions), and the ones asked for only their hash. */
+function blocksAsked(calls: readonly { method: string; params: unknown[] }[]): { whole: number[]; hashOnly: number[] } {
+  const asked = calls.filter((c) => c.method === 'eth_getBlockByNumber');
+  return {
+    whole: asked.filter((c) => c.params[1] === true).map((c) => Number(c.params[0])),
+    hashOnly: asked.filter((c) => c.params[1] !== true).map((c) => Number(c.params[0])),
+  };
+}
+
+test('an interrupted pull keeps the chunks it committed; run again, it pulls only the rest and ends with the store one pull gives', { skip, timeout: 60_000 }, async () => {
+  const s = await scenario!;
+  const db = openStore(':memory:');
+
+  // One block a chunk; cancelled once the second chunk is committed.
+  const controller = new AbortController();
+  const first: { method: string; params: unknown[] }[] = [];
+  const proxy1 = await proxyNode({ failFirst: 0, refuse: [], onRequest: (method, params) => first.push({ method, params }) });
+  await assert.rejects(
+    importEvmRpc(db, { url: proxy1.url, chain: CHAIN, from: 1, to: 3 }, {
+      chunkBlocks: 1,
+      signal: controller.signal,
+      onProgress: (p) => p.phase.startsWith('rpc · blocks 2-2 committed') && controller.abort(),
+    }),
+    (e: Error) => e instanceof ImportCancelledError && e.message === 'import cancelled; blocks 1-2 were committed in 2 datasets and a re-run continues from block 3',
+  );
+  assert.deepEqual(blocksAsked(first).whole, [1, 2]);
+  const host = new URL(proxy1.url).host;
+  // Two datasets, one a block, each with its own source and the SHA-256 of its own answers.
+  const datasets = db.prepare("SELECT id, format FROM dataset ORDER BY id").all() as { id: number; format: string }[];
+  assert.deepEqual(datasets.map((d) => d.format), ['evm-rpc', 'evm-rpc']);
+  const sources = db.prepare('SELECT dataset_id AS d, name, rows, sha256 FROM dataset_source ORDER BY dataset_id').all() as { d: number; name: string; rows: number; sha256: string }[];
+  assert.deepEqual(sources.map((x) => [x.d, x.name, x.rows]), [[datasets[0].id, `${host} blocks 1-1`, 1], [datasets[1].id, `${host} blocks 2-2`, 1]]);
+  assert.notEqual(sources[0].sha256, sources[1].sha256);
+  assert.deepEqual(db.prepare('SELECT number, dataset_id AS d FROM block ORDER BY number').all(), [{ number: 1, d: datasets[0].id }, { number: 2, d: datasets[1].id }]);
+  // Blocks 1 and 2 whole: every transfer of a transaction in them, none of block 3's.
+  const block3 = [s.tx.native1, s.tx.failedToken];
+  assert.deepEqual(transferDump(db), directDump.filter((line) => !block3.includes(line.split(' ')[0])));
+  assert.equal(db.prepare('SELECT count(*) FROM tx WHERE hash IN (?, ?)').pluck().get(...block3), 0);
+
+  // Run again: the node is asked whether it still has block 2 (the boundary), then for block 3 alone.
+  const second: { method: string; params: unknown[] }[] = [];
+  const proxy2 = await proxyNode({ failFirst: 0, refuse: [], onRequest: (method, params) => second.push({ method, params }) });
+  const progress: { phase: string; done: number; total: number; rows: number }[] = [];
+  const r = await importEvmRpc(db, { url: proxy2.url, chain: CHAIN, from: 1, to: 3 }, { chunkBlocks: 1, onProgress: (p) => progress.push(p) });
+  assert.deepEqual(blocksAsked(second), { whole: [3], hashOnly: [2] });
+  assert.equal(r.dataset!.sources[0].name, `${new URL(proxy2.url).host} blocks 3-3`);
+  assert.deepEqual(r.dataset!.added, { blocks: 1, transactions: 2, transfers: 1, tokens: 0, receipts: 2, addresses: 0 });
+  assert.ok(r.warnings.includes(`2 of blocks 1-3 were already imported by earlier pulls (2 datasets) and were not asked for again; blocks 3-3 were pulled and committed in 1 chunk of at most 1 blocks, each its own dataset (#${r.dataset!.id})`), r.warnings.join('\n'));
+  assert.deepEqual(progress[0], { phase: 'asking the node which chain it serves', done: 0, total: 3, rows: 0 });
+  assert.ok(progress.some((p) => p.phase === 'rpc · block 3 of 1–3 (resuming after 2 already imported)' && p.done === 2), JSON.stringify(progress));
+  assert.deepEqual(progress.at(-1), { phase: 'done', done: 3, total: 3, rows: r.dataset!.rowCounts.blocks + r.dataset!.rowCounts.transactions + r.dataset!.rowCounts.receipts });
+
+  // Exactly the store one uninterrupted pull gives: blocks, transactions, transfers to the wei, tokens, edges.
+  assert.deepEqual(transferDump(db), directDump);
+  assert.deepEqual(storeDump(db), directStore);
+  assert.equal(db.prepare('SELECT count(*) FROM dataset').pluck().get(), 3);
+  db.close();
+});
+
+test('a node lost for good mid-pull: the chunks committed stay, the error says so, and a re-run finishes the range', { skip, timeout: 60_000 }, async () => {
+  await scenario;
+  const db = openStore(':memory:');
+  const gone = await proxyNode({ failFirst: 0, refuse: [], unavailable: (method, params) => method === 'eth_getBlockByNumber' && params[0] === '0x3' });
+  await assert.rejects(
+    importEvmRpc(db, { url: gone.url, chain: CHAIN, from: 1, to: 3 }, { chunkBlocks: 2, retryDelayMs: 1 }),
+    (e: Error) =>
+      e instanceof BadInputError &&
+      e.message === `http://${new URL(gone.url).host}: eth_getBlockByNumber: no answer after 5 tries (HTTP 503 (gone)) (blocks 1-2 were committed in 1 dataset and a re-run continues from block 3)`,
+  );
+  assert.deepEqual(db.prepare('SELECT number FROM block ORDER BY number').pluck().all(), [1, 2]);
+  const r = await importEvmRpc(db, { url: node!.url, chain: CHAIN, from: 1, to: 3 }, { chunkBlocks: 2 });
+  assert.equal(r.dataset!.sources[0].rows, 1);
+  assert.deepEqual(storeDump(db), directStore);
+  db.close();
+});
+
+test('re-running a range already imported asks the node for no block and names the dataset holding its last block', { skip, timeout: 60_000 }, async () => {
+  await scenario;
+  const db = openStore(':memory:');
+  // Two blocks a chunk: datasets for 1-2 and 3-3.
+  const r = await importEvmRpc(db, { url: node!.url, chain: CHAIN, from: 1, to: 3 }, { chunkBlocks: 2 });
+  const ids = db.prepare('SELECT id FROM dataset ORDER BY id').pluck().all() as number[];
+  assert.equal(ids.length, 2);
+  assert.equal(r.dataset!.id, ids[1], 'the last chunk committed');
+  assert.ok(r.warnings.includes(`blocks 1-3 were pulled and committed in 2 chunks of at most 2 blocks, each its own dataset (#${ids[0]} to #${ids[1]})`), r.warnings.join('\n'));
+  assert.deepEqual(storeDump(db), directStore);
+
+  for (const [from, to, holder, datasets] of [[1, 3, ids[1], '2 datasets'], [1, 2, ids[0], '1 dataset'], [2, 2, ids[0], '1 dataset']] as const) {
+    const calls: { method: string; params: unknown[] }[] = [];
+    const proxy = await proxyNode({ failFirst: 0, refuse: [], onRequest: (method, params) => calls.push({ method, params }) });
+    const again = await importEvmRpc(db, { url: proxy.url, chain: CHAIN, from, to });
+    assert.deepEqual([again.dataset, again.alreadyImportedAs], [null, holder]);
+    assert.deepEqual(calls.map((c) => c.method), ['eth_chainId'], `blocks ${from}-${to}: only the chain is checked`);
+    assert.deepEqual(again.warnings, [`all ${to - from + 1} blocks ${from}-${to} were already imported by earlier pulls (${datasets}); nothing was asked for again`]);
+  }
+  assert.equal(db.prepare('SELECT count(*) FROM dataset').pluck().get(), 2);
+  assert.deepEqual(storeDump(db), directStore);
+  db.close();
+});
+
+test('a gap between two earlier pulls is filled: only its blocks are asked for, checked against the stored blocks either side', { skip, timeout: 60_000 }, async () => {
+  await scenario;
+  const db = openStore(':memory:');
+  await importEvmRpc(db, { url: node!.url, chain: CHAIN, from: 1, to: 1 });
+  await importEvmRpc(db, { url: node!.url, chain: CHAIN, from: 3, to: 3 });
+  const calls: { method: string; params: unknown[] }[] = [];
+  const proxy = await proxyNode({ failFirst: 0, refuse: [], onRequest: (method, params) => calls.push({ method, params }) });
+  const r = await importEvmRpc(db, { url: proxy.url, chain: CHAIN, from: 1, to: 3 });
+  assert.deepEqual(blocksAsked(calls), { whole: [2], hashOnly: [1, 3] });
+  assert.equal(r.dataset!.sources[0].name.endsWith(' blocks 2-2'), true);
+  assert.deepEqual(storeDump(db), directStore);
+  db.close();
+});
+
+test('a node whose chain differs from the stored blocks at the boundary is refused, naming the block and both hashes; nothing is added', { skip, timeout: 60_000 }, async () => {
+  await scenario;
+  const db = openStore(':memory:');
+  await importEvmRpc(db, { url: node!.url, chain: CHAIN, from: 1, to: 2 });
+  const storedHash = db.prepare('SELECT hash FROM block WHERE number = 2').pluck().get() as string;
+  const before = storeDump(db);
+  const otherHash = '0x' + 'ab'.repeat(32);
+
+  // The node's block 2 is not the stored one (a reorganisation, or another chain with the same id).
+  const calls: { method: string; params: unknown[] }[] = [];
+  const reorged = await proxyNode({
+    failFirst: 0,
+    refuse: [],
+    onRequest: (method, params) => calls.push({ method, params }),
+    rewrite: (method, params, body) => (method === 'eth_getBlockByNumber' && params[0] === '0x2' ? body.replace(storedHash, otherHash) : body),
+  });
+  await assert.rejects(importEvmRpc(db, { url: reorged.url, chain: CHAIN, from: 1, to: 3 }), (e: Error) => {
+    assert.ok(e instanceof BadInputError);
+    assert.equal(
+      e.message,
+      `http://${new URL(reorged.url).host}: block 2: the node's block 2 is ${otherHash}, but the store's is ${storedHash} (dataset #1): the chain was reorganised since that import, or this node follows another chain; refused, so as not to mix two chains`,
+    );
+    return true;
+  });
+  assert.deepEqual(blocksAsked(calls), { whole: [], hashOnly: [2] }, 'no block was pulled');
+
+  // The node's block 2 looks the same, but its block 3 descends from another one: refused as the block is pulled.
+  const unlinked = await proxyNode({
+    failFirst: 0,
+    refuse: [],
+    rewrite: (method, params, body) => (method === 'eth_getBlockByNumber' && params[0] === '0x3' ? body.replace(`"parentHash":"${storedHash}"`, `"parentHash":"${otherHash}"`) : body),
+  });
+  await assert.rejects(
+    importEvmRpc(db, { url: unlinked.url, chain: CHAIN, from: 1, to: 3 }),
+    (e: Error) => e instanceof BadInputError && e.message.includes(`block 2: the node's block 3 names ${otherHash} as its parent, but the store's block 2 is ${storedHash} (dataset #1)`),
+  );
+  assert.ok(unlinked.methods.includes('eth_getBlockByNumber'));
+
+  assert.deepEqual(storeDump(db), before);
+  assert.equal(db.prepare('SELECT count(*) FROM dataset').pluck().get(), 1);
+  db.close();
 });
