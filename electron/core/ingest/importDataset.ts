@@ -1,20 +1,16 @@
 import { resolve } from 'node:path';
 import { DEFAULT_EVM_CHAIN, resolveChain } from '../../../shared/model/chains';
 import type { Dataset } from '../../../shared/api/schemas';
-import { AddressInterner } from '../store/addresses';
-import { ensureNativeAsset } from '../store/assets';
-import { ensureChainId } from '../store/chains';
-import { insertDataset, type SourceRecord } from '../store/datasets';
+import type { SourceRecord } from '../store/datasets';
 import { deferIndexesForBulkLoad } from '../store/bulkIndexes';
-import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../store/edges';
 import type { Db } from '../store/openStore';
 import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, type RpcPullRequest } from './bitcoin/importBitcoin';
 import { readCsvBatches, type ReadDigest } from './csvRows';
-import { nextRowId, progressReporter, reviewAndCommit, type ProgressState, type ReviewHook } from './datasetRun';
+import { progressReporter, reviewAndCommit, type ProgressState, type ReviewHook } from './datasetRun';
 import { BadInputError, ImportCancelledError } from './errors';
+import { settleEdges, startAccountRun } from './ethereumEtl/accountRun';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
-import { EtlWriter } from './ethereumEtl/writeEtlRows';
 import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput } from './etherscan/importEtherscan';
 import { importEvmRpc } from './evm/importEvmRpc';
 import { expandSourcePaths, readFirstLine, type SourceFile } from './sources';
@@ -161,15 +157,10 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
   const startedAt = now().toISOString();
   db.exec('BEGIN IMMEDIATE');
   try {
-    const chainId = ensureChainId(db, chain.id);
-    const datasetId = insertDataset(db, { format, parserVersion: ETHEREUM_ETL_PARSER_VERSION, chainId, fingerprint: '', startedAt });
-    const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
-    const firstNewTransferId = nextRowId(db, 'transfer');
-    const firstNewTxId = nextRowId(db, 'tx');
+    const run = startAccountRun(db, chain.id, format, ETHEREUM_ETL_PARSER_VERSION, startedAt);
+    const { chainId, datasetId, firstNewTxId, addresses, writer } = run;
     // About one transfer per 250 bytes of CSV: a big first import rebuilds the random-keyed indexes once, at the end.
     const indexes = deferIndexesForBulkLoad(db, state.total / 250);
-    const addresses = new AddressInterner(db, chainId);
-    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain.id);
     const sources: SourceRecord[] = [];
     const rowCounts: Record<string, number> = {};
     const notes: string[] = [];
@@ -221,11 +212,8 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
 
     state.phase = 'aggregating edges';
     report(true);
-    fillTimesFromBlocks(db, chainId, firstNewTransferId);
-    addTransfersToEdges(db, chainId, firstNewTransferId);
     indexes.restore();
-    // Receipts showed some transfers that earlier imports had summed to have failed.
-    recomputeEdges(db, writer.staleEdges.values());
+    settleEdges(db, run);
     const added = { ...writer.added, addresses: addresses.added };
     state.phase = options.review ? 'waiting for review' : 'committing';
     report(true);

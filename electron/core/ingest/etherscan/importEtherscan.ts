@@ -5,17 +5,13 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { canonicalEvmAddress } from '../../../../shared/codec/evm';
 import { DEFAULT_EVM_CHAIN, resolveChain } from '../../../../shared/model/chains';
-import { AddressInterner } from '../../store/addresses';
-import { ensureNativeAsset } from '../../store/assets';
-import { ensureChainId } from '../../store/chains';
 import { partialScope, setDatasetScope } from '../../store/datasetScope';
-import { insertDataset, type SourceRecord } from '../../store/datasets';
-import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../../store/edges';
+import type { SourceRecord } from '../../store/datasets';
 import type { Db } from '../../store/openStore';
 import type { ReadDigest } from '../csvRows';
-import { nextRowId, progressReporter, reviewAndCommit, type ProgressState } from '../datasetRun';
+import { progressReporter, reviewAndCommit, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
-import { EtlWriter } from '../ethereumEtl/writeEtlRows';
+import { settleEdges, startAccountRun } from '../ethereumEtl/accountRun';
 import type { ImportOptions, ImportResult, SkippedFile } from '../importDataset';
 import { rowFromObject } from '../jsonRows';
 import { expandSourcePaths, isGzip, openHashed, readFirstLine, type SourceFile } from '../sources';
@@ -253,13 +249,8 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
   const startedAt = now().toISOString();
   db.exec('BEGIN IMMEDIATE');
   try {
-    const chainId = ensureChainId(db, chain.id);
-    const datasetId = insertDataset(db, { format: ETHERSCAN_CSV, parserVersion: ETHERSCAN_PARSER_VERSION, chainId, fingerprint: '', startedAt });
-    const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
-    const firstNewTransferId = nextRowId(db, 'transfer');
-    const firstNewTxId = nextRowId(db, 'tx');
-    const addresses = new AddressInterner(db, chainId);
-    const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain.id);
+    const run = startAccountRun(db, chain.id, ETHERSCAN_CSV, ETHERSCAN_PARSER_VERSION, startedAt);
+    const { chainId, datasetId, firstNewTxId, addresses, writer } = run;
     // Token and internal transfers name only a block number, and the export has no blocks file:
     // a tx first known from them takes the row's UnixTimestamp (its block's time).
     const setTxTime = db.prepare('UPDATE tx SET time = ? WHERE chain_id = ? AND hash = ? AND time IS NULL');
@@ -371,9 +362,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
 
     state.phase = 'aggregating edges';
     report(true);
-    fillTimesFromBlocks(db, chainId, firstNewTransferId);
-    addTransfersToEdges(db, chainId, firstNewTransferId);
-    recomputeEdges(db, writer.staleEdges.values());
+    settleEdges(db, run);
     const added = { ...writer.added, addresses: addresses.added };
     state.phase = options.review ? 'waiting for review' : 'committing';
     report(true);

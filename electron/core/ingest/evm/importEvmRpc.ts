@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../../../../shared/api/schemas';
 import { resolveChain } from '../../../../shared/model/chains';
-import { AddressInterner } from '../../store/addresses';
-import { ensureNativeAsset } from '../../store/assets';
-import { ensureChainId } from '../../store/chains';
-import { insertDataset, type SourceRecord } from '../../store/datasets';
-import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../../store/edges';
+import type { SourceRecord } from '../../store/datasets';
 import type { Db } from '../../store/openStore';
-import { commitDataset, nextRowId, progressReporter, type DatasetOutcome, type ProgressState } from '../datasetRun';
+import { commitDataset, progressReporter, type DatasetOutcome, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import type { EtlKind } from '../ethereumEtl/kinds';
-import { EtlWriter } from '../ethereumEtl/writeEtlRows';
+import { settleEdges, startAccountRun } from '../ethereumEtl/accountRun';
 import type { ImportResult } from '../importDataset';
 import { rowFromObject } from '../jsonRows';
 import { EvmRpc, EvmRpcError, quantity, smallQuantity, toHexQuantity } from './evmRpc';
@@ -584,12 +580,9 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
     let rows = 0;
     db.exec('BEGIN IMMEDIATE');
     try {
-      chainId = ensureChainId(db, chain.id);
-      const datasetId = insertDataset(db, { format: EVM_RPC, parserVersion: EVM_RPC_PARSER_VERSION, chainId, fingerprint: '', startedAt });
-      const nativeAssetId = ensureNativeAsset(db, chainId, chain.id, datasetId);
-      const firstNewTransferId = nextRowId(db, 'transfer');
-      const addresses = new AddressInterner(db, chainId);
-      const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain.id);
+      const run = startAccountRun(db, chain.id, EVM_RPC, EVM_RPC_PARSER_VERSION, startedAt);
+      chainId = run.chainId;
+      const { datasetId, addresses, writer } = run;
       const rowCounts: Record<string, number> = {};
       const write = (kind: EtlKind, file: string, list: readonly Row[]): void => {
         list.forEach((obj, i) => writer.write(kind, rowFromObject(file, i + 1, obj)));
@@ -621,10 +614,7 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
 
       state.phase = `rpc · blocks ${first}-${last} · aggregating edges`;
       report(true);
-      fillTimesFromBlocks(db, chainId, firstNewTransferId);
-      addTransfersToEdges(db, chainId, firstNewTransferId);
-      // Receipts showed some transfers that earlier imports had summed to have failed.
-      recomputeEdges(db, writer.staleEdges.values());
+      settleEdges(db, run);
       const source: SourceRecord = {
         name: `${new URL(request.url).host} blocks ${first}-${last}`,
         path: rpc.name,
