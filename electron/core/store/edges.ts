@@ -59,15 +59,19 @@ export function fillTimesFromBlocks(db: Db, chainId: number, firstNewTransferId:
 
 /**
  * Recomputes the given edges exactly from their transfers (sum, count, first and last time),
- * deleting those no transfer still counts for: used when transfers already summed into an edge
- * turn out to have failed.
+ * adding those that now have transfers and deleting those no transfer still counts for: used
+ * when transfers already summed into an edge turn out to have failed, or gain a recipient.
  */
 export function recomputeEdges(db: Db, keys: Iterable<readonly [number, number, number]>): number {
   const sum = db.prepare(
     `SELECT bigsum(amount) AS total, sum(CAST(amount AS REAL)) AS totalF, count(*) AS cnt, min(time) AS first, max(time) AS last
      FROM transfer WHERE from_id = ? AND to_id = ? AND asset_id = ? AND (status IS NULL OR status <> 0)`,
   ).safeIntegers(true);
-  const upsert = db.prepare('UPDATE edge SET total = ?, total_f = ?, cnt = ?, first_time = ?, last_time = ? WHERE from_id = ? AND to_id = ? AND asset_id = ?');
+  const upsert = db.prepare(
+    `INSERT INTO edge (total, total_f, cnt, first_time, last_time, from_id, to_id, asset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (from_id, to_id, asset_id) DO UPDATE SET
+       total = excluded.total, total_f = excluded.total_f, cnt = excluded.cnt, first_time = excluded.first_time, last_time = excluded.last_time`,
+  );
   const remove = db.prepare('DELETE FROM edge WHERE from_id = ? AND to_id = ? AND asset_id = ?');
   let n = 0;
   for (const [from, to, asset] of keys) {

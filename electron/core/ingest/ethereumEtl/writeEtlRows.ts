@@ -98,13 +98,13 @@ export class EtlWriter {
     this.s = {
       block: db.prepare('INSERT OR IGNORE INTO block (chain_id, number, hash, parent_hash, time, tx_count, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       blockTime: db.prepare('SELECT time FROM block WHERE chain_id = ? AND number = ?').pluck(),
-      findTx: db.prepare('SELECT id, stub, time, status FROM tx WHERE chain_id = ? AND hash = ?'),
+      findTx: db.prepare('SELECT id, stub, time, status, to_id AS toId FROM tx WHERE chain_id = ? AND hash = ?'),
       insertTx: db.prepare(
         `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (chain_id, hash) DO NOTHING`,
       ),
       completeStub: db.prepare(
-        'UPDATE tx SET block_number = ?, tx_index = ?, time = coalesce(time, ?), from_id = ?, to_id = ?, value = ?, status = coalesce(status, ?), stub = 0 WHERE id = ? AND stub = 1',
+        'UPDATE tx SET block_number = ?, tx_index = ?, time = coalesce(time, ?), from_id = ?, to_id = coalesce(?, to_id), value = ?, status = coalesce(status, ?), stub = 0 WHERE id = ? AND stub = 1',
       ),
       transfer: db.prepare(
         'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -122,6 +122,10 @@ export class EtlWriter {
       tokenStub: db.prepare('INSERT OR IGNORE INTO asset (chain_id, contract, symbol, decimals, dataset_id) VALUES (?, ?, ?, ?, ?)'),
       tokenId: db.prepare('SELECT id FROM asset WHERE chain_id = ? AND contract = ?').pluck(),
       setStatus: db.prepare('UPDATE tx SET status = ? WHERE id = ? AND status IS NULL'),
+      setTxTo: db.prepare('UPDATE tx SET to_id = ? WHERE id = ? AND to_id IS NULL'),
+      setTransferTo: db.prepare(
+        'UPDATE transfer SET to_id = ? WHERE tx_id = ? AND kind = 0 AND to_id IS NULL RETURNING id, from_id AS fromId, asset_id AS assetId',
+      ),
       setTransferStatus: db.prepare(
         'UPDATE transfer SET status = ? WHERE tx_id = ? AND kind IN (0, 1) AND status IS NULL RETURNING id, from_id AS fromId, to_id AS toId, asset_id AS assetId',
       ),
@@ -202,7 +206,8 @@ export class EtlWriter {
     const blockNumber = row.int('block_number');
     const txIndex = row.optionalInt('transaction_index');
     const from = this.addresses.id(row.with('from_address', this.codecs.address));
-    const toAddr = row.optionalWith('to_address', this.codecs.address);
+    // A contract creation has no to_address; the stream form and BigQuery name the new contract.
+    const toAddr = row.optionalWith('to_address', this.codecs.address) ?? row.optionalWith('receipt_contract_address', this.codecs.address);
     const to = toAddr === null ? null : this.addresses.id(toAddr);
     const value = row.amount('value');
     const time = row.optionalTimestamp('block_timestamp') ?? this.blockTime(blockNumber);
@@ -211,10 +216,13 @@ export class EtlWriter {
     // Most rows are new: try the insert first, and look the tx up only when it was there.
     const inserted = this.s.insertTx.run(this.chainId, hash, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId);
     const existing =
-      inserted.changes === 0 ? (this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null }) : undefined;
+      inserted.changes === 0
+        ? (this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null; toId: number | null })
+        : undefined;
     let txId: number;
     let txTime = time;
     let txStatus = status;
+    let txTo = to;
     if (!existing) {
       txId = Number(inserted.lastInsertRowid);
       this.added.transactions++;
@@ -223,12 +231,14 @@ export class EtlWriter {
       txId = existing.id;
       txTime = existing.time ?? time;
       txStatus = existing.status ?? status;
+      // A receipt that came first may have named the contract this tx created.
+      txTo = to ?? existing.toId;
       this.added.transactions++;
     } else {
       return;
     }
     if (value > 0n) {
-      const r = this.s.transfer.run(this.chainId, txId, TRANSFER_NATIVE, '', from, to, this.nativeAssetId, toDbAmount(value), txTime, txStatus, this.datasetId);
+      const r = this.s.transfer.run(this.chainId, txId, TRANSFER_NATIVE, '', from, txTo, this.nativeAssetId, toDbAmount(value), txTime, txStatus, this.datasetId);
       this.added.transfers += r.changes;
     }
   }
@@ -249,8 +259,8 @@ export class EtlWriter {
 
   /** The tx row for a hash; the transactions file may come later or never, so a stub keeps the natural key and block. */
   private txOrStub(hash: string, blockNumber: number, status: number | null): { id: number; time: number | null; status: number | null; stub: boolean } {
-    const tx = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
-    if (tx) return { ...tx, stub: tx.stub === 1 };
+    const tx = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null; toId: number | null } | undefined;
+    if (tx) return { id: tx.id, time: tx.time, status: tx.status, stub: tx.stub === 1 };
     const time = this.blockTime(blockNumber);
     const id = Number(this.s.insertTx.run(this.chainId, hash, blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
     return { id, time, status, stub: true };
@@ -264,6 +274,8 @@ export class EtlWriter {
     const hash = row.with('transaction_hash', this.codecs.txHash);
     const status = receiptStatus(row);
     const tx = this.txOrStub(hash, row.int('block_number'), status);
+    const created = row.optionalWith('contract_address', this.codecs.address);
+    if (created !== null) this.createdContract(tx.id, this.addresses.id(created));
     if (status === null || tx.status === status) return;
     if (tx.status !== null) {
       this.warnings.push(`${row.file}, line ${row.line}: receipt says status ${status} for ${hash}, but an earlier source said ${tx.status}; kept ${tx.status}`);
@@ -277,6 +289,19 @@ export class EtlWriter {
       if (status === 0 && t.id < this.firstNewTransferId && t.fromId !== null && t.toId !== null) {
         this.staleEdges.set(`${t.fromId}:${t.toId}:${t.assetId}`, [t.fromId, t.toId, t.assetId]);
       }
+    }
+  }
+
+  /**
+   * A contract creation's value goes to the contract it created, which only the receipt names:
+   * the tx and its native transfer get that recipient. A transfer already summed by an earlier
+   * import gets its edge (recomputeEdges adds it).
+   */
+  private createdContract(txId: number, contractId: number): void {
+    this.s.setTxTo.run(contractId, txId);
+    const changed = this.s.setTransferTo.all(contractId, txId) as { id: number; fromId: number | null; assetId: number }[];
+    for (const t of changed) {
+      if (t.id < this.firstNewTransferId && t.fromId !== null) this.staleEdges.set(`${t.fromId}:${contractId}:${t.assetId}`, [t.fromId, contractId, t.assetId]);
     }
   }
 

@@ -10,7 +10,7 @@ import { addressTotals } from '../../../../electron/core/store/addressQueries';
 import { findAddressId } from '../../../../electron/core/store/addresses';
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
 import { getTx } from '../../../../electron/core/store/txQueries';
-import { ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, tempDir, writeFile } from '../../helpers';
+import { ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, TX_HEADER as TX_HEADER_ETL, tempDir, writeFile } from '../../helpers';
 
 const RECEIPTS = join(ETL, 'test_export_receipts_job_receipts_with_logs_expected_receipts.csv');
 const TRACES = join(ETL, 'test_export_traces_job_block_with_subtraces_expected_traces.csv');
@@ -217,4 +217,33 @@ test('BigQuery crypto_ethereum exports: newline JSON and CSV with TIMESTAMP text
   writeFileSync(bad, JSON.stringify({ ...JSON.parse(json[0]!), block_timestamp: '2015-02-31 00:00:00 UTC' }) + '\n');
   await assert.rejects(importDataset(openStore(':memory:'), { paths: [bad] }), (e: unknown) => e instanceof BadInputError && /bad\.json, line 1: column "block_timestamp": expected unix seconds or a UTC timestamp/.test(e.message));
   db.close();
+});
+
+test("a contract creation's value goes to the contract its receipt names, also when the receipt comes in a later import", async () => {
+  const dir = tempDir();
+  const creator = '0x00000000000000000000000000000000000000c1';
+  const created = '0x00000000000000000000000000000000000000c2';
+  const hash = '0x' + 'c'.repeat(64);
+  // No to_address: the tx creates a contract, sending it 30 ETH (above 2^64 wei).
+  const txs = writeFile(dir, 'transactions.csv', `${TX_HEADER_ETL}\n${hash},1,${BLOCK_HASH},483920,0,${creator},,30000000000000000000,21000,1,0x60,1446561880,,,0\n`);
+  const receipts = writeFile(dir, 'receipts.csv', `${RECEIPT_HEADER}\n${hash},0,${BLOCK_HASH},483920,21000,21000,${created},,1,1\n`);
+  const received = (db: Db) => addressTotals(db, id(db, created)).totals[0]?.received ?? 0n;
+
+  const together = openStore(':memory:');
+  await importDataset(together, { paths: [txs, receipts] });
+  assert.deepEqual(getTx(together, 1, hash)!.transfers.map((t) => [t.from, t.to, t.value]), [[creator, created, 30000000000000000000n]]);
+  assert.equal(received(together), 30000000000000000000n);
+
+  const later = openStore(':memory:');
+  await importDataset(later, { paths: [txs] });
+  assert.equal(getTx(later, 1, hash)!.transfers[0]!.to, null);
+  await importDataset(later, { paths: [receipts] });
+  assert.equal(getTx(later, 1, hash)!.transfers[0]!.to, created);
+  assert.equal(received(later), 30000000000000000000n, 'the edge appears once the receipt names the contract');
+
+  const first = openStore(':memory:');
+  await importDataset(first, { paths: [receipts] });
+  await importDataset(first, { paths: [txs] });
+  assert.equal(received(first), 30000000000000000000n, 'a receipt imported first names the recipient for the tx that follows');
+  for (const db of [together, later, first]) db.close();
 });
