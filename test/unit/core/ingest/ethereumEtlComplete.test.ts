@@ -191,8 +191,20 @@ test('BigQuery crypto_ethereum exports: newline JSON and CSV with TIMESTAMP text
       block_hash: r.block_hash,
     }),
   );
+  // BigQuery leaves null fields out of its JSON: a contract creation has no to_address at all.
+  const creation = JSON.stringify({
+    hash: '0x' + 'd'.repeat(64),
+    nonce: 0,
+    transaction_index: 4,
+    from_address: SENDER,
+    value: '7',
+    receipt_status: 1,
+    receipt_contract_address: '0x00000000000000000000000000000000000000d1',
+    block_timestamp: '2015-11-03 14:44:40 UTC',
+    block_number: 483920,
+  });
   const txs = join(dir, 'bq_transactions.json');
-  writeFileSync(txs, json.join('\n') + '\n');
+  writeFileSync(txs, [...json, creation].join('\n') + '\n');
   const transfers = writeFile(
     dir,
     'bq_token_transfers.csv',
@@ -204,11 +216,13 @@ test('BigQuery crypto_ethereum exports: newline JSON and CSV with TIMESTAMP text
   );
   const db = openStore(':memory:');
   const r = await importDataset(db, { paths: [txs, transfers] });
-  assert.deepEqual(r.dataset!.rowCounts, { transactions: 4, token_transfers: 2 });
+  assert.deepEqual(r.dataset!.rowCounts, { transactions: 5, token_transfers: 2 });
+  assert.deepEqual(getTx(db, 1, '0x' + 'd'.repeat(64))!.transfers.map((t) => [t.from, t.to, t.value]), [[SENDER, '0x00000000000000000000000000000000000000d1', 7n]]);
   const plain = getTx(db, 1, PLAIN)!;
   // The third row (0x463d…) is the one marked failed: its value moves nothing.
   assert.deepEqual([plain.time, plain.status, plain.transfers[0]!.value, plain.transfers[0]!.status], [1446561880, 'failed', 11000440000000000n, 'failed']);
-  assert.equal(sent(db, SENDER), 0n);
+  // Only the 7 wei of the creation: the failed tx's value does not count.
+  assert.equal(sent(db, SENDER), 7n);
   assert.equal(getTx(db, 1, OTHER)!.status, 'success');
   const token = getTx(db, 1, '0x04cbcb236043d8fb7839e07bbc7f5eed692fb2ca55d897f1101eac3e3ad4fab8')!;
   assert.deepEqual([token.time, token.transfers[0]!.value], [1446561880, 100000n]);
