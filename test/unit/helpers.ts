@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { BadInputError } from '../../electron/core/ingest/errors';
 import type { Db } from '../../electron/core/store/openStore';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,4 +55,21 @@ export function dumpUtxoStore(db: Db): Record<string, unknown[]> {
     address: 'SELECT id, addr FROM address ORDER BY id',
   };
   return Object.fromEntries(Object.entries(tables).map(([name, sql]) => [name, db.prepare(sql).raw().safeIntegers(true).all()]));
+}
+
+/** Rows of each fact table: what an import added, or (unchanged) that a refused one added nothing. */
+export function factCounts(db: Db): Record<string, number> {
+  const n = (t: string) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+  return { dataset: n('dataset'), block: n('block'), tx: n('tx'), transfer: n('transfer'), address: n('address'), edge: n('edge'), asset: n('asset') };
+}
+
+/** The import is refused as bad input matching `pattern`, and nothing of it is committed. */
+export async function expectRefused(db: Db, importing: Promise<unknown>, pattern: RegExp): Promise<void> {
+  const before = factCounts(db);
+  await assert.rejects(importing, (e: unknown) => {
+    assert.ok(e instanceof BadInputError, `expected BadInputError, got ${String(e)}`);
+    assert.match(e.message, pattern);
+    return true;
+  });
+  assert.deepEqual(factCounts(db), before, 'nothing may be committed');
 }

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { BadInputError, ImportCancelledError } from '../../../../electron/core/ingest/errors';
+import { ImportCancelledError } from '../../../../electron/core/ingest/errors';
 import { detectEtherscanKind, isSurrogatePosition } from '../../../../electron/core/ingest/etherscan/etherscanCsv';
 import { importEtherscan, isEtherscanInput, type EtherscanImportRequest } from '../../../../electron/core/ingest/etherscan/importEtherscan';
 import { importDataset } from '../../../../electron/core/ingest/importDataset';
@@ -13,7 +13,7 @@ import { findAddressId } from '../../../../electron/core/store/addresses';
 import { getDatasetScope } from '../../../../electron/core/store/datasetScope';
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
 import { getTx } from '../../../../electron/core/store/txQueries';
-import { ETL_TXS, TX_HEADER, tempDir, writeFile } from '../../helpers';
+import { ETL_TXS, TX_HEADER, expectRefused, factCounts, tempDir, writeFile } from '../../helpers';
 
 // The address whose history the exports are, and its counterparties.
 const A = '0xd40cca85f0f54f30445a3577e18a0a5abcca95bf';
@@ -87,24 +87,11 @@ function idOf(db: Db, a: string): number {
   return id;
 }
 
-function factCounts(db: Db): Record<string, number> {
-  const n = (t: string) => db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
-  return { dataset: n('dataset'), tx: n('tx'), transfer: n('transfer'), address: n('address'), edge: n('edge'), asset: n('asset') };
-}
-
 function totalsOf(db: Db, a: string): Record<string, { received: bigint; sent: bigint }> {
   return Object.fromEntries(addressTotals(db, idOf(db, a)).totals.map((t) => [t.asset.contract ?? 'native', { received: t.received, sent: t.sent }]));
 }
 
-async function expectBadInput(db: Db, request: EtherscanImportRequest, pattern: RegExp): Promise<void> {
-  const before = factCounts(db);
-  await assert.rejects(importEtherscan(db, request), (e: unknown) => {
-    assert.ok(e instanceof BadInputError, `expected BadInputError, got ${String(e)}`);
-    assert.match(e.message, pattern);
-    return true;
-  });
-  assert.deepEqual(factCounts(db), before, 'nothing may be committed');
-}
+const expectBadInput = (db: Db, request: EtherscanImportRequest, pattern: RegExp): Promise<void> => expectRefused(db, importEtherscan(db, request), pattern);
 
 test('an address history (normal, internal, ERC-20) imports exactly, as a partial view of that address', async () => {
   const dir = tempDir();
@@ -449,7 +436,7 @@ test('with review, the investigator sees what was found before anything is commi
     importEtherscan(db, { paths: [files.normal] }, { review: async (p) => (seen.push(p), false) }),
     ImportCancelledError,
   );
-  assert.deepEqual(factCounts(db), { dataset: 0, tx: 0, transfer: 0, address: 0, edge: 0, asset: 0 });
+  assert.deepEqual(factCounts(db), { dataset: 0, block: 0, tx: 0, transfer: 0, address: 0, edge: 0, asset: 0 });
   assert.equal(seen.length, 1);
   assert.equal(seen[0].format, 'etherscan-csv');
   assert.deepEqual(seen[0].rowCounts, { normal_transactions: 4 });
@@ -467,7 +454,7 @@ test('a cancelled import keeps nothing', async () => {
   const controller = new AbortController();
   controller.abort();
   await assert.rejects(importEtherscan(db, { paths: [files.normal, files.tokens] }, { signal: controller.signal }), ImportCancelledError);
-  assert.deepEqual(factCounts(db), { dataset: 0, tx: 0, transfer: 0, address: 0, edge: 0, asset: 0 });
+  assert.deepEqual(factCounts(db), { dataset: 0, block: 0, tx: 0, transfer: 0, address: 0, edge: 0, asset: 0 });
   db.close();
 });
 
