@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { Dataset } from '../../../../shared/api/schemas';
 import { networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { resolveChain } from '../../../../shared/model/chains';
 import { AddressInterner } from '../../store/addresses';
@@ -11,8 +10,9 @@ import { insertDataset, type SourceRecord } from '../../store/datasets';
 import { deferIndexesForBulkLoad } from '../../store/bulkIndexes';
 import { addTransfersToEdges } from '../../store/edges';
 import type { Db } from '../../store/openStore';
-import { nextRowId, progressReporter, reviewAndCommit, sha256FileAndPrefix, sha256Prefix, type ProgressState, type ReviewHook } from '../datasetRun';
+import { nextRowId, progressReporter, reviewAndCommit, sha256FileAndPrefix, sha256Prefix, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
+import type { ImportOptions, ImportResult } from '../importDataset';
 import { statSource } from '../sources';
 import { CHAIN_BY_NETWORK, detectNetwork, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
 import { coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
@@ -177,28 +177,13 @@ export interface BitcoinImportRequest {
   readonly chain?: string;
 }
 
-export interface BitcoinImportOptions {
-  readonly signal?: AbortSignal;
-  /** Show what was found and wait for the investigator before committing. */
-  readonly review?: ReviewHook;
-  readonly onProgress?: (p: ProgressState) => void;
-  readonly now?: () => Date;
-}
-
-export interface BitcoinImportResult {
-  readonly dataset: Dataset | null;
-  readonly alreadyImportedAs: number | null;
-  readonly skipped: readonly { path: string; reason: string }[];
-  readonly warnings: readonly string[];
-}
-
 /**
  * Imports Bitcoin Core blk files (with xor.dat), blocks/ folders and raw blocks in one
  * transaction: blocks and transactions with their outputs and inputs, the main chain rebuilt by
  * most work, inputs linked to the outputs they spend (also across imports), fees, and every
  * fully known transaction folded into exact address-to-address transfers for the graph.
  */
-export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest, options: BitcoinImportOptions = {}): Promise<BitcoinImportResult> {
+export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
   const files = request.rpc ? [] : planFiles(request.paths);
   const forced = request.chain ? resolveChain(request.chain) : null;
   if (forced && forced.family !== 'utxo') throw new BadInputError(files[0].path, {}, `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
