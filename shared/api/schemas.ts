@@ -140,6 +140,8 @@ export const TxTransfer = z.object({
   kind: z.enum(['native', 'token', 'internal', 'utxo']),
   /** The transfer's own outcome: an internal transfer in a reverted call failed even when its tx did not. */
   status: z.enum(['success', 'failed', 'unknown']),
+  /** An ERC-721 transfer's token id, in decimal (its value is then 1); null for fungible transfers. */
+  tokenId: z.string().nullable(),
 });
 
 /** UTXO chains: what each input spends (value and address unknown, null, until that output is imported). */

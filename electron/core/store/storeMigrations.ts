@@ -220,4 +220,17 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 50,
+    name: 'nft-transfers',
+    up(db) {
+      db.exec(`
+        -- 'erc721' for a token a contracts file marks ERC-721 and not ERC-20: its Transfer event's
+        -- third word is a token id, not an amount. NULL: fungible or not known.
+        ALTER TABLE asset ADD COLUMN standard TEXT;
+        -- The id of the one token an ERC-721 transfer moves (decimal); its amount is 1.
+        ALTER TABLE transfer ADD COLUMN token_id TEXT;
+      `);
+    },
+  },
 ];

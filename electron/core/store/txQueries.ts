@@ -12,6 +12,8 @@ export interface TxTransferFact {
   kind: TransferKind;
   /** A transfer's own outcome: an internal transfer inside a reverted call failed even when its tx did not. */
   status: TransferStatus;
+  /** An ERC-721 transfer's token id (its value is then 1); null for fungible transfers. */
+  tokenId: string | null;
 }
 
 export interface TxFact {
@@ -38,13 +40,13 @@ export function getTx(db: Db, chainId: number, hash: string): TxFact | null {
   if (!tx) return null;
   const rows = db
     .prepare(
-      `SELECT tr.kind, tr.pos, tr.amount, tr.status, f.addr AS from_addr, t.addr AS to_addr, a.contract, a.symbol, a.decimals
+      `SELECT tr.kind, tr.pos, tr.amount, tr.status, tr.token_id, f.addr AS from_addr, t.addr AS to_addr, a.contract, a.symbol, a.decimals
        FROM transfer tr JOIN asset a ON a.id = tr.asset_id
        LEFT JOIN address f ON f.id = tr.from_id LEFT JOIN address t ON t.id = tr.to_id
        WHERE tr.tx_id = ? ORDER BY tr.kind, CAST(tr.pos AS INTEGER), tr.pos`,
     )
     .safeIntegers(true)
-    .all(tx.id) as { kind: bigint; amount: bigint | string; status: bigint | null; from_addr: string | null; to_addr: string | null; contract: string; symbol: string | null; decimals: bigint | null }[];
+    .all(tx.id) as { kind: bigint; amount: bigint | string; status: bigint | null; token_id: string | null; from_addr: string | null; to_addr: string | null; contract: string; symbol: string | null; decimals: bigint | null }[];
   return {
     hash: tx.hash,
     block: tx.block_number,
@@ -61,6 +63,7 @@ export function getTx(db: Db, chainId: number, hash: string): TxFact | null {
       value: fromDbAmount(r.amount),
       kind: KIND_NAMES[Number(r.kind)] ?? 'native',
       status: statusName(r.status === null ? null : Number(r.status)),
+      tokenId: r.token_id,
     })),
   };
 }

@@ -79,7 +79,7 @@ export class EtlWriter {
   readonly staleEdges = new Map<string, [number, number, number]>();
   /** Traces that move no value between addresses (top-level calls, delegate calls, rewards…), by reason. */
   readonly tracesLeftOut = new Map<string, number>();
-  private readonly tokenIds = new Map<string, number>();
+  private readonly tokenIds = new Map<string, { id: number; nft: boolean }>();
   private readonly s: Record<string, Statement>;
   private readonly codecs: ChainCodecs;
 
@@ -108,6 +108,14 @@ export class EtlWriter {
       ),
       transfer: db.prepare(
         'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      nftTransfer: db.prepare(
+        'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id, token_id) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)',
+      ),
+      tokenStandard: db.prepare('SELECT standard FROM asset WHERE id = ?').pluck(),
+      markNft: db.prepare("UPDATE asset SET standard = 'erc721', decimals = coalesce(decimals, 0) WHERE chain_id = ? AND contract = ? AND standard IS NULL RETURNING id").pluck(),
+      nftAmounts: db.prepare(
+        "UPDATE transfer SET token_id = CAST(amount AS TEXT), amount = 1 WHERE asset_id = ? AND kind = 1 AND token_id IS NULL RETURNING id, from_id AS fromId, to_id AS toId",
       ),
       token: db.prepare(
         `INSERT INTO asset (chain_id, contract, symbol, name, decimals, dataset_id) VALUES (?, ?, ?, ?, ?, ?)
@@ -178,16 +186,17 @@ export class EtlWriter {
     this.added.tokens += r.changes;
   }
 
-  private tokenAsset(contract: string): number {
-    let id = this.tokenIds.get(contract);
-    if (id === undefined) {
+  private tokenAsset(contract: string): { id: number; nft: boolean } {
+    let asset = this.tokenIds.get(contract);
+    if (asset === undefined) {
       // A well-known token (USDT, USDC…) gets its symbol and decimals even without a tokens file.
       const known = knownToken(this.chain, contract);
       this.s.tokenStub.run(this.chainId, contract, known?.symbol ?? null, known?.decimals ?? null, this.datasetId);
-      id = this.s.tokenId.get(this.chainId, contract) as number;
-      this.tokenIds.set(contract, id);
+      const id = this.s.tokenId.get(this.chainId, contract) as number;
+      asset = { id, nft: this.s.tokenStandard.get(id) === 'erc721' };
+      this.tokenIds.set(contract, asset);
     }
-    return id;
+    return asset;
   }
 
   /** Rows come in block order, so the last block's time answers most lookups. */
@@ -219,6 +228,8 @@ export class EtlWriter {
       inserted.changes === 0
         ? (this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null; toId: number | null })
         : undefined;
+    // A stub completed here changes time and status: the cached copy would no longer hold.
+    this.lastTx = null;
     let txId: number;
     let txTime = time;
     let txStatus = status;
@@ -244,7 +255,7 @@ export class EtlWriter {
   }
 
   private tokenTransfer(row: CsvRow): void {
-    const assetId = this.tokenAsset(row.with('token_address', this.codecs.address));
+    const asset = this.tokenAsset(row.with('token_address', this.codecs.address));
     const from = this.addresses.id(row.with('from_address', this.codecs.address));
     const to = this.addresses.id(row.with('to_address', this.codecs.address));
     const amount = row.amount('value');
@@ -253,17 +264,27 @@ export class EtlWriter {
     const blockNumber = row.int('block_number');
 
     const tx = this.txOrStub(hash, blockNumber, null);
-    const r = this.s.transfer.run(this.chainId, tx.id, TRANSFER_TOKEN, String(logIndex), from, to, assetId, toDbAmount(amount), tx.time, tx.status, this.datasetId);
+    // ethereum-etl writes an ERC-721 Transfer's token id in the value column: it moves one token.
+    const r = asset.nft
+      ? this.s.nftTransfer.run(this.chainId, tx.id, TRANSFER_TOKEN, String(logIndex), from, to, asset.id, tx.time, tx.status, this.datasetId, amount.toString())
+      : this.s.transfer.run(this.chainId, tx.id, TRANSFER_TOKEN, String(logIndex), from, to, asset.id, toDbAmount(amount), tx.time, tx.status, this.datasetId);
     this.added.transfers += r.changes;
   }
 
+  /**
+   * The last tx looked up by hash: a tx's token transfers and traces are consecutive rows, so
+   * this answers most lookups. Cleared whenever a row may change a tx's time, status or stub flag.
+   */
+  private lastTx: { hash: string; id: number; time: number | null; status: number | null; stub: boolean } | null = null;
+
   /** The tx row for a hash; the transactions file may come later or never, so a stub keeps the natural key and block. */
-  private txOrStub(hash: string, blockNumber: number, status: number | null): { id: number; time: number | null; status: number | null; stub: boolean } {
+  private txOrStub(hash: string, blockNumber: number, status: number | null): { hash: string; id: number; time: number | null; status: number | null; stub: boolean } {
+    if (this.lastTx?.hash === hash) return this.lastTx;
     const tx = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null; toId: number | null } | undefined;
-    if (tx) return { id: tx.id, time: tx.time, status: tx.status, stub: tx.stub === 1 };
+    if (tx) return (this.lastTx = { hash, id: tx.id, time: tx.time, status: tx.status, stub: tx.stub === 1 });
     const time = this.blockTime(blockNumber);
     const id = Number(this.s.insertTx.run(this.chainId, hash, blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
-    return { id, time, status, stub: true };
+    return (this.lastTx = { hash, id, time, status, stub: true });
   }
 
   /**
@@ -274,6 +295,8 @@ export class EtlWriter {
     const hash = row.with('transaction_hash', this.codecs.txHash);
     const status = receiptStatus(row);
     const tx = this.txOrStub(hash, row.int('block_number'), status);
+    // This receipt may change the tx's status or recipient: the cached copy would no longer hold.
+    this.lastTx = null;
     const created = row.optionalWith('contract_address', this.codecs.address);
     if (created !== null) this.createdContract(tx.id, this.addresses.id(created));
     if (status === null || tx.status === status) return;
@@ -345,10 +368,29 @@ export class EtlWriter {
       if (v === 'False' || v === 'false' || v === '') return false;
       return row.fail(col, `expected True or False, found "${v.slice(0, 20)}"`);
     };
-    if (!isToken('is_erc20') && !isToken('is_erc721')) return;
+    const erc20 = isToken('is_erc20');
+    const erc721 = isToken('is_erc721');
+    if (!erc20 && !erc721) return;
     const contract = row.with('address', this.codecs.address);
     const known = knownToken(this.chain, contract);
     const r = this.s.tokenStub.run(this.chainId, contract, known?.symbol ?? null, known?.decimals ?? null, this.datasetId);
     this.added.tokens += r.changes;
+    // ERC-721 only (a contract claiming both is left fungible: its values may be amounts).
+    if (erc721 && !erc20) this.markNft(contract);
+  }
+
+  /**
+   * Marks a token ERC-721: its transfers move one token each, and the value column held the
+   * token id. Transfers an earlier row or import stored with the id as an amount are corrected,
+   * and their edges recomputed.
+   */
+  private markNft(contract: string): void {
+    const id = this.s.markNft.get(this.chainId, contract) as number | undefined;
+    if (id === undefined) return;
+    this.tokenIds.set(contract, { id, nft: true });
+    const fixed = this.s.nftAmounts.all(id) as { id: number; fromId: number | null; toId: number | null }[];
+    for (const t of fixed) {
+      if (t.id < this.firstNewTransferId && t.fromId !== null && t.toId !== null) this.staleEdges.set(`${t.fromId}:${t.toId}:${id}`, [t.fromId, t.toId, id]);
+    }
   }
 }

@@ -261,3 +261,38 @@ test("a contract creation's value goes to the contract its receipt names, also w
   assert.equal(received(first), 30000000000000000000n, 'a receipt imported first names the recipient for the tx that follows');
   for (const db of [together, later, first]) db.close();
 });
+
+test('an ERC-721 transfer moves one token and keeps its token id, also when the contracts file comes in a later import', async () => {
+  const dir = tempDir();
+  const nft = '0x00000000000000000000000000000000000000d1';
+  const holder = '0x00000000000000000000000000000000000000d2';
+  const buyer = '0x00000000000000000000000000000000000000d3';
+  const big = 2n ** 70n + 1n;
+  const transfers = writeFile(
+    dir,
+    'token_transfers.csv',
+    [
+      'token_address,from_address,to_address,value,transaction_hash,log_index,block_number',
+      `${nft},${holder},${buyer},7,0x${'d'.repeat(64)},0,483920`,
+      `${nft},${holder},${buyer},${big},0x${'e'.repeat(64)},3,483920`,
+    ].join('\n') + '\n',
+  );
+  const contracts = writeFile(dir, 'contracts.csv', `address,bytecode,function_sighashes,is_erc20,is_erc721,block_number\n${nft},0x60,,False,True,483000\n`);
+  const received = (db: Db) => addressTotals(db, id(db, buyer)).totals.find((t) => t.asset.contract === nft)?.received;
+  const moved = (db: Db) => [getTx(db, 1, '0x' + 'd'.repeat(64))!, getTx(db, 1, '0x' + 'e'.repeat(64))!].map((tx) => [tx.transfers[0]!.value, tx.transfers[0]!.tokenId]);
+
+  const together = openStore(':memory:');
+  await importDataset(together, { paths: [transfers, contracts] });
+  assert.deepEqual(moved(together), [[1n, '7'], [1n, big.toString()]]);
+  assert.equal(received(together), 2n, 'two tokens, not the sum of their ids');
+
+  const later = openStore(':memory:');
+  await importDataset(later, { paths: [transfers] });
+  // Without a contracts file nothing says the token is ERC-721: the value is read as an amount.
+  assert.equal(received(later), big + 7n);
+  await importDataset(later, { paths: [contracts] });
+  assert.deepEqual(moved(later), [[1n, '7'], [1n, big.toString()]]);
+  assert.equal(received(later), 2n, 'the edge is recomputed once the token is known to be ERC-721');
+  assert.equal(later.prepare('SELECT decimals FROM asset WHERE contract = ?').pluck().get(nft), 0);
+  for (const db of [together, later]) db.close();
+});

@@ -372,7 +372,7 @@ test('a live pull from anvil: native, token, internal and failed transfers, exac
   const native20 = getTx(db, chainId, s.tx.native20)!;
   assert.equal(native20.status, 'success');
   assert.equal(native20.time, GENESIS_TIME + 200);
-  assert.deepEqual(native20.transfers, [{ from: A0, to: A1, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 20_000_000_000_000_000_000n, kind: 'native', status: 'success' }]);
+  assert.deepEqual(native20.transfers, [{ from: A0, to: A1, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 20_000_000_000_000_000_000n, kind: 'native', status: 'success', tokenId: null }]);
   assert.deepEqual(
     db.prepare("SELECT amount, typeof(amount) AS type FROM transfer WHERE tx_id = (SELECT id FROM tx WHERE hash = ?)").get(s.tx.native20),
     { amount: '20000000000000000000', type: 'text' },
@@ -380,18 +380,18 @@ test('a live pull from anvil: native, token, internal and failed transfers, exac
 
   // The token transfer carries the token's symbol and decimals, read from the contract.
   const tokenTx = getTx(db, chainId, s.tx.token)!;
-  assert.deepEqual(tokenTx.transfers, [{ from: A0, to: A2, asset: s.token, symbol: 'CTD', decimals: 6, value: 1_234_567n, kind: 'token', status: 'success' }]);
+  assert.deepEqual(tokenTx.transfers, [{ from: A0, to: A2, asset: s.token, symbol: 'CTD', decimals: 6, value: 1_234_567n, kind: 'token', status: 'success', tokenId: null }]);
   assert.deepEqual(db.prepare('SELECT symbol, name, decimals FROM asset WHERE contract = ?').get(s.token), { symbol: 'CTD', name: 'Cairn Test Dollar', decimals: 6 });
   // The constructor's mint: a Transfer from the zero address.
-  assert.deepEqual(getTx(db, chainId, s.tx.mint)!.transfers, [{ from: ZERO, to: A0, asset: s.token, symbol: 'CTD', decimals: 6, value: 1_000_000_000_000n, kind: 'token', status: 'success' }]);
+  assert.deepEqual(getTx(db, chainId, s.tx.mint)!.transfers, [{ from: ZERO, to: A0, asset: s.token, symbol: 'CTD', decimals: 6, value: 1_000_000_000_000n, kind: 'token', status: 'success', tokenId: null }]);
 
   // The internal transfer, two calls deep: F1 → F2 (trace 0) → A3 (trace 0,0).
   const internal = getTx(db, chainId, s.tx.internal)!;
   assert.equal(internal.status, 'success');
   assert.deepEqual(internal.transfers, [
-    { from: A1, to: s.f1, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 3n * ETH, kind: 'native', status: 'success' },
-    { from: s.f1, to: s.f2, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 3n * ETH, kind: 'internal', status: 'success' },
-    { from: s.f2, to: A3, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 3n * ETH, kind: 'internal', status: 'success' },
+    { from: A1, to: s.f1, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 3n * ETH, kind: 'native', status: 'success', tokenId: null },
+    { from: s.f1, to: s.f2, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 3n * ETH, kind: 'internal', status: 'success', tokenId: null },
+    { from: s.f2, to: A3, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 3n * ETH, kind: 'internal', status: 'success', tokenId: null },
   ]);
   assert.deepEqual(
     db.prepare("SELECT pos, status FROM transfer WHERE tx_id = (SELECT id FROM tx WHERE hash = ?) AND kind = 2 ORDER BY pos").all(s.tx.internal),
@@ -403,8 +403,8 @@ test('a live pull from anvil: native, token, internal and failed transfers, exac
   const failed = getTx(db, chainId, s.tx.failed)!;
   assert.equal(failed.status, 'failed');
   assert.deepEqual(failed.transfers, [
-    { from: A2, to: s.f1, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 5n * ETH, kind: 'native', status: 'failed' },
-    { from: s.f1, to: A3, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 5n * ETH, kind: 'internal', status: 'failed' },
+    { from: A2, to: s.f1, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 5n * ETH, kind: 'native', status: 'failed', tokenId: null },
+    { from: s.f1, to: A3, asset: 'native', symbol: 'NATIVE', decimals: 18, value: 5n * ETH, kind: 'internal', status: 'failed', tokenId: null },
   ]);
   assert.deepEqual(
     db.prepare("SELECT kind, pos, CAST(amount AS TEXT) AS amount, status FROM transfer WHERE tx_id = (SELECT id FROM tx WHERE hash = ?) ORDER BY kind").all(s.tx.failed),
