@@ -104,6 +104,8 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
     () =>
       services.subscribe((event) => {
         if (event.type === 'store.changed') void refreshStats();
+        // Another workspace (the sample, or back): every list, case and graph shown is stale.
+        else if (event.type === 'workspace.changed') window.location.reload();
         else if (event.job.state === 'done') onImported();
       }),
     [services, refreshStats, onImported],
@@ -180,7 +182,13 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
               onNodesMoved={(positions) => void actions.move(positions)}
             />
           ) : (
-            <WelcomePane cases={session.cases} onNew={() => setDialog({ kind: 'newCase' })} onOpen={(id) => void session.openCase(id)} />
+            <WelcomePane
+              cases={session.cases}
+              sample={workspace.info?.sample ?? false}
+              onNew={() => setDialog({ kind: 'newCase' })}
+              onOpen={(id) => void session.openCase(id)}
+              onOpenSample={() => void services.run(() => services.client['workspace.openSample']({}))}
+            />
           )}
         </main>
         <DetailsPanel

@@ -1,11 +1,13 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiError, type MethodName } from '../../shared/api/contract';
 import { formatUnits, groupDigits } from '../../shared/model/amount';
 import { resolveChain } from '../../shared/model/chains';
 import { errorToShape } from '../core/api/errors';
-import { openBackend, VERSION } from '../core/backend';
+import { openBackend, sampleWorkspaceDir, VERSION } from '../core/backend';
+import { buildSampleWorkspace, SAMPLE_CASE_NAME } from '../core/synth/sampleWorkspace';
+import { generateWorld, parseScale } from '../core/synth/world';
 import type { Backend } from '../core/backendTypes';
 import { useBlockParseWorker } from '../core/ingest/bitcoin/blockPipeline';
 import { importDataset } from '../core/ingest/importDataset';
@@ -24,6 +26,8 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
   case list [--json] | case create NAME [--json] | case show CASE [--json]
   audit verify CASE [--json]
   serve [--port N]
+  generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--json]   (a synthetic world with ground truth)
+  demo [--out DIR] [--json]   (the sample investigation, in its own workspace: DIR, else <workspace>/sample)
 
 CHAIN is a CAIP-2 id (eip155:1) or an alias: eth bsc polygon avax arb op base tron btc btc-testnet ltc`;
 
@@ -48,6 +52,9 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       rpc: { type: 'string' },
       cookie: { type: 'string' },
       address: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+      scale: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -131,6 +138,58 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
   }
 }
 
+function progressLine(json: boolean): (phase: string, done: number, total: number) => void {
+  const tty = process.stderr.isTTY && !json;
+  return (phase, done, total) => {
+    if (tty) process.stderr.write(`\r${String(Math.floor((done / Math.max(total, 1)) * 100)).padStart(3)}%  ${phase.slice(0, 60).padEnd(60)}`);
+  };
+}
+
+function runGenerate(values: Values): void {
+  const out = values.out as string | undefined;
+  if (!out) throw new UsageError('generate needs --out DIR');
+  let transfers: number;
+  try {
+    transfers = parseScale((values.scale as string | undefined) ?? 'small');
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (existsSync(out) && readdirSync(out).length > 0) throw new UsageError(`--out ${out} is not empty; give a new or empty folder`);
+  const json = Boolean(values.json);
+  const show = progressLine(json);
+  const t0 = Date.now();
+  const truth = generateWorld({ seed: (values.seed as string | undefined) ?? 'cairn', transfers, out, onProgress: (done, total, phase) => show(phase, done, total) });
+  if (process.stderr.isTTY && !json) process.stderr.write('\n');
+  const w = truth.written;
+  print(json, { out: resolve(out), ...truth.written, victims: truth.victims.length, hops: truth.hops }, () =>
+    [
+      `wrote a synthetic world (seed "${truth.seed}") to ${resolve(out)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      `  Bitcoin regtest  ${w.bitcoin.blocks} blocks, ${w.bitcoin.transactions} transactions, ${w.bitcoin.outputs} outputs  (${truth.files.bitcoin})`,
+      `  Ethereum         ${w.ethereum.blocks} blocks, ${w.ethereum.transactions} transactions, ${w.ethereum.transfers} transfers  (${truth.files.ethereum})`,
+      `  Tron             ${w.tron.blocks} blocks, ${w.tron.transactions} transactions, ${w.tron.transfers} transfers  (${truth.files.tron})`,
+      `  ground truth     ${truth.victims.length} victims, ${truth.hops} hops of stolen funds  (truth.json, ${truth.files.theft}, ${truth.files.actors})`,
+      `import with: cairn import ${join(out, truth.files.bitcoin)}; cairn import --chain eth ${join(out, truth.files.ethereum)}; cairn import --chain tron ${join(out, truth.files.tron)}`,
+    ].join('\n'),
+  );
+}
+
+async function runDemo(workspaceDir: string, values: Values): Promise<void> {
+  const dir = resolve((values.out as string | undefined) ?? sampleWorkspaceDir(workspaceDir));
+  const json = Boolean(values.json);
+  const parseWorker = join(__dirname, 'blkParseWorker.cjs');
+  if (existsSync(parseWorker)) useBlockParseWorker(parseWorker);
+  const show = progressLine(json);
+  const sample = await buildSampleWorkspace(dir, { onProgress: show });
+  if (process.stderr.isTTY && !json) process.stderr.write('\n');
+  print(json, sample, () =>
+    [
+      sample.built ? `built the sample investigation in ${dir}` : `the sample investigation is already in ${dir}`,
+      `  case ${sample.caseId}: ${SAMPLE_CASE_NAME}, ${sample.victims} victims seeded`,
+      `open it with: npm start -- --workspace ${dir}   (or "Open sample investigation" in the app)`,
+    ].join('\n'),
+  );
+}
+
 async function runServe(workspaceDir: string, values: Values): Promise<void> {
   const backend = openBackend({ workspaceDir, shell: 'browser', importWorkerScript: join(__dirname, 'importWorker.cjs') });
   const server = await startServer({ backend, port: intOption(values, 'port', 0), rendererDir: join(__dirname, '..', 'renderer'), host: '127.0.0.1' });
@@ -159,6 +218,8 @@ async function main(argv: string[]): Promise<void> {
   const json = Boolean(values.json);
   if (command === 'import') return runImport(workspaceDir, rest, values);
   if (command === 'serve') return runServe(workspaceDir, values);
+  if (command === 'generate') return runGenerate(values);
+  if (command === 'demo') return runDemo(workspaceDir, values);
 
   const backend = openBackend({ workspaceDir, shell: 'cli' });
   try {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
 import type { AppEvent } from '../../shared/api/contract';
 import { dispatch } from '../../shared/api/dispatch';
 import { createHandlers } from './api/handlers';
@@ -8,65 +9,122 @@ import { CaseFiles } from './cases/caseFiles';
 import { importDataset } from './ingest/importDataset';
 import { ImportJobs } from './jobs/jobs';
 import { openStore } from './store/openStore';
+import { buildSampleWorkspace } from './synth/sampleWorkspace';
 import { ensureWorkspace, readSettings, writeSettings } from './workspace';
 
 declare const __CAIRN_VERSION__: string | undefined;
 export const VERSION = typeof __CAIRN_VERSION__ === 'string' ? __CAIRN_VERSION__ : '0.0.0-dev';
 
-/** Opens a workspace (creating it on first start) and serves the API contract over it. */
+/** One open workspace: its store, cases, jobs and handlers. */
+interface OpenWorkspace {
+  readonly dir: string;
+  readonly handlers: Backend['handlers'];
+  close(): Promise<void>;
+}
+
+/** The sample investigation lives in its own workspace, inside the user's: never mixed with real evidence. */
+export function sampleWorkspaceDir(ownWorkspaceDir: string): string {
+  return join(ownWorkspaceDir, 'sample');
+}
+
+/**
+ * Opens a workspace (creating it on first start) and serves the API contract over it. The
+ * sample investigation switches the back end to its own workspace and back; subscribers keep
+ * their subscription and are told with a `workspace.changed` event.
+ */
 export function openBackend(options: BackendOptions): Backend {
-  const paths = ensureWorkspace(options.workspaceDir);
-  const store = openStore(paths.store);
-  const cases = new CaseFiles(paths.cases);
   const events = new EventEmitter();
   events.setMaxListeners(50);
   const emit = (event: AppEvent): void => {
     events.emit('event', event);
   };
-  let settings = readSettings(paths);
-  const jobs = new ImportJobs(
-    paths.store,
-    options.importWorkerScript,
-    // Without a worker the import still gets its own connection, as in the worker: readers on
-    // the backend's connection never see an import before it commits (or while it is in review).
-    async (request, signal, onProgress, review) => {
-      const db = openStore(paths.store);
-      try {
-        return await importDataset(db, request, { signal, onProgress, review });
-      } finally {
-        db.close();
-      }
-    },
-    (job) => emit({ type: 'job', job }),
-    () => emit({ type: 'store.changed' }),
-  );
-  const handlers = createHandlers({
-    version: VERSION,
-    workspaceDir: paths.dir,
-    store,
-    cases,
-    jobs,
-    settings: () => settings,
-    saveSettings: (s) => {
-      writeSettings(paths, s);
-      settings = s;
-    },
-    now: () => new Date(),
-  });
+  const own = ensureWorkspace(options.workspaceDir).dir;
   const ctx: CallContext = { shell: options.shell };
+  let switching: Promise<unknown> = Promise.resolve();
+
+  const switchTo = async (dir: string): Promise<void> => {
+    const previous = current;
+    if (previous.dir === dir) return;
+    current = open(dir);
+    await previous.close();
+    emit({ type: 'workspace.changed', workspace: dir });
+  };
+
+  const open = (dir: string): OpenWorkspace => {
+    const paths = ensureWorkspace(dir);
+    const store = openStore(paths.store);
+    const cases = new CaseFiles(paths.cases);
+    let settings = readSettings(paths);
+    const jobs = new ImportJobs(
+      paths.store,
+      options.importWorkerScript,
+      // Without a worker the import still gets its own connection, as in the worker: readers on
+      // the backend's connection never see an import before it commits (or while it is in review).
+      async (request, signal, onProgress, review) => {
+        const db = openStore(paths.store);
+        try {
+          return await importDataset(db, request, { signal, onProgress, review });
+        } finally {
+          db.close();
+        }
+      },
+      (job) => emit({ type: 'job', job }),
+      () => emit({ type: 'store.changed' }),
+    );
+    const handlers = createHandlers({
+      version: VERSION,
+      workspaceDir: paths.dir,
+      ownWorkspaceDir: own,
+      store,
+      cases,
+      jobs,
+      settings: () => settings,
+      saveSettings: (s) => {
+        writeSettings(paths, s);
+        settings = s;
+      },
+      now: () => new Date(),
+      openSample: async () => {
+        const dir = sampleWorkspaceDir(own);
+        // One switch at a time: a second click while the sample is being built waits for the first.
+        const built = switching.then(() => buildSampleWorkspace(dir, { investigator: settings.investigator }));
+        switching = built.catch(() => undefined);
+        const sample = await built;
+        await switchTo(dir);
+        return { workspace: dir, caseId: sample.caseId };
+      },
+      openOwn: async () => {
+        await switchTo(own);
+        return { workspace: own };
+      },
+    });
+    return {
+      dir: paths.dir,
+      handlers,
+      async close() {
+        await jobs.close();
+        cases.closeAll();
+        store.close();
+      },
+    };
+  };
+
+  let current = open(options.workspaceDir);
   return {
-    workspaceDir: paths.dir,
-    handlers,
-    call: (method, args) => dispatch(handlers, ctx, method, args, (_m, error) => errorToShape(error)),
+    get workspaceDir() {
+      return current.dir;
+    },
+    get handlers() {
+      return current.handlers;
+    },
+    call: (method, args) => dispatch(current.handlers, ctx, method, args, (_m, error) => errorToShape(error)),
     onEvent(listener) {
       events.on('event', listener);
       return () => events.off('event', listener);
     },
     async close() {
-      await jobs.close();
+      await current.close();
       events.removeAllListeners();
-      cases.closeAll();
-      store.close();
     },
   };
 }

@@ -1,6 +1,23 @@
 import type { z } from 'zod';
 import type { AppInfo, TxFlows } from '../../shared/api/schemas';
 import { formatCount } from '../format/text';
+import { useServices } from '../state/services';
+
+/** Shown while the app serves the sample investigation's workspace: its data is synthetic. */
+function SampleBadge() {
+  const { client, run } = useServices();
+  return (
+    <>
+      <span className="warn" data-testid="sample-badge" title="This workspace holds the synthetic sample world, not evidence">
+        Sample workspace (synthetic data)
+      </span>
+      <button type="button" className="link" data-testid="open-own-workspace" onClick={() => void run(() => client['workspace.openOwn']({}))}>
+        Back to my workspace
+      </button>
+      <span className="sep">·</span>
+    </>
+  );
+}
 
 /** What the "Tx nodes" view shows, and whether the limit left transactions out. */
 function TxFlowsStatus({ flows }: { flows: TxFlows }) {
@@ -17,6 +34,7 @@ export function StatusLine({ info, txFlows = null }: { info: z.infer<typeof AppI
   if (!info) return <div className="status-line muted" data-testid="status-line">Connecting…</div>;
   return (
     <div className="status-line" data-testid="status-line" title={`Cairn ${info.version}`}>
+      {info.sample && <SampleBadge />}
       {txFlows && (
         <>
           <TxFlowsStatus flows={txFlows} />

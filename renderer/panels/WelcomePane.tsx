@@ -1,7 +1,7 @@
 import type { CaseSummary } from '../../shared/api/schemas';
 import { formatCount } from '../format/text';
 
-export function WelcomePane(props: { cases: readonly CaseSummary[]; onNew(): void; onOpen(caseId: string): void }) {
+export function WelcomePane(props: { cases: readonly CaseSummary[]; sample: boolean; onNew(): void; onOpen(caseId: string): void; onOpenSample(): void }) {
   return (
     <section className="welcome" data-testid="welcome-pane" aria-labelledby="welcome-title">
       <h1 id="welcome-title">No case open</h1>
@@ -9,6 +9,17 @@ export function WelcomePane(props: { cases: readonly CaseSummary[]; onNew(): voi
       <button type="button" className="primary" onClick={props.onNew}>
         New case
       </button>
+      {!props.sample && (
+        <p className="welcome-sample">
+          <button type="button" data-testid="open-sample" onClick={props.onOpenSample}>
+            Open sample investigation
+          </button>{' '}
+          <span className="muted">
+            A synthetic theft across Bitcoin, Ethereum and Tron (about 50,000 transfers) in its own workspace, with the victims seeded. Built the first
+            time, in a few seconds; your workspace is not touched.
+          </span>
+        </p>
+      )}
       {props.cases.length > 0 && (
         <>
           <h2>Cases</h2>

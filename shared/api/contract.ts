@@ -17,6 +17,13 @@ const ChainAddress = { chain: S.ChainId, address: S.AddressText };
 
 export const api = {
   'app.info': method(z.object({}), S.AppInfo),
+  /**
+   * Builds the sample investigation (a small synthetic world and a case with its victims
+   * seeded) in its own workspace, the first time, and switches to it.
+   */
+  'workspace.openSample': method(z.object({}), z.object({ workspace: z.string(), caseId: S.CaseId })),
+  /** Switches back from the sample to the workspace the app was started with. */
+  'workspace.openOwn': method(z.object({}), z.object({ workspace: z.string() })),
   'settings.set': method(S.Settings.partial(), S.Settings),
   'chains.list': method(z.object({}), z.array(S.ChainSummary)),
   'store.stats': method(z.object({}), S.StoreStats),
@@ -156,6 +163,8 @@ export type Handlers<Ctx> = { [M in MethodName]: (args: Args<M>, ctx: Ctx) => Re
 export const AppEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job'), job: S.JobState }),
   z.object({ type: z.literal('store.changed') }),
+  /** The back end now serves another workspace (the sample, or back): everything shown is stale. */
+  z.object({ type: z.literal('workspace.changed'), workspace: z.string() }),
 ]);
 export type AppEvent = z.infer<typeof AppEvent>;
 

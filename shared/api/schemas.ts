@@ -415,6 +415,8 @@ export const Settings = z.object({
 export const AppInfo = z.object({
   version: z.string(),
   workspace: z.string(),
+  /** True while the app shows the sample investigation's workspace (synthetic data). */
+  sample: z.boolean(),
   shell: z.enum(['electron', 'browser', 'cli']),
   settings: Settings,
 });

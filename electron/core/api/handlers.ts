@@ -29,6 +29,10 @@ export interface HandlerDeps {
   readonly settings: () => Settings;
   readonly saveSettings: (s: Settings) => void;
   readonly now: () => Date;
+  /** The workspace the app was started with (the sample lives inside it). */
+  readonly ownWorkspaceDir: string;
+  readonly openSample: () => Promise<{ workspace: string; caseId: string }>;
+  readonly openOwn: () => Promise<{ workspace: string }>;
 }
 
 function chainOf(input: string) {
@@ -63,7 +67,9 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
   const graph = (caseId: string) => buildGraph(store, cases.get(caseId));
 
   return {
-    'app.info': (_args, ctx) => ({ version: deps.version, workspace: deps.workspaceDir, shell: ctx.shell, settings: deps.settings() }),
+    'app.info': (_args, ctx) => ({ version: deps.version, workspace: deps.workspaceDir, sample: deps.workspaceDir !== deps.ownWorkspaceDir, shell: ctx.shell, settings: deps.settings() }),
+    'workspace.openSample': () => deps.openSample(),
+    'workspace.openOwn': () => deps.openOwn(),
     'settings.set': (args) => {
       const current = deps.settings();
       deps.saveSettings({
