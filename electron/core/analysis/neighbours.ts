@@ -2,6 +2,7 @@ import type { Asset } from '../../../shared/api/schemas';
 import { displayAddress } from '../../../shared/codec/address';
 import { getAssets } from '../store/assets';
 import type { Db } from '../store/openStore';
+import { flowsSql, hubPage, rankedSql } from '../store/hubs';
 import { fromDbAmount } from '../store/sqlFunctions';
 
 export type Direction = 'in' | 'out' | 'both';
@@ -33,29 +34,17 @@ export interface NeighbourPage {
   items: Neighbour[];
 }
 
-function flowsSql(direction: Direction): string {
-  const out = 'SELECT to_id AS cp, asset_id, total_f, cnt FROM edge WHERE from_id = :a AND to_id <> :a';
-  const inn = 'SELECT from_id AS cp, asset_id, total_f, cnt FROM edge WHERE to_id = :a AND from_id <> :a';
-  return direction === 'out' ? out : direction === 'in' ? inn : `${out} UNION ALL ${inn}`;
-}
-
 /**
- * Counterparties of an address, ranked by value so that a hub expands to its most significant
- * counterparties first. The rank is a float of whole units summed across assets (unknown
- * decimals count as 18): it orders, it is never shown as evidence. The sums returned are exact.
+ * Counterparties of an address, ranked by value (see rankedSql) so that a hub expands to its
+ * most significant counterparties first. A hub's ranking is read from the one stored at import
+ * (store/hubs.ts); others are ranked live. The sums returned are exact.
  */
 export function expandNeighbours(db: Db, addressId: number, direction: Direction, offset: number, limit: number): NeighbourPage {
-  const flows = flowsSql(direction);
-  const total = db.prepare(`SELECT count(DISTINCT cp) FROM (${flows})`).pluck().get({ a: addressId }) as number;
-  const ranked = db
-    .prepare(
-      `SELECT f.cp AS cp, sum(f.total_f / power(10, coalesce(asset.decimals, 18))) AS rank, sum(f.cnt) AS n
-       FROM (${flows}) f JOIN asset ON asset.id = f.asset_id
-       GROUP BY f.cp ORDER BY rank DESC, n DESC, f.cp LIMIT :limit OFFSET :offset`,
-    )
-    .all({ a: addressId, limit, offset }) as { cp: number }[];
-  const ids = ranked.map((r) => r.cp);
-  return { total, offset, items: describeNeighbours(db, addressId, ids) };
+  const stored = hubPage(db, addressId, direction, offset, limit);
+  if (stored) return { total: stored.total, offset, items: describeNeighbours(db, addressId, stored.ids) };
+  const total = db.prepare(`SELECT count(DISTINCT cp) FROM (${flowsSql(direction)})`).pluck().get({ a: addressId }) as number;
+  const ranked = db.prepare(`${rankedSql(direction)} LIMIT :limit OFFSET :offset`).all({ a: addressId, limit, offset }) as { cp: number }[];
+  return { total, offset, items: describeNeighbours(db, addressId, ranked.map((r) => r.cp)) };
 }
 
 /** Exact per-asset flows between one address and each of the given counterparties, in the given order. */

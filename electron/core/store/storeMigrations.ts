@@ -233,4 +233,27 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 60,
+    name: 'hub-rankings',
+    up(db) {
+      db.exec(`
+        -- Stored counterparty rankings of hubs (store/hubs.ts), recomputed by each import.
+        -- direction: 'in', 'out' or 'both'; total: how many counterparties in that direction.
+        CREATE TABLE hub (
+          address_id INTEGER NOT NULL,
+          direction TEXT NOT NULL,
+          total INTEGER NOT NULL,
+          PRIMARY KEY (address_id, direction)
+        ) WITHOUT ROWID;
+        CREATE TABLE hub_rank (
+          address_id INTEGER NOT NULL,
+          direction TEXT NOT NULL,
+          pos INTEGER NOT NULL,
+          cp_id INTEGER NOT NULL,
+          PRIMARY KEY (address_id, direction, pos)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];

@@ -9,6 +9,7 @@ import { ensureChainId, findChainId } from '../../store/chains';
 import { insertDataset, type SourceRecord } from '../../store/datasets';
 import { deferIndexesForBulkLoad } from '../../store/bulkIndexes';
 import { addTransfersToEdges } from '../../store/edges';
+import { refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
 import { nextRowId, progressReporter, reviewAndCommit, sha256FileAndPrefix, sha256Prefix, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
@@ -372,6 +373,7 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     foldTransactions(db, c.nativeAssetId, c.datasetId, new Set([...newTxIds, ...linked]));
     const transfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
     addTransfersToEdges(db, c.chainId, firstNewTransferId);
+    refreshHubs(db);
 
     state.phase = 'indexing';
     report(true);

@@ -3,6 +3,7 @@ import { ensureNativeAsset } from '../../store/assets';
 import { ensureChainId } from '../../store/chains';
 import { insertDataset } from '../../store/datasets';
 import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../../store/edges';
+import { refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
 import { nextRowId } from '../datasetRun';
 import { EtlWriter } from './writeEtlRows';
@@ -33,11 +34,12 @@ export function startAccountRun(db: Db, chain: string, format: string, parserVer
 
 /**
  * After the rows: times for transfers that came before their blocks, this import's transfers
- * summed into the graph's edges, and edges a late receipt showed to hold failed transfers
- * recomputed exactly.
+ * summed into the graph's edges, edges a late receipt showed to hold failed transfers
+ * recomputed exactly, and the hubs' stored rankings recomputed.
  */
 export function settleEdges(db: Db, run: AccountRun): void {
   fillTimesFromBlocks(db, run.chainId, run.firstNewTransferId);
   addTransfersToEdges(db, run.chainId, run.firstNewTransferId);
   recomputeEdges(db, run.writer.staleEdges.values());
+  refreshHubs(db);
 }

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { expandNeighbours } from '../../../../electron/core/analysis/neighbours';
+import { importDataset } from '../../../../electron/core/ingest/importDataset';
+import { hubPage, refreshHubs } from '../../../../electron/core/store/hubs';
+import { openStore } from '../../../../electron/core/store/openStore';
+import { generateWorld } from '../../../../electron/core/synth/world';
+
+test("a hub's stored ranking pages exactly like the live ranking, in every direction, and is recomputed by each import", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cairn-hubs-'));
+  try {
+    const truth = generateWorld({ seed: 'hubs', transfers: 3000, out: dir });
+    const db = openStore(':memory:');
+    await importDataset(db, { paths: [join(dir, truth.files.ethereum)], chain: 'eth' });
+    // At this size nothing reaches the real threshold; a low one makes the hot wallets hubs.
+    assert.equal(db.prepare('SELECT count(*) FROM hub').pluck().get(), 0);
+    const hubs = refreshHubs(db, 40);
+    assert.ok(hubs >= 3, `hubs: ${hubs}`);
+    const ids = db.prepare("SELECT address_id FROM hub WHERE direction = 'both' ORDER BY total DESC LIMIT 3").pluck().all() as number[];
+    const stored = ids.flatMap((id) => (['in', 'out', 'both'] as const).flatMap((d) => [0, 25, 1000].map((offset) => expandNeighbours(db, id, d, offset, 25))));
+    assert.ok(hubPage(db, ids[0]!, 'both', 0, 25), 'read from the stored ranking');
+    db.exec('DELETE FROM hub; DELETE FROM hub_rank;');
+    const live = ids.flatMap((id) => (['in', 'out', 'both'] as const).flatMap((d) => [0, 25, 1000].map((offset) => expandNeighbours(db, id, d, offset, 25))));
+    assert.equal(hubPage(db, ids[0]!, 'both', 0, 25), null);
+    assert.deepEqual(stored, live);
+    assert.ok(stored.some((p) => p.total > 25 && p.items.length === 25), "some page is full and more remain");
+
+    // The next import recomputes them (with the real threshold: none at this size).
+    refreshHubs(db, 40);
+    await importDataset(db, { paths: [join(dir, truth.files.tron)], chain: 'tron' });
+    assert.equal(db.prepare('SELECT count(*) FROM hub').pluck().get(), 0);
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
