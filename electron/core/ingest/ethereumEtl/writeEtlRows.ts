@@ -49,7 +49,24 @@ export const EVM_CODECS: ChainCodecs = { address: canonicalEvmAddress, txHash: c
 export function codecsFor(chainId: string): ChainCodecs {
   if (resolveChain(chainId).family !== 'tron') return EVM_CODECS;
   const hex64 = (text: string): string => canonicalTxHashFor(chainId, text);
-  return { address: (t) => canonicalAddress(chainId, t), txHash: hex64, blockHash: hex64 };
+  return { address: remembered((t) => canonicalAddress(chainId, t)), txHash: hex64, blockHash: hex64 };
+}
+
+/**
+ * A bounded memo of a codec: a Tron address is checked with a double SHA-256 (base58check) or
+ * converted from hex, and the same few addresses (USDT, exchange wallets) recur on most rows.
+ */
+function remembered(codec: (text: string) => string, max = 100_000): (text: string) => string {
+  const cache = new Map<string, string>();
+  return (text) => {
+    let v = cache.get(text);
+    if (v === undefined) {
+      v = codec(text);
+      if (cache.size >= max) cache.clear();
+      cache.set(text, v);
+    }
+    return v;
+  };
 }
 
 function receiptStatus(row: CsvRow): number | null {
