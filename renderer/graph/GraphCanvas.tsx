@@ -7,7 +7,7 @@ import { useEffect, useImperativeHandle, useLayoutEffect, useMemo, useRef, type 
 import cytoscape, { type Core, type EventObject, type NodeSingular } from 'cytoscape';
 import type { Graph, TxFlows } from '../../shared/api/schemas';
 import { applyElements } from './applyElements';
-import { graphStyle } from './graphStyle';
+import { canvasOptions, installLevelOfDetail, type LevelOfDetailControl } from './graphStyle';
 import { installGraphProbe, markGraphRevision } from './graphProbe';
 import { toElements, type NodeElementData } from './toElements';
 import { withTxFlows } from './txElements';
@@ -159,6 +159,7 @@ export function GraphCanvas({ graph, txFlows, ref, ...callbacks }: GraphCanvasPr
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const wiringRef = useRef<Wiring | null>(null);
+  const lodRef = useRef<LevelOfDetailControl | null>(null);
   const callbacksRef = useRef<Callbacks>(callbacks);
   useLayoutEffect(() => {
     callbacksRef.current = callbacks;
@@ -168,16 +169,11 @@ export function GraphCanvas({ graph, txFlows, ref, ...callbacks }: GraphCanvasPr
   useEffect(() => {
     const container = containerRef.current;
     if (!container) return;
-    const cy = cytoscape({
-      container,
-      style: graphStyle,
-      layout: { name: 'preset' },
-      boxSelectionEnabled: true,
-      selectionType: 'single',
-      minZoom: 0.05,
-      maxZoom: 4,
-    });
+    // Full detail to start with; installLevelOfDetail lowers it once a big graph arrives.
+    const cy = cytoscape({ container, ...canvasOptions() });
     cyRef.current = cy;
+    const lod = installLevelOfDetail(cy);
+    lodRef.current = lod;
     const wiring = wireEvents(cy, container, callbacksRef);
     wiringRef.current = wiring;
     const uninstallProbe = installGraphProbe(cy, container);
@@ -185,6 +181,8 @@ export function GraphCanvas({ graph, txFlows, ref, ...callbacks }: GraphCanvasPr
       wiring.unwire();
       wiringRef.current = null;
       uninstallProbe();
+      lod.uninstall();
+      lodRef.current = null;
       cyRef.current = null;
       fittedCaseRef.current = null;
       cy.destroy();
@@ -224,6 +222,7 @@ export function GraphCanvas({ graph, txFlows, ref, ...callbacks }: GraphCanvasPr
         .some(Boolean);
       if (offscreen) fit();
     }
+    lodRef.current?.refresh();
     markGraphRevision(cy);
   }, [elements, caseId]);
 
