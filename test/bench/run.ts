@@ -1,35 +1,108 @@
+// `npm run bench [-- --scale S --out FILE]`: prints tables and writes JSON. Not part of npm test.
+// Sections: the ethereum-etl and Bitcoin import micro-benchmarks (--rows, --blocks); the
+// synthetic world at --scale (import per format next to a same-run ceiling, store size, expand
+// latency) and again at 10M transfers (--large-scale, 0 to skip); graph rendering and cold start
+// in headless Chromium (--no-render to skip).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseScale } from '../../electron/core/synth/world';
 import { benchBitcoinImport } from './bitcoinImportBench';
 import { benchImport, saveResults } from './importBench';
+import { benchColdStart, benchRender, printRenderResults } from './renderBench';
+import { benchWorld, type WorldBenchResult } from './worldBench';
 
 const { values } = parseArgs({
   options: {
+    scale: { type: 'string', default: 'medium' },
+    'large-scale': { type: 'string', default: 'large' },
     rows: { type: 'string', default: '200000' },
     blocks: { type: 'string', default: '60' },
+    'no-render': { type: 'boolean', default: false },
     out: { type: 'string', default: 'test/bench/results/latest.json' },
   },
 });
-const rows = Number(values.rows);
-const blocks = Number(values.blocks);
 const started = new Date().toISOString();
+const scale = parseScale(values.scale!);
+const largeScale = values['large-scale'] === '0' ? 0 : parseScale(values['large-scale']!);
+const log = (line: string): void => void process.stderr.write(`  ${line}\n`);
 
-const imp = await benchImport(rows);
-console.log('ethereum-etl transactions.csv import (each row: one tx and one native transfer)');
-console.table({
-  Cairn: { rows: imp.rows, 'MB': imp.megabytes, seconds: imp.cairnSeconds.toFixed(2), 'rows/s': imp.rowsPerSecond, 'MB/s': imp.megabytesPerSecond, 'peak RSS MB': imp.peakRssMb },
-  'raw prepared insert (ceiling)': { rows: imp.rows, seconds: imp.ceilingSeconds.toFixed(2), 'rows/s': imp.ceilingRowsPerSecond },
-});
-console.log(`Cairn reaches ${Math.round(imp.ratioToCeiling * 100)}% of the same-run ceiling`);
-console.log(`peak RSS: ${imp.peakRssMbAtQuarterSize} MB at ${rows / 4} rows, ${imp.peakRssMb} MB at ${rows} rows`);
+function printWorld(w: WorldBenchResult): void {
+  console.log(`\nSynthetic world, ${w.worldTransfers.toLocaleString('en')} transfers (generated in ${w.generateSeconds} s), imported format by format into one store`);
+  console.table(
+    Object.fromEntries(
+      w.formats.map((f) => [
+        f.format,
+        {
+          MB: f.megabytes,
+          transfers: f.transfers,
+          seconds: f.seconds,
+          'MB/s': f.megabytesPerSecond,
+          'transfers/s': f.transfersPerSecond,
+          'ceiling transfers/s': f.ceilingTransfersPerSecond ?? '',
+          'of ceiling': f.ratioToCeiling === undefined ? '' : `${Math.round(f.ratioToCeiling * 100)}%`,
+        },
+      ]),
+    ),
+  );
+  console.log(`store: ${w.storeMegabytes} MB, ${w.storeMegabytesPerMillionTransfers} MB per million transfers (${w.storeTransferRows.toLocaleString('en')} transfer rows)`);
+  console.log(`biggest hub: ${w.hub.address} (${w.hub.chain}), ${w.hub.counterparties.toLocaleString('en')} counterparties, ${w.hub.transfers.toLocaleString('en')} transfers`);
+  const e = w.expand;
+  console.table({
+    'ordinary, store query': e.ordinaryQuery,
+    'hub, store query': e.hubQuery,
+    'ordinary, graph.expand API call': e.ordinaryApi,
+    'hub, graph.expand API call': e.hubApi,
+  });
+}
 
-const btc = await benchBitcoinImport(blocks);
-console.log(`\nBitcoin blocks/ folder import (synthetic regtest chain shaped like mainnet block 702861: ${btc.blocks} blocks, ${btc.txs} txs, ${btc.inputs} inputs, ${btc.outputs} outputs)`);
-console.table({
-  'Cairn import (parse thread + store)': { MB: btc.megabytes, seconds: btc.seconds.toFixed(2), 'MB/s': btc.megabytesPerSecond, 'tx/s': btc.txPerSecond, 'peak RSS MB': btc.peakRssMb },
-  'parse only, same files (ceiling)': { MB: btc.megabytes, 'MB/s': btc.parseOnlyMegabytesPerSecond },
-  'parse thread + one bare row per tx, output and input (no links, no indexes)': { MB: btc.megabytes, 'MB/s': btc.bareInsertMegabytesPerSecond },
-});
-console.log(`peak RSS: ${btc.peakRssMbAtHalfSize} MB at ${Math.floor(blocks / 2)} blocks, ${btc.peakRssMb} MB at ${blocks} blocks`);
+const work = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
+const results: Record<string, unknown> = { started, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version } };
+try {
+  // The micro-benchmarks first: their peak-memory readings are of a fresh process.
+  const rows = Number(values.rows);
+  const imp = await benchImport(rows);
+  console.log('\nethereum-etl transactions.csv import (each row: one tx and one native transfer)');
+  console.table({
+    Cairn: { rows: imp.rows, MB: imp.megabytes, seconds: imp.cairnSeconds.toFixed(2), 'rows/s': imp.rowsPerSecond, 'MB/s': imp.megabytesPerSecond, 'peak RSS MB': imp.peakRssMb },
+    'raw prepared insert (ceiling)': { rows: imp.rows, seconds: imp.ceilingSeconds.toFixed(2), 'rows/s': imp.ceilingRowsPerSecond },
+  });
+  console.log(`Cairn reaches ${Math.round(imp.ratioToCeiling * 100)}% of the same-run ceiling; peak RSS ${imp.peakRssMbAtQuarterSize} MB at ${rows / 4} rows, ${imp.peakRssMb} MB at ${rows} rows`);
+  results.import = imp;
 
-saveResults(values.out!, { started, machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, import: imp, bitcoin: btc });
+  const blocks = Number(values.blocks);
+  const btc = await benchBitcoinImport(blocks);
+  console.log(`\nBitcoin blocks/ folder import (synthetic regtest chain shaped like mainnet block 702861: ${btc.blocks} blocks, ${btc.txs} txs, ${btc.inputs} inputs, ${btc.outputs} outputs)`);
+  console.table({
+    'Cairn import (parse thread + store)': { MB: btc.megabytes, seconds: btc.seconds.toFixed(2), 'MB/s': btc.megabytesPerSecond, 'tx/s': btc.txPerSecond, 'peak RSS MB': btc.peakRssMb },
+    'parse only, same files (ceiling)': { MB: btc.megabytes, 'MB/s': btc.parseOnlyMegabytesPerSecond },
+    'parse thread + one bare row per tx, output and input (no links, no indexes)': { MB: btc.megabytes, 'MB/s': btc.bareInsertMegabytesPerSecond },
+  });
+  console.log(`peak RSS: ${btc.peakRssMbAtHalfSize} MB at ${Math.floor(blocks / 2)} blocks, ${btc.peakRssMb} MB at ${blocks} blocks`);
+  results.bitcoin = btc;
+
+  const worlds: WorldBenchResult[] = [];
+  const first = await benchWorld(scale, work, { ceiling: true, log });
+  worlds.push(first);
+  printWorld(first);
+  if (largeScale > 0 && largeScale !== scale) {
+    const large = await benchWorld(largeScale, work, { ceiling: false, log });
+    worlds.push(large);
+    printWorld(large);
+  }
+  results.worlds = worlds;
+
+  if (!values['no-render']) {
+    const render = await benchRender();
+    printRenderResults(render);
+    results.render = render;
+    const cold = await benchColdStart();
+    console.log(`cold start to an interactive canvas: ${cold.seconds} s (median of ${cold.runs.length})`);
+    results.coldStart = cold;
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+saveResults(values.out!, results);
 console.log(`results written to ${values.out}`);

@@ -1,0 +1,244 @@
+/**
+ * Benchmarks on the synthetic world (electron/core/synth/world.ts), through the app's own code:
+ *
+ * - import throughput per format (Bitcoin blk files, ethereum-etl for Ethereum, tronetl for
+ *   Tron) in MB/s and transfers/s, each account chain next to a same-run ceiling: the same rows,
+ *   parsed and interned beforehand, inserted with raw better-sqlite3 prepared statements into
+ *   the same schema (no validation, no dedup, no edges);
+ * - store size per million transfers;
+ * - expand-hop latency (p50, p95, p99) for ordinary addresses and for the biggest hub, both as
+ *   the store query alone and as the whole `graph.expand` API call on a case (the audited case
+ *   write and the graph rebuild included).
+ *
+ * Timings are wall clock on a shared 2-core machine: read ratios measured in the same run.
+ */
+import { readFileSync, statSync, readdirSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { openBackend } from '../../electron/core/backend';
+import { expandNeighbours } from '../../electron/core/analysis/neighbours';
+import { importDataset } from '../../electron/core/ingest/importDataset';
+import { canonicalAddress } from '../../shared/codec/address';
+import { openStore, type Db } from '../../electron/core/store/openStore';
+import { toDbAmount } from '../../electron/core/store/sqlFunctions';
+import { generateWorld, type WorldTruth } from '../../electron/core/synth/world';
+
+export interface FormatFigures {
+  format: string;
+  megabytes: number;
+  transfers: number;
+  seconds: number;
+  megabytesPerSecond: number;
+  transfersPerSecond: number;
+  /** Same rows, raw prepared inserts into the same schema (account chains only). */
+  ceilingSeconds?: number;
+  ceilingTransfersPerSecond?: number;
+  ratioToCeiling?: number;
+}
+
+export interface LatencyFigures {
+  samples: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface WorldBenchResult {
+  targetTransfers: number;
+  worldTransfers: number;
+  generateSeconds: number;
+  formats: FormatFigures[];
+  storeMegabytes: number;
+  storeMegabytesPerMillionTransfers: number;
+  storeTransferRows: number;
+  hub: { address: string; chain: string; counterparties: number; transfers: number };
+  expand: { ordinaryQuery: LatencyFigures; hubQuery: LatencyFigures; ordinaryApi: LatencyFigures; hubApi: LatencyFigures };
+}
+
+const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  return n;
+}
+
+function percentiles(ms: number[]): LatencyFigures {
+  const s = [...ms].sort((a, b) => a - b);
+  const at = (p: number) => round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN, 2);
+  return { samples: s.length, p50: at(50), p95: at(95), p99: at(99) };
+}
+
+/**
+ * The ceiling for an ethereum-etl style export: its blocks, transactions and token transfers,
+ * parsed and with addresses interned before the clock starts, then inserted as block, address,
+ * tx and transfer rows with prepared statements in one transaction.
+ */
+function accountCeiling(dir: string, chain: string, work: string): number {
+  const csv = (name: string) => parse(readFileSync(join(dir, name)), { columns: true }) as Record<string, string>[];
+  const blocks = csv('blocks.csv').map((b) => [Number(b.number), b.hash!, b.parent_hash!, Number(b.timestamp), Number(b.transaction_count)] as const);
+  const txs = csv('transactions.csv');
+  const tokenTransfers = csv('token_transfers.csv');
+  const ids = new Map<string, number>();
+  const id = (a: string): number => {
+    const c = canonicalAddress(chain, a);
+    let n = ids.get(c);
+    if (n === undefined) ids.set(c, (n = ids.size + 1));
+    return n;
+  };
+  const txId = new Map<string, number>();
+  const txRows = txs.map((t, i) => {
+    txId.set(t.hash!, i + 1);
+    return [i + 1, t.hash!, Number(t.block_number), Number(t.transaction_index), Number(t.block_timestamp), id(t.from_address!), id(t.to_address!), toDbAmount(BigInt(t.value!)), Number(t.receipt_status)] as const;
+  });
+  const tokenRows = tokenTransfers.map((t) => [txId.get(t.transaction_hash!)!, t.log_index!, id(t.from_address!), id(t.to_address!), toDbAmount(BigInt(t.value!))] as const);
+  const addrRows = [...ids];
+  const db = openStore(join(work, `ceiling-${Date.now()}.sqlite`));
+  const t0 = performance.now();
+  db.transaction(() => {
+    db.prepare("INSERT INTO chain (id, caip2) VALUES (1, ?)").run(chain);
+    db.prepare("INSERT INTO asset (id, chain_id, contract, symbol, decimals) VALUES (1, 1, '', 'NATIVE', 18), (2, 1, 'token', 'USDT', 6)").run();
+    const block = db.prepare('INSERT INTO block (chain_id, number, hash, parent_hash, time, tx_count, dataset_id) VALUES (1, ?, ?, ?, ?, ?, 1)');
+    for (const b of blocks) block.run(...b);
+    const addr = db.prepare('INSERT INTO address (id, chain_id, addr) VALUES (?, 1, ?)');
+    for (const [a, n] of addrRows) addr.run(n, a);
+    const tx = db.prepare('INSERT INTO tx (id, chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)');
+    const tr = db.prepare('INSERT INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)');
+    for (const r of txRows) {
+      tx.run(...r);
+      if (r[7] !== 0n) tr.run(r[0], 0, '', r[5], r[6], 1, r[7], r[4], r[8]);
+    }
+    for (const r of tokenRows) tr.run(r[0], 1, r[1], r[2], r[3], 2, r[4], txRows[r[0] - 1]![4], 1);
+  })();
+  const seconds = (performance.now() - t0) / 1000;
+  db.close();
+  return seconds;
+}
+
+async function timeImport(db: Db, paths: string[], chain?: string): Promise<number> {
+  const t0 = performance.now();
+  await importDataset(db, { paths, chain });
+  return (performance.now() - t0) / 1000;
+}
+
+/** The address with the most counterparties (an exchange hot wallet), and a sample of ordinary ones. */
+function pickAddresses(db: Db, samples: number): { hub: { id: number; addr: string; chain: string; counterparties: number; transfers: number }; ordinary: number[] } {
+  const hub = db
+    .prepare(
+      `SELECT a.id, a.addr, c.caip2 AS chain, d.n AS counterparties, d.t AS transfers FROM
+         (SELECT id, sum(n) AS n, sum(t) AS t FROM (SELECT to_id AS id, count(*) AS n, sum(cnt) AS t FROM edge GROUP BY to_id
+                                                    UNION ALL SELECT from_id, count(*), sum(cnt) FROM edge GROUP BY from_id) GROUP BY id ORDER BY n DESC LIMIT 1) d
+       JOIN address a ON a.id = d.id JOIN chain c ON c.id = a.chain_id`,
+    )
+    .get() as { id: number; addr: string; chain: string; counterparties: number; transfers: number };
+  // Ordinary: addresses with between 2 and 50 edges, spread over the id range.
+  const ordinary = db
+    .prepare(
+      `SELECT id FROM (SELECT from_id AS id, count(*) AS n FROM edge GROUP BY from_id) WHERE n BETWEEN 2 AND 50
+       ORDER BY (id * 2654435761) % 4294967296 LIMIT ?`,
+    )
+    .pluck()
+    .all(samples) as number[];
+  return { hub, ordinary };
+}
+
+function timeQueries(db: Db, ids: number[], rounds: number): number[] {
+  const ms: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const id of ids) {
+      const t0 = performance.now();
+      expandNeighbours(db, id, 'both', 0, 25);
+      ms.push(performance.now() - t0);
+    }
+  }
+  return ms;
+}
+
+/** The whole API call: graph.expand on a case (the audited write and the returned graph included). */
+async function timeApiExpands(workspace: string, targets: { chain: string; address: string }[]): Promise<number[]> {
+  const backend = openBackend({ workspaceDir: workspace, shell: 'cli' });
+  try {
+    const ok = async (method: string, args: unknown): Promise<any> => {
+      const r = await backend.call(method, args);
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.result;
+    };
+    const kase = await ok('case.create', { name: `bench ${Date.now()}` });
+    const ms: number[] = [];
+    for (const t of targets) {
+      const g = await ok('graph.addAddress', { caseId: kase.id, chain: t.chain, address: t.address });
+      const node = g.nodes.find((n: { kind: string; address?: string }) => n.kind === 'address');
+      const t0 = performance.now();
+      await ok('graph.expand', { caseId: kase.id, nodeId: node.id, direction: 'both', limit: 25 });
+      ms.push(performance.now() - t0);
+      // Back to an empty canvas, so every sample expands onto the same small graph.
+      await ok('case.undo', { caseId: kase.id });
+      await ok('case.undo', { caseId: kase.id });
+    }
+    return ms;
+  } finally {
+    await backend.close();
+  }
+}
+
+export async function benchWorld(transfers: number, work: string, options: { ceiling: boolean; log: (line: string) => void }): Promise<WorldBenchResult> {
+  const out = join(work, `world-${transfers}`);
+  options.log(`generating a world of ${transfers.toLocaleString('en')} transfers…`);
+  const g0 = performance.now();
+  const truth: WorldTruth = generateWorld({ seed: 'bench', transfers, out });
+  const generateSeconds = (performance.now() - g0) / 1000;
+  const workspace = join(work, `workspace-${transfers}`);
+  mkdirSync(workspace, { recursive: true });
+  const db = openStore(join(workspace, 'store.sqlite'));
+  const formats: FormatFigures[] = [];
+  const parts: [string, string, number, string | undefined][] = [
+    ['ethereum-etl (Ethereum)', join(out, truth.files.ethereum), truth.written.ethereum.transfers, truth.chains.eth],
+    ['tronetl (Tron)', join(out, truth.files.tron), truth.written.tron.transfers, truth.chains.tron],
+    ['Bitcoin blk files', join(out, truth.files.bitcoin), truth.written.bitcoin.outputs, undefined],
+  ];
+  for (const [format, path, n, chain] of parts) {
+    options.log(`importing ${format}…`);
+    const seconds = await timeImport(db, [path], chain);
+    const mb = dirBytes(path) / 1e6;
+    const f: FormatFigures = { format, megabytes: round(mb), transfers: n, seconds: round(seconds, 2), megabytesPerSecond: round(mb / seconds), transfersPerSecond: Math.round(n / seconds) };
+    if (options.ceiling && chain) {
+      options.log(`ceiling for ${format}…`);
+      const c = accountCeiling(path, chain, work);
+      f.ceilingSeconds = round(c, 2);
+      f.ceilingTransfersPerSecond = Math.round(n / c);
+      f.ratioToCeiling = round(c / seconds, 2);
+    }
+    formats.push(f);
+  }
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const storeTransferRows = db.prepare('SELECT count(*) FROM transfer').pluck().get() as number;
+  db.close();
+  const storeBytes = statSync(join(workspace, 'store.sqlite')).size;
+
+  options.log('expand latency…');
+  const q = openStore(join(workspace, 'store.sqlite'));
+  const { hub, ordinary } = pickAddresses(q, 200);
+  timeQueries(q, ordinary.slice(0, 20), 1); // warm the page cache
+  const ordinaryQuery = percentiles(timeQueries(q, ordinary, 3));
+  const hubQuery = percentiles(timeQueries(q, [hub.id], 30));
+  const addr = q.prepare('SELECT a.addr, c.caip2 FROM address a JOIN chain c ON c.id = a.chain_id WHERE a.id = ?');
+  const ordinaryTargets = ordinary.slice(0, 100).map((id) => {
+    const r = addr.get(id) as { addr: string; caip2: string };
+    return { chain: r.caip2, address: r.addr };
+  });
+  q.close();
+  const ordinaryApi = percentiles(await timeApiExpands(workspace, ordinaryTargets));
+  const hubApi = percentiles(await timeApiExpands(workspace, Array.from({ length: 20 }, () => ({ chain: hub.chain, address: hub.addr }))));
+
+  return {
+    targetTransfers: transfers,
+    worldTransfers: truth.written.transfers,
+    generateSeconds: round(generateSeconds, 2),
+    formats,
+    storeMegabytes: round(storeBytes / 1e6),
+    storeMegabytesPerMillionTransfers: round(storeBytes / 1e6 / (truth.written.transfers / 1e6)),
+    storeTransferRows,
+    hub: { address: hub.addr, chain: hub.chain, counterparties: hub.counterparties, transfers: hub.transfers },
+    expand: { ordinaryQuery, hubQuery, ordinaryApi, hubApi },
+  };
+}
