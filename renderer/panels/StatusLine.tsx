@@ -9,7 +9,7 @@ function SampleBadge() {
   return (
     <>
       <span className="warn" data-testid="sample-badge" title="This workspace holds the synthetic sample world, not evidence">
-        Sample workspace (synthetic data)
+        Sample (synthetic)
       </span>
       <button type="button" className="link" data-testid="open-own-workspace" onClick={() => void run(() => client['workspace.openOwn']({}))}>
         Back to my workspace

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { expect, test } from './app';
 import { clickNode, expectNodeCount, probe } from './pages';
 
@@ -18,6 +19,9 @@ test('"Open sample investigation" builds the synthetic world in its own workspac
   await clickNode(page, victim.address!);
   await page.keyboard.press('o');
   await expectNodeCount(page, 13);
+  // The README's sample screenshot (written into docs/ with CAIRN_UPDATE_SCREENSHOT=1).
+  const shot = process.env.CAIRN_UPDATE_SCREENSHOT === '1' ? '../../docs/screenshot-sample.png' : '../../test-results/screenshot-sample.png';
+  await page.screenshot({ path: join(import.meta.dirname, shot) });
 
   // Back to the workspace the app started with: untouched, no sample data in it.
   await page.getByTestId('open-own-workspace').click();
