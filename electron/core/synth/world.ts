@@ -44,6 +44,8 @@ const SWAP = 'Tidal Swap (swap service)';
 const BRIDGE = 'Arc Bridge';
 const MIXER = 'Eddy CoinJoin (mixer)';
 const START_TIME = 1_685_000_000; // 2023-05-25
+/** Unspent Bitcoin outputs the generator keeps to spend from. */
+const MAX_COIN_POOL = 200_000;
 /** The Bitcoin leg runs on regtest, whose coin Cairn names rBTC. */
 const BTC_SYMBOL = resolveChain(SYNTH_CHAINS.btc).nativeSymbol;
 /** Swap rate: 1 ETH = 0.06 BTC, so sats = wei × 6 / 10^12; the swap keeps 0.5%. */
@@ -515,7 +517,9 @@ export function generateWorld(options: GenerateOptions): WorldTruth {
     // Noise: ordinary payments, some to exchange hot wallets, spending earlier outputs.
     const n = height <= btcBlocks ? Math.round(perBlock) : 0;
     for (let t = 0; t < n && coins.length >= 2; t++) {
-      const nIn = rng.chance(0.6) ? 1 : 2 + rng.int(3);
+      // Two inputs on average for two outputs keeps the pool of coins flat; a pool grown past
+      // its cap is drawn down by consolidating payments, so memory stays bounded at any scale.
+      const nIn = coins.length > MAX_COIN_POOL ? 6 : rng.chance(0.5) ? 1 : 2 + rng.int(3);
       const ins: Coin[] = [];
       let total = 0n;
       for (let k = 0; k < nIn && coins.length > 0; k++) {
