@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
-import type { AppEvent } from '../../shared/api/contract';
+import { ApiError, type AppEvent } from '../../shared/api/contract';
 import { dispatch } from '../../shared/api/dispatch';
 import { createHandlers } from './api/handlers';
 import { errorToShape } from './api/errors';
@@ -19,6 +19,8 @@ export const VERSION = typeof __CAIRN_VERSION__ === 'string' ? __CAIRN_VERSION__
 interface OpenWorkspace {
   readonly dir: string;
   readonly handlers: Backend['handlers'];
+  /** True while an import runs or waits for review. */
+  busy(): boolean;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,8 @@ export function openBackend(options: BackendOptions): Backend {
   const switchTo = async (dir: string): Promise<void> => {
     const previous = current;
     if (previous.dir === dir) return;
+    // Closing a workspace cancels its imports: never do that behind the user's back.
+    if (previous.busy()) throw new ApiError('conflict', 'an import is running or waiting for review; finish or cancel it before switching workspace');
     current = open(dir);
     await previous.close();
     emit({ type: 'workspace.changed', workspace: dir });
@@ -86,6 +90,7 @@ export function openBackend(options: BackendOptions): Backend {
       now: () => new Date(),
       openSample: async () => {
         const dir = sampleWorkspaceDir(own);
+        if (current.busy()) throw new ApiError('conflict', 'an import is running or waiting for review; finish or cancel it before opening the sample');
         // One switch at a time: a second click while the sample is being built waits for the first.
         const built = switching.then(() => buildSampleWorkspace(dir, { investigator: settings.investigator }));
         switching = built.catch(() => undefined);
@@ -101,6 +106,7 @@ export function openBackend(options: BackendOptions): Backend {
     return {
       dir: paths.dir,
       handlers,
+      busy: () => jobs.list().some((j) => j.state === 'running' || j.state === 'review'),
       async close() {
         await jobs.close();
         cases.closeAll();
