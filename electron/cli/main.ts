@@ -169,6 +169,7 @@ function runGenerate(values: Values): void {
       `  Tron             ${w.tron.blocks} blocks, ${w.tron.transactions} transactions, ${w.tron.transfers} transfers  (${truth.files.tron})`,
       `  ground truth     ${truth.victims.length} victims, ${truth.hops} hops of stolen funds  (truth.json, ${truth.files.theft}, ${truth.files.actors})`,
       `import with: cairn import ${join(out, truth.files.bitcoin)}; cairn import --chain eth ${join(out, truth.files.ethereum)}; cairn import --chain tron ${join(out, truth.files.tron)}`,
+      `synthetic data under real chain ids: import it into a workspace of its own (--workspace DIR), never one that holds evidence`,
     ].join('\n'),
   );
 }

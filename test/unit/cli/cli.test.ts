@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -88,4 +89,30 @@ test('errors exit non-zero with one line naming the problem', () => {
     assert.equal(r.err.trim().split('\n')[0].length > 0, true);
     assert.ok(!/\n\s+at /.test(r.err), 'no stack trace');
   }
+});
+
+test('cairn generate writes a world the same seed writes again, refuses a used folder and a bad scale; cairn demo builds the sample once', () => {
+  const ws = tempDir();
+  const out = join(tempDir(), 'world');
+  const first = json(ws, 'generate', '--out', out, '--scale', 'tiny', '--seed', 's') as { out: string; transfers: number; victims: number; hops: number };
+  assert.equal(first.out, out);
+  assert.ok(first.transfers >= 2800 && first.transfers <= 3300, String(first.transfers));
+  assert.ok(first.victims >= 10 && first.hops > first.victims);
+  const truth = JSON.parse(readFileSync(join(out, 'truth.json'), 'utf8')) as { seed: string; written: { transfers: number } };
+  assert.equal(truth.seed, 's');
+  assert.equal(truth.written.transfers, first.transfers);
+  const again = cairn(ws, 'generate', '--out', out, '--scale', 'tiny');
+  assert.equal(again.code, 2);
+  assert.match(again.err, /--out .* is not empty/);
+  const bad = cairn(ws, 'generate', '--out', join(out, 'x'), '--scale', 'huge');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--scale must be tiny, small, medium, large or a number/);
+
+  const demo = json(ws, 'demo') as { dir: string; caseId: string; built: boolean; victims: number };
+  assert.equal(demo.dir, join(ws, 'sample'));
+  assert.equal(demo.built, true);
+  assert.equal(demo.victims, 200);
+  const cases = json(join(ws, 'sample'), 'case', 'list') as { id: string }[];
+  assert.deepEqual(cases.map((c) => c.id), [demo.caseId]);
+  assert.equal((json(ws, 'demo') as { built: boolean }).built, false, 'a second run finds the sample already built');
 });
