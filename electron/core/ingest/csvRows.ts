@@ -108,6 +108,8 @@ export interface ReadDigest {
 
 /** Rows are handed over in batches: one await per batch instead of one per row. */
 const BATCH_ROWS = 2048;
+/** A quoted field longer than this is a stray quote, not data: refused before it fills memory. */
+const MAX_QUOTED_RECORD = 1 << 20;
 
 /**
  * Splits one record into fields. Most exports quote nothing, and splitting such a line on
@@ -165,6 +167,9 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
       const total = open.quotes + quotes;
       if (total % 2 === 1) {
         open = { text: `${open.text}\n${raw}`, quotes: total, from: open.from };
+        if (open.text.length > MAX_QUOTED_RECORD) {
+          throw new BadInputError(file.path, { line: open.from }, 'not valid CSV: a quote opened on this line is still open 1 MiB later');
+        }
         return;
       }
       const record = `${open.text}\n${text}`;

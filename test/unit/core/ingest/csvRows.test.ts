@@ -58,6 +58,7 @@ test('CSV: a ragged row, a quote never closed, a missing column and an empty fil
   await refused('a,b,c\n1,2,3\n1,2\n', /line 3: not valid CSV: expected 3 fields as in the header, found 2/);
   await refused('a,b,c\n1,2,3\n4,"open,6\n7,8,9\n', /line 3: not valid CSV: a quote opened on this line is not closed/);
   await refused('a,b,c\n1,x"y,3\n', /line 2: not valid CSV/);
+  await refused(`a,b,c\n1,2,3\n4,"stray,6\n${'7,8,9\n'.repeat(200_000)}`, /line 3: not valid CSV: a quote opened on this line is still open 1 MiB later/);
   await refused('a,b\n1,2\n', /line 1: missing column "c" in the header/, ['a', 'c']);
   await refused('', /line 1: the file is empty/);
 });
