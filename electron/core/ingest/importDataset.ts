@@ -6,9 +6,9 @@ import { deferIndexesForBulkLoad } from '../store/bulkIndexes';
 import type { Db } from '../store/openStore';
 import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, type RpcPullRequest } from './bitcoin/importBitcoin';
 import { readCsvBatches, type ReadDigest } from './csvRows';
-import { progressReporter, reviewAndCommit, type ProgressState, type ReviewHook } from './datasetRun';
+import { progressReporter, type ProgressState, type ReviewHook } from './datasetRun';
 import { BadInputError, ImportCancelledError } from './errors';
-import { settleEdges, startAccountRun } from './ethereumEtl/accountRun';
+import { settleAndCommit, startAccountRun } from './ethereumEtl/accountRun';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
 import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput } from './etherscan/importEtherscan';
@@ -158,7 +158,7 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
   db.exec('BEGIN IMMEDIATE');
   try {
     const run = startAccountRun(db, chain.id, format, ETHEREUM_ETL_PARSER_VERSION, startedAt);
-    const { chainId, datasetId, firstNewTxId, addresses, writer } = run;
+    const { writer } = run;
     // About one transfer per 250 bytes of CSV: a big first import rebuilds the random-keyed indexes once, at the end.
     const indexes = deferIndexesForBulkLoad(db, state.total / 250);
     const sources: SourceRecord[] = [];
@@ -210,23 +210,7 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
       notes.push(`traces that move no value between addresses were left out: ${[...writer.tracesLeftOut].map(([why, n]) => `${n} ${why}`).join(', ')}`);
     }
 
-    state.phase = 'aggregating edges';
-    report(true);
-    indexes.restore();
-    settleEdges(db, run);
-    const added = { ...writer.added, addresses: addresses.added };
-    state.phase = options.review ? 'waiting for review' : 'committing';
-    report(true);
-    const notesAll = [...writer.warnings, ...notes];
-    const outcome = await reviewAndCommit(
-      db,
-      { id: datasetId, format, chain: chain.id, sources, rowCounts, added, finishedAt: now().toISOString() },
-      { review: options.review, skipped, notes: notesAll, firstNewTxId, chainId },
-      signal,
-    );
-    state.phase = 'done';
-    report(true);
-    return { ...outcome, skipped, warnings: notesAll };
+    return await settleAndCommit(db, run, { format, chain: chain.id, sources, rowCounts, skipped, notes, indexes }, { state, report }, options, now);
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;

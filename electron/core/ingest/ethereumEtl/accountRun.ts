@@ -5,7 +5,10 @@ import { insertDataset } from '../../store/datasets';
 import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../../store/edges';
 import { refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
-import { nextRowId } from '../datasetRun';
+import type { DeferredIndexes } from '../../store/bulkIndexes';
+import type { SourceRecord } from '../../store/datasets';
+import { nextRowId, reviewAndCommit, type ProgressState } from '../datasetRun';
+import type { ImportOptions, ImportResult, SkippedFile } from '../importDataset';
 import { EtlWriter } from './writeEtlRows';
 
 /** What an account-chain import (ethereum-etl, Etherscan, an EVM node) writes with. */
@@ -42,4 +45,50 @@ export function settleEdges(db: Db, run: AccountRun): void {
   addTransfersToEdges(db, run.chainId, run.firstNewTransferId);
   recomputeEdges(db, run.writer.staleEdges.values());
   refreshHubs(db);
+}
+
+/** What an account-chain file import hands over once its rows are written. */
+export interface FinishedRows {
+  readonly format: string;
+  readonly chain: string;
+  readonly sources: readonly SourceRecord[];
+  readonly rowCounts: Record<string, number>;
+  readonly skipped: readonly SkippedFile[];
+  /** The import's own notes; the writer's warnings go first. */
+  readonly notes: readonly string[];
+  /** Indexes dropped for a bulk load, rebuilt before the edges are summed. */
+  readonly indexes?: DeferredIndexes;
+}
+
+/**
+ * The end of an account-chain file import (ethereum-etl, Etherscan), inside its open
+ * transaction: indexes rebuilt, edges settled, then the dataset shown for review when asked
+ * and committed.
+ */
+export async function settleAndCommit(
+  db: Db,
+  run: AccountRun,
+  rows: FinishedRows,
+  progress: { state: ProgressState; report: (force?: boolean) => void },
+  options: ImportOptions,
+  now: () => Date,
+): Promise<ImportResult> {
+  const { state, report } = progress;
+  state.phase = 'aggregating edges';
+  report(true);
+  rows.indexes?.restore();
+  settleEdges(db, run);
+  const added = { ...run.writer.added, addresses: run.addresses.added };
+  state.phase = options.review ? 'waiting for review' : 'committing';
+  report(true);
+  const notes = [...run.writer.warnings, ...rows.notes];
+  const outcome = await reviewAndCommit(
+    db,
+    { id: run.datasetId, format: rows.format, chain: rows.chain, sources: rows.sources, rowCounts: rows.rowCounts, added, finishedAt: now().toISOString() },
+    { review: options.review, skipped: rows.skipped, notes, firstNewTxId: run.firstNewTxId, chainId: run.chainId },
+    options.signal,
+  );
+  state.phase = 'done';
+  report(true);
+  return { ...outcome, skipped: rows.skipped, warnings: notes };
 }

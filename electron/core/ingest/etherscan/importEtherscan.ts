@@ -9,9 +9,9 @@ import { partialScope, setDatasetScope } from '../../store/datasetScope';
 import type { SourceRecord } from '../../store/datasets';
 import type { Db } from '../../store/openStore';
 import type { ReadDigest } from '../csvRows';
-import { progressReporter, reviewAndCommit, type ProgressState } from '../datasetRun';
+import { progressReporter, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
-import { settleEdges, startAccountRun } from '../ethereumEtl/accountRun';
+import { settleAndCommit, startAccountRun } from '../ethereumEtl/accountRun';
 import type { ImportOptions, ImportResult, SkippedFile } from '../importDataset';
 import { rowFromObject } from '../jsonRows';
 import { expandSourcePaths, isGzip, openHashed, readFirstLine, type SourceFile } from '../sources';
@@ -250,7 +250,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
   db.exec('BEGIN IMMEDIATE');
   try {
     const run = startAccountRun(db, chain.id, ETHERSCAN_CSV, ETHERSCAN_PARSER_VERSION, startedAt);
-    const { chainId, datasetId, firstNewTxId, addresses, writer } = run;
+    const { chainId, datasetId, writer } = run;
     // Token and internal transfers name only a block number, and the export has no blocks file:
     // a tx first known from them takes the row's UnixTimestamp (its block's time).
     const setTxTime = db.prepare('UPDATE tx SET time = ? WHERE chain_id = ? AND hash = ? AND time IS NULL');
@@ -360,22 +360,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
       notes.push(`internal transactions that move no value between addresses were left out: ${[...writer.tracesLeftOut].map(([why, n]) => `${n} ${why}`).join(', ')}`);
     }
 
-    state.phase = 'aggregating edges';
-    report(true);
-    settleEdges(db, run);
-    const added = { ...writer.added, addresses: addresses.added };
-    state.phase = options.review ? 'waiting for review' : 'committing';
-    report(true);
-    const notesAll = [...writer.warnings, ...notes];
-    const outcome = await reviewAndCommit(
-      db,
-      { id: datasetId, format: ETHERSCAN_CSV, chain: chain.id, sources, rowCounts, added, finishedAt: now().toISOString() },
-      { review: options.review, skipped, notes: notesAll, firstNewTxId, chainId },
-      signal,
-    );
-    state.phase = 'done';
-    report(true);
-    return { ...outcome, skipped, warnings: notesAll };
+    return await settleAndCommit(db, run, { format: ETHERSCAN_CSV, chain: chain.id, sources, rowCounts, skipped, notes }, { state, report }, options, now);
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
