@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { forEachBlkRecord } from '../../electron/core/ingest/bitcoin/blkFile';
 import { parseBlock } from '../../electron/core/ingest/bitcoin/blockParser';
 import { readBlkBlocks, useBlockParseWorker } from '../../electron/core/ingest/bitcoin/blockPipeline';
-import { importDataset } from '../../electron/core/ingest/importDataset';
 import { openStore } from '../../electron/core/store/openStore';
+import { measuredImport } from './importBench';
 import { writeSyntheticBlocksDir, type SyntheticResult } from './syntheticBitcoin';
 
 export interface BitcoinBenchResult {
@@ -30,19 +30,6 @@ export interface BitcoinBenchResult {
   peakRssMbAtHalfSize: number;
 }
 
-async function importOnce(dir: string, workDir: string): Promise<{ seconds: number; peakRssMb: number }> {
-  const db = openStore(join(workDir, `store-${Date.now()}-${Math.random()}.sqlite`));
-  globalThis.gc?.();
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  const t0 = performance.now();
-  await importDataset(db, { paths: [dir] });
-  const seconds = (performance.now() - t0) / 1000;
-  clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  db.close();
-  return { seconds, peakRssMb: Math.round(peak / 1e6) };
-}
 
 /**
  * What storing the blocks costs at the least: the same blocks through the same parse thread,
@@ -92,12 +79,12 @@ export async function benchBitcoinImport(blocks: number, txsPerBlock = 2500): Pr
   useBlockParseWorker(process.env.NOWORKER ? undefined : worker);
   const work = mkdtempSync(join(tmpdir(), 'cairn-btcbench-'));
   try {
-    const half = writeSyntheticBlocksDir(join(work, 'half'), { blocks: Math.max(1, Math.floor(blocks / 2)), txsPerBlock, fileBytes: 32 << 20 });
+    writeSyntheticBlocksDir(join(work, 'half'), { blocks: Math.max(1, Math.floor(blocks / 2)), txsPerBlock, fileBytes: 32 << 20 });
     const full = writeSyntheticBlocksDir(join(work, 'full'), { blocks, txsPerBlock, fileBytes: 32 << 20 });
     const parseSeconds = await parseOnly(full);
     const bareSeconds = await bareInsert(join(work, 'full'), work);
-    const atHalf = await importOnce(join(work, 'half'), work);
-    const run = await importOnce(join(work, 'full'), work);
+    const atHalf = await measuredImport(join(work, 'store-half.sqlite'), { paths: [join(work, 'half')] });
+    const run = await measuredImport(join(work, 'store-full.sqlite'), { paths: [join(work, 'full')] });
     const megabytes = full.bytes / 1e6;
     return {
       blocks: full.blocks,

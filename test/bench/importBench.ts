@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, createWriteStr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
-import { importDataset } from '../../electron/core/ingest/importDataset';
+import { importDataset, type ImportRequest } from '../../electron/core/ingest/importDataset';
 import { openStore } from '../../electron/core/store/openStore';
 import { toDbAmount } from '../../electron/core/store/sqlFunctions';
 
@@ -51,16 +51,26 @@ async function writeCsv(file: string, n: number): Promise<void> {
   await once(out, 'finish');
 }
 
-async function cairnImport(dir: string, file: string): Promise<{ seconds: number; peakRssMb: number }> {
-  const db = openStore(join(dir, `store-${Date.now()}.sqlite`));
+/**
+ * One import into a fresh store at `storePath`, through the app's importDataset: its seconds
+ * and the process's peak RSS in MB (10^6 bytes), sampled every 20 ms and once at the end.
+ */
+export async function measuredImport(storePath: string, request: ImportRequest): Promise<{ seconds: number; peakRssMb: number }> {
+  const db = openStore(storePath);
+  globalThis.gc?.();
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   const t0 = performance.now();
-  await importDataset(db, { paths: [file] });
-  const seconds = (performance.now() - t0) / 1000;
-  clearInterval(timer);
-  db.close();
-  return { seconds, peakRssMb: peak / 2 ** 20 };
+  let seconds: number;
+  try {
+    await importDataset(db, request);
+    seconds = (performance.now() - t0) / 1000;
+  } finally {
+    clearInterval(timer);
+    db.close();
+  }
+  peak = Math.max(peak, process.memoryUsage().rss);
+  return { seconds, peakRssMb: Math.round(peak / 1e6) };
 }
 
 /** The ceiling: the same facts, already parsed and interned, inserted with prepared statements. */
@@ -108,8 +118,8 @@ export async function benchImport(n: number): Promise<ImportBenchResult> {
     const big = join(dir, 'transactions.csv');
     await writeCsv(small, Math.floor(n / 4));
     await writeCsv(big, n);
-    const quarter = await cairnImport(dir, small);
-    const full = await cairnImport(dir, big);
+    const quarter = await measuredImport(join(dir, 'store-quarter.sqlite'), { paths: [small] });
+    const full = await measuredImport(join(dir, 'store-full.sqlite'), { paths: [big] });
     const ceiling = rawInsert(dir, n);
     const mb = statSync(big).size / 1e6;
     return {
@@ -121,8 +131,8 @@ export async function benchImport(n: number): Promise<ImportBenchResult> {
       ceilingSeconds: ceiling,
       ceilingRowsPerSecond: Math.round(n / ceiling),
       ratioToCeiling: Math.round((ceiling / full.seconds) * 100) / 100,
-      peakRssMb: Math.round(full.peakRssMb),
-      peakRssMbAtQuarterSize: Math.round(quarter.peakRssMb),
+      peakRssMb: full.peakRssMb,
+      peakRssMbAtQuarterSize: quarter.peakRssMb,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
