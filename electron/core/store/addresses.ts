@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { BoundedMap } from './boundedMap';
 import type { Db } from './openStore';
 
 export function findAddressId(db: Db, chainId: number, addr: string): number | null {
@@ -11,7 +12,7 @@ export function findAddressId(db: Db, chainId: number, addr: string): number | n
  * (exchange hot wallets, token contracts) out of SQLite without letting memory grow with the file.
  */
 export class AddressInterner {
-  private readonly cache = new Map<string, number>();
+  private readonly cache: BoundedMap<string, number>;
   private readonly select: Statement;
   private readonly insert: Statement;
   added = 0;
@@ -19,8 +20,9 @@ export class AddressInterner {
   constructor(
     db: Db,
     private readonly chainId: number,
-    private readonly maxCached = 200_000,
+    maxCached = 200_000,
   ) {
+    this.cache = new BoundedMap(maxCached);
     this.select = db.prepare('SELECT id FROM address WHERE chain_id = ? AND addr = ?').pluck();
     this.insert = db.prepare('INSERT INTO address (chain_id, addr) VALUES (?, ?)');
   }
@@ -33,7 +35,6 @@ export class AddressInterner {
       id = Number(this.insert.run(this.chainId, addr).lastInsertRowid);
       this.added++;
     }
-    if (this.cache.size >= this.maxCached) this.cache.clear();
     this.cache.set(addr, id);
     return id;
   }

@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { decodeOutputScript, type BitcoinNetwork } from '../../../../shared/codec/bitcoinScript';
 import type { AddressInterner } from '../../store/addresses';
+import { BoundedMap } from '../../store/boundedMap';
 import type { Db } from '../../store/openStore';
 import { fromDbAmount, toDbAmount } from '../../store/sqlFunctions';
 import { foldTx, TRANSFER_UTXO, type FoldPart } from './utxoFold';
@@ -47,7 +48,7 @@ export class UtxoWriter {
   readonly added: UtxoAdded = { blocks: 0, transactions: 0, outputs: 0, inputs: 0, transfers: 0 };
   private readonly s: Record<string, Statement>;
   private readonly recent = new Map<string, RecentTx>();
-  private readonly scripts = new Map<string, { type: string; addressId: number | null; data: Uint8Array | null }>();
+  private readonly scripts = new BoundedMap<string, { type: string; addressId: number | null; data: Uint8Array | null }>(SCRIPT_CACHE);
 
   constructor(
     db: Db,
@@ -109,10 +110,7 @@ export class UtxoWriter {
     const o = outputAddress(out.script, this.net);
     const decoded = { type: o.type, addressId: o.address === null ? null : this.addresses.id(o.address), data: o.data };
     // OP_RETURN payloads are rarely repeated; keeping them would only crowd out addresses.
-    if (o.type !== 'op_return') {
-      if (this.scripts.size >= SCRIPT_CACHE) this.scripts.clear();
-      this.scripts.set(key, decoded);
-    }
+    if (o.type !== 'op_return') this.scripts.set(key, decoded);
     return decoded;
   }
 

@@ -4,6 +4,7 @@ import { canonicalEvmAddress, canonicalTxHash } from '../../../../shared/codec/e
 import { resolveChain } from '../../../../shared/model/chains';
 import { knownToken } from '../knownTokens';
 import type { AddressInterner } from '../../store/addresses';
+import { BoundedMap } from '../../store/boundedMap';
 import type { Db } from '../../store/openStore';
 import { toDbAmount } from '../../store/sqlFunctions';
 import type { CsvRow } from '../csvRows';
@@ -57,12 +58,11 @@ export function codecsFor(chainId: string): ChainCodecs {
  * converted from hex, and the same few addresses (USDT, exchange wallets) recur on most rows.
  */
 function remembered(codec: (text: string) => string, max = 100_000): (text: string) => string {
-  const cache = new Map<string, string>();
+  const cache = new BoundedMap<string, string>(max);
   return (text) => {
     let v = cache.get(text);
     if (v === undefined) {
       v = codec(text);
-      if (cache.size >= max) cache.clear();
       cache.set(text, v);
     }
     return v;
