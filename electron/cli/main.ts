@@ -1,7 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiError, type MethodName } from '../../shared/api/contract';
+import { ApiError, type MethodName, type Result } from '../../shared/api/contract';
 import { formatUnits, groupDigits } from '../../shared/model/amount';
 import { resolveChain } from '../../shared/model/chains';
 import { errorToShape } from '../core/api/errors';
@@ -24,7 +24,13 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
   tx CHAIN HASH [--json]
   neighbors CHAIN ADDRESS [--direction in|out|both] [--limit N] [--offset N] [--json]
   case list [--json] | case create NAME [--json] | case show CASE [--json]
+  case export CASE --out FILE [--passphrase-file F] [--overwrite] [--json]   (a signed bundle for a colleague)
+  case verify FILE [--passphrase-file F] [--json]    (checks a bundle; keeps nothing)
+  case import FILE [--passphrase-file F] [--trust FINGERPRINT] [--json]   (opens a bundle's case, read-only)
+  case continue CASE [--json]                       (makes a received case editable here)
+  case merge-evidence CASE [--json]                 (adds a received case's chain facts to your store)
   audit verify CASE [--json]
+  keys [--json] | keys trust PUBLIC-KEY --name NAME   (your signing key; colleagues' keys you trust)
   serve [--port N]
   generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--json]   (a synthetic world with ground truth)
   demo [--out DIR] [--json]   (the sample investigation, in its own workspace: DIR, else <workspace>/sample)
@@ -57,6 +63,10 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       scale: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
+      'passphrase-file': { type: 'string' },
+      trust: { type: 'string' },
+      name: { type: 'string' },
+      overwrite: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -79,6 +89,30 @@ async function call<M extends MethodName>(backend: Backend, method: M, args: unk
   const r = await backend.call(method, args);
   if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
   return r.result;
+}
+
+/** A bundle passphrase never goes on the command line (other users can read it there). */
+function passphrase(values: Values): string | undefined {
+  const file = values['passphrase-file'];
+  if (typeof file === 'string') {
+    try {
+      return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new UsageError(`cannot read --passphrase-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  return process.env.CAIRN_PASSPHRASE || undefined;
+}
+
+function bundleLines(r: Result<'bundle.inspect'>): string[] {
+  return [
+    r.ok ? `${r.file}: every check passed` : `${r.file}: REFUSED`,
+    ...r.problems.map((p) => `  problem: ${p}`),
+    ...(r.sender ? [`  from ${r.sender.name}, key ${r.sender.fingerprint} (${r.sender.own ? 'yours' : r.sender.trusted ? 'trusted' : 'NOT TRUSTED yet: compare the fingerprint with the sender, then import with --trust'})`] : []),
+    ...(r.case ? [`  case ${r.case.id}: ${r.case.name}, ${r.case.entries} log entries`] : []),
+    `  ${r.size} bytes, sha256 ${r.sha256}${r.encrypted ? ', encrypted' : ''}`,
+    ...(Object.keys(r.evidence).length ? [`  evidence: ${Object.entries(r.evidence).map(([k, v]) => `${v} ${k}`).join(', ')}`] : []),
+  ];
 }
 
 const iso = (t: number | null): string => (t === null ? '—' : new Date(t * 1000).toISOString());
@@ -295,14 +329,74 @@ async function main(argv: string[]): Promise<void> {
             ].join('\n'),
           );
         }
-        throw new UsageError('case takes list, create NAME or show CASE');
+        if (sub === 'export') {
+          if (!arg || rest.length !== 2) throw new UsageError('case export needs a CASE id and --out FILE');
+          if (typeof values.out !== 'string') throw new UsageError('case export needs --out FILE');
+          const r = (await call(backend, 'case.export', { caseId: arg, path: values.out, passphrase: passphrase(values), overwrite: Boolean(values.overwrite) })) as Result<'case.export'>;
+          return print(json, r, () =>
+            [
+              `exported case ${arg} to ${r.file}${r.encrypted ? ' (encrypted)' : ''}`,
+              `  ${r.size} bytes, sha256 ${r.sha256}`,
+              `  evidence: ${Object.entries(r.evidence).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}`,
+              `  signed by key ${r.fingerprint}: tell the receiver this fingerprint by another channel`,
+            ].join('\n'),
+          );
+        }
+        if (sub === 'verify') {
+          if (!arg || rest.length !== 2) throw new UsageError('case verify needs a bundle FILE');
+          const r = (await call(backend, 'bundle.inspect', { path: arg, passphrase: passphrase(values) })) as Result<'bundle.inspect'>;
+          print(json, r, () => bundleLines(r).join('\n'));
+          if (!r.ok || !r.sender?.trusted) process.exitCode = 3;
+          return;
+        }
+        if (sub === 'import') {
+          if (!arg || rest.length !== 2) throw new UsageError('case import needs a bundle FILE');
+          const r = (await call(backend, 'bundle.import', { path: arg, passphrase: passphrase(values), trustFingerprint: values.trust as string | undefined })) as Result<'bundle.import'>;
+          return print(json, r, () => `received case ${r.id} (${r.name}) from ${r.received?.from ?? '?'} (key ${r.received?.fingerprint ?? '?'}); read-only until "cairn case continue ${r.id}"`);
+        }
+        if (sub === 'continue') {
+          if (!arg) throw new UsageError('case continue needs a CASE id');
+          const r = (await call(backend, 'case.continue', { caseId: arg })) as Result<'case.continue'>;
+          return print(json, r, () => `case ${r.id} continues here; the hand-over from ${r.received?.from ?? '?'} is in its log`);
+        }
+        if (sub === 'merge-evidence') {
+          if (!arg) throw new UsageError('case merge-evidence needs a CASE id');
+          const r = (await call(backend, 'case.mergeEvidence', { caseId: arg })) as Result<'case.mergeEvidence'>;
+          return print(json, r, () =>
+            [
+              r.datasets.length ? `merged the evidence of ${arg} as dataset${r.datasets.length === 1 ? '' : 's'} ${r.datasets.join(', ')}` : `nothing new: the store already held every fact of ${arg}`,
+              `  added: ${Object.entries(r.added).map(([k, v]) => `${v} ${k}`).join(', ') || 'nothing'}`,
+              ...r.conflicts.map((c) => `  conflict (the store's value kept): ${c}`),
+            ].join('\n'),
+          );
+        }
+        throw new UsageError('case takes list, create NAME, show CASE, export CASE, verify FILE, import FILE, continue CASE or merge-evidence CASE');
       }
       case 'audit': {
         if (rest[0] !== 'verify' || !rest[1]) throw new UsageError('audit verify CASE');
-        const v = (await call(backend, 'audit.verify', { caseId: rest[1] })) as { ok: boolean; entries: number; firstBroken: { seq: number; reason: string } | null };
-        print(json, v, () => (v.ok ? `audit log of ${rest[1]} intact: ${v.entries} entries` : `audit log of ${rest[1]} BROKEN at entry ${v.firstBroken!.seq}: ${v.firstBroken!.reason}`));
+        const v = (await call(backend, 'audit.verify', { caseId: rest[1] })) as Result<'audit.verify'>;
+        print(json, v, () =>
+          [
+            v.ok ? `audit log of ${rest[1]} intact: ${v.entries} entries, replayed and matching the case` : `audit log of ${rest[1]} BROKEN: ${v.problems.length} problem${v.problems.length === 1 ? '' : 's'}`,
+            ...v.problems.map((p) => `  ${p.seq === null ? '' : `entry ${p.seq}: `}${p.reason}`),
+            ...v.signers.map((s) => `  signed by ${s.fingerprint} (${s.name ?? 'unknown key'}${s.own ? ', this workspace' : ''}${s.trusted ? '' : ', NOT TRUSTED'}): ${s.entries} entr${s.entries === 1 ? 'y' : 'ies'}`),
+            ...(v.legacyEntries ? [`  ${v.legacyEntries} older entr${v.legacyEntries === 1 ? 'y' : 'ies'} from before signing (hash-chained, bound by the first signed entry)`] : []),
+          ].join('\n'),
+        );
         if (!v.ok) process.exitCode = 3;
         return;
+      }
+      case 'keys': {
+        if (rest[0] === 'trust') {
+          if (!rest[1] || typeof values.name !== 'string') throw new UsageError('keys trust PUBLIC-KEY --name NAME');
+          const k = (await call(backend, 'keys.trust', { publicKey: rest[1].toLowerCase(), name: values.name })) as Result<'keys.trust'>;
+          return print(json, k, () => `trusted ${values.name as string}'s key; ${k.trusted.length} trusted key${k.trusted.length === 1 ? '' : 's'}`);
+        }
+        if (rest.length) throw new UsageError('keys takes no argument, or trust PUBLIC-KEY --name NAME');
+        const k = (await call(backend, 'keys.info', {})) as Result<'keys.info'>;
+        return print(json, k, () =>
+          [`your signing key: ${k.fingerprint}`, `  public key ${k.publicKey}`, ...k.trusted.map((t) => `trusted: ${t.name}  ${t.fingerprint}  (since ${t.addedAt})`)].join('\n'),
+        );
       }
       default:
         throw new UsageError(`unknown command "${command}"`);

@@ -6,6 +6,9 @@ import { createHandlers } from './api/handlers';
 import { errorToShape } from './api/errors';
 import type { Backend, BackendOptions, CallContext } from './backendTypes';
 import { CaseFiles } from './cases/caseFiles';
+import { WorkspaceKeys } from './casefile/keys';
+import { EvidenceFiles } from './casefile/received';
+import { CaseRegistry } from './casefile/registry';
 import { importDataset } from './ingest/importDataset';
 import { ImportJobs } from './jobs/jobs';
 import { openStore } from './store/openStore';
@@ -57,8 +60,15 @@ export function openBackend(options: BackendOptions): Backend {
   const open = (dir: string): OpenWorkspace => {
     const paths = ensureWorkspace(dir);
     const store = openStore(paths.store);
-    const cases = new CaseFiles(paths.cases);
     let settings = readSettings(paths);
+    const keys = new WorkspaceKeys(paths.dir);
+    const registry = new CaseRegistry(paths.dir);
+    const evidence = new EvidenceFiles(join(paths.dir, 'evidence'));
+    const cases = new CaseFiles(paths.cases, registry, () => ({
+      name: settings.investigator || 'unknown investigator',
+      now: () => new Date().toISOString(),
+      signer: keys.own(),
+    }));
     const jobs = new ImportJobs(
       paths.store,
       options.importWorkerScript,
@@ -81,6 +91,10 @@ export function openBackend(options: BackendOptions): Backend {
       ownWorkspaceDir: own,
       store,
       cases,
+      keys,
+      registry,
+      evidence,
+      scratchDir: join(paths.dir, '.scratch'),
       jobs,
       settings: () => settings,
       saveSettings: (s) => {
@@ -110,6 +124,7 @@ export function openBackend(options: BackendOptions): Backend {
       async close() {
         await jobs.close();
         cases.closeAll();
+        evidence.closeAll();
         store.close();
       },
     };

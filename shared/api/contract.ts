@@ -14,6 +14,8 @@ function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, mu
 const CaseArg = z.object({ caseId: S.CaseId });
 const Page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) };
 const ChainAddress = { chain: S.ChainId, address: S.AddressText };
+const HexKey = z.string().regex(/^[0-9a-f]{64}$/, 'an Ed25519 public key as 64 lower-case hex digits');
+const Passphrase = z.string().min(8, 'a passphrase of at least 8 characters').max(1024);
 
 export const api = {
   'app.info': method(z.object({}), S.AppInfo),
@@ -136,7 +138,40 @@ export const api = {
   'case.undo': method(CaseArg, S.Graph, true),
   'case.redo': method(CaseArg, S.Graph, true),
   'audit.list': method(z.object({ caseId: S.CaseId, ...Page }), z.object({ total: z.number().int(), items: z.array(S.AuditEntry) })),
+  /** Replays the log, checks every hash and signature, compares the replay with the case's tables and with the head this workspace last saw. */
   'audit.verify': method(CaseArg, S.AuditVerdict),
+
+  'keys.info': method(z.object({}), S.KeyInfo),
+  /** Trust a colleague's key (its 64-hex public key), after comparing its fingerprint with them out of band. */
+  'keys.trust': method(z.object({ publicKey: HexKey, name: z.string().trim().min(1).max(200) }), S.KeyInfo, true),
+  /** Writes a signed bundle: the case, its whole log, the chain facts behind it and their provenance. */
+  'case.export': method(
+    z.object({ caseId: S.CaseId, path: z.string().min(1).max(4096), passphrase: Passphrase.optional(), overwrite: z.boolean().default(false) }),
+    S.ExportResult,
+  ),
+  /** Checks a bundle (decryption, signature, every hash, the log replay) and keeps nothing. */
+  'bundle.inspect': method(z.object({ path: z.string().min(1).max(4096), passphrase: Passphrase.optional() }), S.BundleReport),
+  /**
+   * Checks a bundle again and, if every check passes, adds its case to this workspace, read-only
+   * and marked as received. trustFingerprint: the sender's fingerprint, when the investigator has
+   * compared it with the sender and wants their key trusted from now on.
+   */
+  'bundle.import': method(
+    z.object({ path: z.string().min(1).max(4096), passphrase: Passphrase.optional(), trustFingerprint: z.string().max(200).optional() }),
+    S.CaseSummary,
+    true,
+  ),
+  /** Makes a received case editable here; the hand-over is appended to its log. */
+  'case.continue': method(CaseArg, S.CaseSummary, true),
+  /**
+   * Brings a received case's evidence into this workspace's store as dataset(s) whose provenance
+   * names the bundle; facts the store holds with other values are kept and reported as conflicts.
+   */
+  'case.mergeEvidence': method(
+    CaseArg,
+    z.object({ datasets: z.array(z.number().int()), added: z.record(z.string(), z.number().int()), conflicts: z.array(z.string()) }),
+    true,
+  ),
 } as const;
 
 export type Api = typeof api;

@@ -204,6 +204,18 @@ export const CaseSummary = z.object({
   modifiedAt: z.string(),
   nodes: z.number().int(),
   seeds: z.number().int(),
+  /**
+   * own: created or continued in this workspace. received: opened from a bundle, read-only until
+   * continued. foreign: a file put in cases/ by hand, read-only. broken: refused (see problem).
+   */
+  origin: z.enum(['own', 'received', 'foreign', 'broken']),
+  readOnly: z.boolean(),
+  /** Who handed the case over, for a received case (also after it is continued). */
+  received: z
+    .object({ from: z.string(), fingerprint: z.string(), at: z.string(), bundleSha256: z.string(), evidenceMerged: z.boolean() })
+    .nullable(),
+  /** Why the file cannot be opened (origin "broken"), naming the file. */
+  problem: z.string().nullable(),
 });
 export type CaseSummary = z.infer<typeof CaseSummary>;
 
@@ -357,13 +369,74 @@ export const AuditEntry = z.object({
   data: z.unknown(),
   prevHash: z.string(),
   hash: z.string(),
+  /** Fingerprint of the key that signed the entry; null for entries written before signing. */
+  signedBy: z.string().nullable(),
+});
+
+/** A public key that signed entries of a case, and whether this workspace trusts it. */
+export const Signer = z.object({
+  fingerprint: z.string(),
+  publicKey: z.string(),
+  /** The name this workspace knows the key by (own key: the investigator), else null. */
+  name: z.string().nullable(),
+  own: z.boolean(),
+  trusted: z.boolean(),
+  entries: z.number().int(),
 });
 
 export const AuditVerdict = z.object({
   ok: z.boolean(),
   entries: z.number().int(),
+  /** The first problem found in the log itself, for a one-line answer. */
   firstBroken: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
+  /** Every problem: in the log, its signatures, the case tables against the log's replay, or the head this workspace saw. */
+  problems: z.array(z.object({ seq: z.number().int().nullable(), reason: z.string() })),
+  signers: z.array(Signer),
+  head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+  /** Entries written before signing existed (hash-chained only, bound by the first signed entry). */
+  legacyEntries: z.number().int(),
 });
+export type AuditVerdict = z.infer<typeof AuditVerdict>;
+
+export const TrustedKey = z.object({ fingerprint: z.string(), publicKey: z.string(), name: z.string(), addedAt: z.string() });
+export const KeyInfo = z.object({
+  /** This workspace's investigator key (Ed25519), created on first use. */
+  fingerprint: z.string(),
+  publicKey: z.string(),
+  trusted: z.array(TrustedKey),
+});
+export type KeyInfo = z.infer<typeof KeyInfo>;
+
+export const BundlePart = z.object({ name: z.string(), size: z.number().int(), sha256: z.string() });
+
+/** What checking a bundle found; nothing from it is kept unless it is imported and every check passed. */
+export const BundleReport = z.object({
+  ok: z.boolean(),
+  file: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  encrypted: z.boolean(),
+  problems: z.array(z.string()),
+  sender: z.object({ name: z.string(), fingerprint: z.string(), publicKey: z.string(), trusted: z.boolean(), own: z.boolean() }).nullable(),
+  case: z.object({ id: z.string(), name: z.string(), entries: z.number().int(), headHash: z.string() }).nullable(),
+  createdAt: z.string().nullable(),
+  cairnVersion: z.string().nullable(),
+  parts: z.array(BundlePart),
+  /** Chain facts the bundle carries (its evidence), by table. */
+  evidence: z.record(z.string(), z.number().int()),
+});
+export type BundleReport = z.infer<typeof BundleReport>;
+
+export const ExportResult = z.object({
+  file: z.string(),
+  size: z.number().int(),
+  sha256: z.string(),
+  encrypted: z.boolean(),
+  fingerprint: z.string(),
+  parts: z.array(BundlePart),
+  evidence: z.record(z.string(), z.number().int()),
+});
+export type ExportResult = z.infer<typeof ExportResult>;
 
 /**
  * What an import found, shown before it is committed (an import started with review): the

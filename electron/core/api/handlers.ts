@@ -5,7 +5,11 @@ import { ApiError, type Handlers } from '../../../shared/api/contract';
 import { canonicalAddress, canonicalTxHashFor, displayAddress } from '../../../shared/codec/address';
 import { CHAINS, resolveChain, UnknownChainError } from '../../../shared/model/chains';
 import { expandNeighbours } from '../analysis/neighbours';
-import { verifyAudit, type AuditRecord } from '../cases/audit';
+import { verifyCase, type AuditRecord } from '../cases/audit';
+import { BundleError, exportBundle } from '../casefile/bundle';
+import { displayFingerprint, type WorkspaceKeys } from '../casefile/keys';
+import { continueCase, importBundle, inspectBundle, mergeCaseEvidence, type EvidenceFiles } from '../casefile/received';
+import type { CaseRegistry } from '../casefile/registry';
 import type { Actor, CaseFiles } from '../cases/caseFiles';
 import * as edits from '../cases/caseEdits';
 import { buildGraph } from '../cases/caseGraph';
@@ -25,6 +29,12 @@ export interface HandlerDeps {
   readonly workspaceDir: string;
   readonly store: Db;
   readonly cases: CaseFiles;
+  readonly keys: WorkspaceKeys;
+  readonly registry: CaseRegistry;
+  /** Evidence of received cases, read until it is merged into the store. */
+  readonly evidence: EvidenceFiles;
+  /** Scratch space inside the workspace for bundles being written or checked. */
+  readonly scratchDir: string;
   readonly jobs: ImportJobs;
   readonly settings: () => Settings;
   readonly saveSettings: (s: Settings) => void;
@@ -60,11 +70,50 @@ function lookupAddress(store: Db, chain: string, address: string): { chain: stri
   return { chain: c.id, addr, id: chainId === null ? null : findAddressId(store, chainId, addr) };
 }
 
+/** Audit data is canonical JSON written by Cairn; a damaged entry is shown as text rather than failing the list. */
+function parseData(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}
+
 /** Implements every method of the contract over the store and the case files. */
 export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
   const { store, cases, jobs } = deps;
-  const actor = (): Actor => ({ name: deps.settings().investigator || 'unknown investigator', now: () => deps.now().toISOString() });
-  const graph = (caseId: string) => buildGraph(store, cases.get(caseId));
+  const actor = (): Actor => ({ name: deps.settings().investigator || 'unknown investigator', now: () => deps.now().toISOString(), signer: deps.keys.own() });
+  /** Where a case's chain facts come from: the store, or a received case's own evidence until it is merged. */
+  const facts = (caseId: string): Db => {
+    const r = deps.registry.get(caseId);
+    return r?.origin === 'received' && r.received && !r.received.evidenceMerged ? deps.evidence.get(caseId) : store;
+  };
+  const graph = (caseId: string) => buildGraph(facts(caseId), cases.get(caseId));
+  const receiveDeps = {
+    cases,
+    registry: deps.registry,
+    keys: deps.keys,
+    evidence: deps.evidence,
+    actor,
+    scratchDir: deps.scratchDir,
+    investigator: () => deps.settings().investigator,
+  };
+  const keyInfo = () => {
+    const own = deps.keys.own();
+    return {
+      fingerprint: displayFingerprint(own.publicKey),
+      publicKey: own.publicKey,
+      trusted: deps.keys.trusted().map((k) => ({ ...k, fingerprint: displayFingerprint(k.publicKey) })),
+    };
+  };
+  const bundleErrors = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof BundleError) throw new ApiError(error.kind, error.message);
+      throw error;
+    }
+  };
 
   return {
     'app.info': (_args, ctx) => ({ version: deps.version, workspace: deps.workspaceDir, sample: deps.workspaceDir !== deps.ownWorkspaceDir, shell: ctx.shell, settings: deps.settings() }),
@@ -188,7 +237,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       };
     },
 
-    'case.list': () => cases.ids().map((id) => cases.get(id).summary()),
+    'case.list': () => cases.summaries(),
     'case.create': (args) => cases.create(args.name, actor()).summary(),
     'case.rename': (args) => cases.rename(args.caseId, args.name, actor()).summary(),
     'case.addSeed': (args) => {
@@ -197,7 +246,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     },
 
     'graph.get': (args) => graph(args.caseId),
-    'graph.txFlows': (args) => txFlows(store, cases.get(args.caseId), args.limit),
+    'graph.txFlows': (args) => txFlows(facts(args.caseId), cases.get(args.caseId), args.limit),
     'graph.addAddress': (args) => {
       edits.addAddress(cases.get(args.caseId), actor(), args.chain, args.address);
       return graph(args.caseId);
@@ -252,8 +301,41 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       const c = cases.get(args.caseId);
       const total = c.db.prepare('SELECT count(*) FROM audit').pluck().get() as number;
       const rows = c.db.prepare('SELECT * FROM audit ORDER BY seq DESC LIMIT ? OFFSET ?').all(args.limit, args.offset) as AuditRecord[];
-      return { total, items: rows.map((r) => ({ seq: r.seq, time: r.time, actor: r.actor, action: r.action, data: JSON.parse(r.data) as unknown, prevHash: r.prev_hash, hash: r.hash })) };
+      return {
+        total,
+        items: rows.map((r) => ({
+          seq: r.seq,
+          time: r.time,
+          actor: r.actor,
+          action: r.action,
+          data: parseData(r.data),
+          prevHash: r.prev_hash,
+          hash: r.hash,
+          signedBy: r.pubkey === null ? null : displayFingerprint(r.pubkey),
+        })),
+      };
     },
-    'audit.verify': (args) => verifyAudit(cases.get(args.caseId).db),
+    'audit.verify': (args) => {
+      const c = cases.get(args.caseId);
+      const record = deps.registry.get(args.caseId);
+      return verifyCase(c.db, { trusted: deps.keys.trustMap(deps.settings().investigator), ownKey: deps.keys.own().publicKey, rememberedHead: record?.head ?? null });
+    },
+
+    'keys.info': () => keyInfo(),
+    'keys.trust': (args) => {
+      deps.keys.trust(args.publicKey, args.name, deps.now().toISOString());
+      return keyInfo();
+    },
+    'case.export': (args) =>
+      bundleErrors(() =>
+        exportBundle(cases.get(args.caseId), { facts: facts(args.caseId), actor: actor(), version: deps.version, scratchDir: deps.scratchDir }, args.path, {
+          passphrase: args.passphrase,
+          overwrite: args.overwrite,
+        }),
+      ),
+    'bundle.inspect': (args) => bundleErrors(() => inspectBundle(receiveDeps, args.path, args.passphrase)),
+    'bundle.import': (args) => bundleErrors(() => importBundle(receiveDeps, args.path, args.passphrase, args.trustFingerprint)),
+    'case.continue': (args) => continueCase(receiveDeps, args.caseId),
+    'case.mergeEvidence': (args) => mergeCaseEvidence(receiveDeps, store, args.caseId),
   };
 }

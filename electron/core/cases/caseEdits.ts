@@ -4,9 +4,8 @@ import { UnknownChainError, resolveChain } from '../../../shared/model/chains';
 import { expandNeighbours, type Direction } from '../analysis/neighbours';
 import type { Db } from '../store/openStore';
 import type { Actor, CaseFile } from './caseFiles';
-import { appendAudit } from './audit';
 import { addrKey, storeAddressIds, type NodeRow } from './caseGraph';
-import { replayStep } from './undo';
+import { applyChange, ChangeError, invertChanges, parseChanges, type CaseWriter } from './caseTables';
 
 const COLUMN_GAP = 280;
 const EXTRA_COLUMN_GAP = 200;
@@ -62,13 +61,13 @@ function positions(c: CaseFile): { x: number; y: number }[] {
   return c.db.prepare('SELECT x, y FROM node').all() as { x: number; y: number }[];
 }
 
-function insertAddressNode(c: CaseFile, chain: string, addr: string, x: number, y: number): number {
+function insertAddressNode(c: CaseFile, w: CaseWriter, chain: string, addr: string, x: number, y: number): number {
   const existing = c.db.prepare('SELECT id FROM node WHERE chain = ? AND addr = ?').pluck().get(chain, addr) as number | undefined;
   if (existing !== undefined) {
-    c.db.prepare('UPDATE node SET hidden = 0 WHERE id = ? AND hidden = 1').run(existing);
+    w.update('node', existing, { hidden: 0 });
     return existing;
   }
-  return Number(c.db.prepare("INSERT INTO node (kind, chain, addr, x, y) VALUES ('address', ?, ?, ?, ?)").run(chain, addr, x, y).lastInsertRowid);
+  return Number(w.insert('node', { kind: 'address', chain, addr, x, y }));
 }
 
 /** Where a lone new node goes: below everything on the canvas, so it is never hidden under another. */
@@ -79,25 +78,22 @@ function nextLoosePosition(c: CaseFile): { x: number; y: number } {
 
 export function addAddress(c: CaseFile, actor: Actor, chain: string, address: string): void {
   const a = canonical(chain, address);
-  c.mutate(actor, 'Add address', 'graph.addAddress', () => ({ address: caip10(a.chain, a.addr) }), () => {
+  c.mutate(actor, 'Add address', 'graph.addAddress', () => ({ address: caip10(a.chain, a.addr) }), (w) => {
     const p = nextLoosePosition(c);
-    insertAddressNode(c, a.chain, a.addr, p.x, p.y);
+    insertAddressNode(c, w, a.chain, a.addr, p.x, p.y);
   });
 }
 
 export function addSeed(c: CaseFile, actor: Actor, chain: string, address: string, role: string, note: string): void {
   const a = canonical(chain, address);
-  c.mutate(actor, `Add ${role} seed`, 'case.addSeed', () => ({ address: caip10(a.chain, a.addr), role, note }), () => {
-    c.db
-      .prepare(
-        `INSERT INTO seed (chain, addr, role, note, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (chain, addr) DO UPDATE SET role = excluded.role, note = excluded.note`,
-      )
-      .run(a.chain, a.addr, role, note, actor.now());
+  c.mutate(actor, `Add ${role} seed`, 'case.addSeed', () => ({ address: caip10(a.chain, a.addr), role, note }), (w) => {
+    const seed = c.db.prepare('SELECT id FROM seed WHERE chain = ? AND addr = ?').pluck().get(a.chain, a.addr) as number | undefined;
+    if (seed === undefined) w.insert('seed', { chain: a.chain, addr: a.addr, role, note, created_at: actor.now() });
+    else w.update('seed', seed, { role, note });
     const onCanvas = c.db.prepare('SELECT id FROM node WHERE chain = ? AND addr = ?').pluck().get(a.chain, a.addr);
     if (onCanvas === undefined) {
       const p = nextLoosePosition(c);
-      insertAddressNode(c, a.chain, a.addr, p.x, p.y);
+      insertAddressNode(c, w, a.chain, a.addr, p.x, p.y);
     }
   });
 }
@@ -124,7 +120,7 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
     label,
     'graph.expand',
     (r) => ({ address: caip10(anchor.chain!, anchor.addr!), direction, offset, limit, added: r.added, total: r.total }),
-    () => {
+    (w) => {
       const taken = positions(c);
       const existing = new Set(
         (c.db.prepare("SELECT chain, addr FROM node WHERE kind = 'address'").all() as { chain: string; addr: string }[]).map((r) => addrKey(r.chain, r.addr)),
@@ -140,26 +136,28 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
           const top = anchor.y - ((chunk.length - 1) * ROW_GAP) / 2;
           chunk.forEach((n, i) => {
             const p = freeSpot(taken, anchor.x + side * (COLUMN_GAP + col * EXTRA_COLUMN_GAP), top + i * ROW_GAP);
-            insertAddressNode(c, anchor.chain!, n.address, p.x, p.y);
+            insertAddressNode(c, w, anchor.chain!, n.address, p.x, p.y);
           });
         }
       };
       place(right, 1);
       place(left, -1);
       // Revealing an already-present counterparty that was hidden is part of expanding.
+      const hiddenId = c.db.prepare('SELECT id FROM node WHERE chain = ? AND addr = ? AND hidden = 1').pluck();
       for (const n of page.items) {
-        c.db.prepare('UPDATE node SET hidden = 0 WHERE chain = ? AND addr = ? AND hidden = 1').run(anchor.chain, n.address);
+        const id = hiddenId.get(anchor.chain, n.address) as number | undefined;
+        if (id !== undefined) w.update('node', id, { hidden: 0 });
       }
-      c.db.prepare("DELETE FROM node WHERE kind = 'more' AND parent_node = ? AND direction = ?").run(anchor.id, direction);
+      for (const id of c.db.prepare("SELECT id FROM node WHERE kind = 'more' AND parent_node = ? AND direction = ?").pluck().all(anchor.id, direction) as number[]) {
+        w.delete('node', id);
+      }
       const next = offset + limit;
       if (page.total > next) {
         const dx = direction === 'in' ? -COLUMN_GAP : COLUMN_GAP;
         // Below the column nearest the anchor, where the page it continues began.
         const lowest = Math.max(anchor.y, ...taken.filter((p) => Math.abs(p.x - (anchor.x + dx)) < 1).map((p) => p.y));
         const p = freeSpot(taken, anchor.x + dx, lowest + ROW_GAP);
-        c.db
-          .prepare("INSERT INTO node (kind, parent_node, direction, page_offset, remaining, x, y) VALUES ('more', ?, ?, ?, ?, ?, ?)")
-          .run(anchor.id, direction, next, page.total - next, p.x, p.y);
+        w.insert('node', { kind: 'more', parent_node: anchor.id, direction, page_offset: next, remaining: page.total - next, x: p.x, y: p.y });
       }
       return { added: fresh.length, total: page.total };
     },
@@ -168,29 +166,26 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
 
 export function setHidden(c: CaseFile, actor: Actor, keys: readonly string[], hidden: boolean): void {
   const rows = keys.map((k) => getNode(c, k));
-  c.mutate(actor, `${hidden ? 'Hide' : 'Show'} ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.setHidden', () => ({ nodes: describe(rows), hidden }), () => {
-    const upd = c.db.prepare('UPDATE node SET hidden = ? WHERE id = ?');
-    for (const r of rows) upd.run(hidden ? 1 : 0, r.id);
+  c.mutate(actor, `${hidden ? 'Hide' : 'Show'} ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.setHidden', () => ({ nodes: describe(rows), hidden }), (w) => {
+    for (const r of rows) w.update('node', r.id, { hidden: hidden ? 1 : 0 });
   });
 }
 
 export function removeNodes(c: CaseFile, actor: Actor, keys: readonly string[]): void {
   const rows = keys.map((k) => getNode(c, k));
-  c.mutate(actor, `Remove ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.remove', () => ({ nodes: describe(rows) }), () => {
-    const del = c.db.prepare('DELETE FROM node WHERE id = ?');
-    const delMore = c.db.prepare("DELETE FROM node WHERE kind = 'more' AND parent_node = ?");
+  c.mutate(actor, `Remove ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.remove', () => ({ nodes: describe(rows) }), (w) => {
+    const more = c.db.prepare("SELECT id FROM node WHERE kind = 'more' AND parent_node = ?").pluck();
     for (const r of rows) {
-      delMore.run(r.id);
-      del.run(r.id);
+      for (const id of more.all(r.id) as number[]) w.delete('node', id);
+      w.delete('node', r.id);
     }
   });
 }
 
 export function moveNodes(c: CaseFile, actor: Actor, moves: readonly { nodeId: string; x: number; y: number }[]): void {
   const rows = moves.map((m) => ({ row: getNode(c, m.nodeId), x: m.x, y: m.y }));
-  c.mutate(actor, `Move ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.move', () => ({ count: rows.length }), () => {
-    const upd = c.db.prepare('UPDATE node SET x = ?, y = ? WHERE id = ?');
-    for (const m of rows) upd.run(m.x, m.y, m.row.id);
+  c.mutate(actor, `Move ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.move', () => ({ count: rows.length }), (w) => {
+    for (const m of rows) w.update('node', m.row.id, { x: m.x, y: m.y });
   });
 }
 
@@ -213,28 +208,29 @@ export function createCluster(c: CaseFile, actor: Actor, keys: readonly string[]
     `Group ${rows.length} as “${fields.name}”`,
     'cluster.create',
     (id) => ({ clusterId: id, ...fields, members: describe(rows) }),
-    () => {
-      const id = Number(
-        c.db
-          .prepare('INSERT INTO cluster (name, category, color, note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
-          .run(fields.name, fields.category, fields.color, fields.note, actor.now(), actor.name).lastInsertRowid,
-      );
-      const put = c.db.prepare(
-        'INSERT INTO cluster_member (cluster_id, chain, addr) VALUES (?, ?, ?) ON CONFLICT (chain, addr) DO UPDATE SET cluster_id = excluded.cluster_id',
-      );
-      for (const r of rows) put.run(id, r.chain, r.addr);
-      dropEmptyClusters(c);
+    (w) => {
+      const id = Number(w.insert('cluster', { name: fields.name, category: fields.category, color: fields.color, note: fields.note, created_at: actor.now(), created_by: actor.name }));
+      const member = c.db.prepare('SELECT id FROM cluster_member WHERE chain = ? AND addr = ?').pluck();
+      for (const r of rows) {
+        const m = member.get(r.chain, r.addr) as number | undefined;
+        if (m === undefined) w.insert('cluster_member', { cluster_id: id, chain: r.chain, addr: r.addr });
+        else w.update('cluster_member', m, { cluster_id: id });
+      }
+      dropEmptyClusters(c, w);
       return id;
     },
   );
 }
 
-function dropEmptyClusters(c: CaseFile): void {
+function dropEmptyClusters(c: CaseFile, w: CaseWriter): void {
   const empty = c.db.prepare('SELECT id FROM cluster WHERE id NOT IN (SELECT cluster_id FROM cluster_member)').pluck().all() as number[];
-  for (const id of empty) {
-    c.db.prepare('DELETE FROM tag WHERE cluster_id = ?').run(id);
-    c.db.prepare('DELETE FROM cluster WHERE id = ?').run(id);
-  }
+  for (const id of empty) deleteCluster(c, w, id);
+}
+
+function deleteCluster(c: CaseFile, w: CaseWriter, id: number): void {
+  for (const m of c.db.prepare('SELECT id FROM cluster_member WHERE cluster_id = ?').pluck().all(id) as number[]) w.delete('cluster_member', m);
+  for (const t of c.db.prepare('SELECT id FROM tag WHERE cluster_id = ?').pluck().all(id) as number[]) w.delete('tag', t);
+  w.delete('cluster', id);
 }
 
 function getCluster(c: CaseFile, key: string): { id: number; name: string } {
@@ -248,20 +244,16 @@ export function updateCluster(c: CaseFile, actor: Actor, key: string, fields: Pa
   const changes = Object.entries(fields).filter(([, v]) => v !== undefined) as [keyof ClusterFields, string][];
   if (changes.length === 0) return;
   const label = fields.name && fields.name !== cluster.name ? `Rename cluster to “${fields.name}”` : `Edit cluster “${cluster.name}”`;
-  c.mutate(actor, label, 'cluster.update', () => ({ clusterId: cluster.id, ...Object.fromEntries(changes) }), () => {
-    for (const [col, value] of changes) {
-      // Column names come from the fixed ClusterFields keys, never from input.
-      c.db.prepare(`UPDATE cluster SET ${col} = ? WHERE id = ?`).run(value, cluster.id);
-    }
+  c.mutate(actor, label, 'cluster.update', () => ({ clusterId: cluster.id, ...Object.fromEntries(changes) }), (w) => {
+    // Column names come from the fixed ClusterFields keys, never from input.
+    w.update('cluster', cluster.id, Object.fromEntries(changes));
   });
 }
 
 export function ungroupCluster(c: CaseFile, actor: Actor, key: string): void {
   const cluster = getCluster(c, key);
-  c.mutate(actor, `Ungroup “${cluster.name}”`, 'cluster.ungroup', () => ({ clusterId: cluster.id, name: cluster.name }), () => {
-    c.db.prepare('DELETE FROM cluster_member WHERE cluster_id = ?').run(cluster.id);
-    c.db.prepare('DELETE FROM tag WHERE cluster_id = ?').run(cluster.id);
-    c.db.prepare('DELETE FROM cluster WHERE id = ?').run(cluster.id);
+  c.mutate(actor, `Ungroup “${cluster.name}”`, 'cluster.ungroup', () => ({ clusterId: cluster.id, name: cluster.name }), (w) => {
+    deleteCluster(c, w, cluster.id);
   });
 }
 
@@ -284,11 +276,20 @@ export function addTag(c: CaseFile, actor: Actor, target: { kind: 'node'; nodeId
           const cl = getCluster(c, target.clusterId);
           return { chain: null, addr: null, clusterId: cl.id, what: `cluster:${cl.id}` };
         })();
-  return c.mutate(actor, `Tag “${fields.label}”`, 'tag.add', (id) => ({ tagId: id, target: t.what, ...fields }), () =>
+  return c.mutate(actor, `Tag “${fields.label}”`, 'tag.add', (id) => ({ tagId: id, target: t.what, ...fields }), (w) =>
     Number(
-      c.db
-        .prepare('INSERT INTO tag (chain, addr, cluster_id, label, category, confidence, source, note, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(t.chain, t.addr, t.clusterId, fields.label, fields.category, fields.confidence, fields.source, fields.note, actor.now(), actor.name).lastInsertRowid,
+      w.insert('tag', {
+        chain: t.chain,
+        addr: t.addr,
+        cluster_id: t.clusterId,
+        label: fields.label,
+        category: fields.category,
+        confidence: fields.confidence,
+        source: fields.source,
+        note: fields.note,
+        created_at: actor.now(),
+        created_by: actor.name,
+      }),
     ),
   );
 }
@@ -296,18 +297,29 @@ export function addTag(c: CaseFile, actor: Actor, target: { kind: 'node'; nodeId
 export function removeTag(c: CaseFile, actor: Actor, tagId: number): void {
   const tag = c.db.prepare('SELECT id, label FROM tag WHERE id = ?').get(tagId) as { id: number; label: string } | undefined;
   if (!tag) throw new ApiError('not_found', `no tag ${tagId} in case "${c.id}"`);
-  c.mutate(actor, `Remove tag “${tag.label}”`, 'tag.remove', () => ({ tagId, label: tag.label }), () => {
-    c.db.prepare('DELETE FROM tag WHERE id = ?').run(tagId);
+  c.mutate(actor, `Remove tag “${tag.label}”`, 'tag.remove', () => ({ tagId, label: tag.label }), (w) => {
+    w.delete('tag', tagId);
   });
 }
 
-/** Undo or redo the last step. The audit log keeps both the step and its reversal. */
+/**
+ * Undo or redo the last step: the recorded changes of the step are applied in reverse by Cairn's
+ * own code, and the reversal is itself a signed entry. Nothing in the log is ever removed.
+ */
 export function replay(c: CaseFile, actor: Actor, stack: 'undo' | 'redo'): string {
-  const label = c.db.transaction(() => {
-    const l = replayStep(c.db, stack);
-    if (l !== null) appendAudit(c.db, actor.name, `case.${stack}`, { label: l }, actor.now());
-    return l;
-  })();
-  if (label === null) throw new ApiError('conflict', `nothing to ${stack} in case "${c.id}"`);
-  return label;
+  c.assertWritable();
+  const stacks = c.undoStacks();
+  const top = (stack === 'undo' ? stacks.undo : stacks.redo).at(-1);
+  if (!top) throw new ApiError('conflict', `nothing to ${stack} in case "${c.id}"`);
+  const recorded = c.db.prepare('SELECT changes FROM audit WHERE seq = ?').pluck().get(top.seq) as string;
+  const inverse = invertChanges(parseChanges(recorded));
+  try {
+    c.appendApplied(actor, { action: `case.${stack}`, label: top.label, data: { label: top.label, reverses: top.seq }, changes: inverse, undoOf: top.seq }, () => {
+      for (const change of inverse) applyChange(c.db, change);
+    });
+  } catch (error) {
+    if (error instanceof ChangeError) throw new ApiError('conflict', `cannot ${stack} “${top.label}”: the case no longer matches what that step recorded (${error.message})`);
+    throw error;
+  }
+  return top.label;
 }

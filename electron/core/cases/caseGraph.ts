@@ -8,7 +8,6 @@ import { findChainId } from '../store/chains';
 import type { Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
 import type { CaseFile } from './caseFiles';
-import { topLabel } from './undo';
 
 export interface NodeRow {
   id: number;
@@ -237,7 +236,7 @@ export function buildGraph(store: Db, c: CaseFile): Graph {
         nodeId: nodeId === undefined ? null : nodeKey(nodeId),
       };
     }),
-    undo: topLabel(c.db, 'undo'),
-    redo: topLabel(c.db, 'redo'),
+    undo: c.readOnly ? null : (c.undoStacks().undo.at(-1)?.label ?? null),
+    redo: c.readOnly ? null : (c.undoStacks().redo.at(-1)?.label ?? null),
   };
 }

@@ -1,5 +1,6 @@
+import type Database from 'better-sqlite3';
 import type { Migration } from '../store/migrate';
-import { installUndoTriggers } from './undo';
+import { useCaseSchema } from './caseTables';
 
 /**
  * A case file (cases/<id>.cairn) is its own SQLite database, so it can be handed to a colleague.
@@ -85,7 +86,67 @@ export const caseMigrations: readonly Migration[] = [
           hash TEXT NOT NULL
         );
       `);
-      installUndoTriggers(db, ['meta', 'seed', 'cluster', 'cluster_member', 'tag', 'node']);
+      legacyUndoTriggers(db, ['meta', 'seed', 'cluster', 'cluster_member', 'tag', 'node']);
+    },
+  },
+  {
+    version: 20,
+    name: 'structured-undo-and-signed-log',
+    up(db) {
+      // Undo used to run SQL text stored in the file; a case from someone else could run any SQL
+      // on the receiver's machine. The stored SQL is dropped unread, and undo now applies the
+      // changes recorded in the signed audit log (caseTables.ts).
+      for (const t of ['meta', 'seed', 'cluster', 'cluster_member', 'tag', 'node']) {
+        db.exec(`DROP TRIGGER IF EXISTS ${t}_undo_insert; DROP TRIGGER IF EXISTS ${t}_undo_update; DROP TRIGGER IF EXISTS ${t}_undo_delete;`);
+      }
+      db.exec(`
+        DROP TABLE IF EXISTS undo_log;
+        DROP TABLE IF EXISTS undo_step;
+        -- label: the undo menu's words for the step; changes: the rows it changed (before and
+        -- after), from which the case's tables are replayed; undo_of: the entry an undo or redo
+        -- reverses; pubkey and sig: the Ed25519 key and signature over the entry's hash.
+        ALTER TABLE audit ADD COLUMN label TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit ADD COLUMN changes TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE audit ADD COLUMN undo_of INTEGER;
+        ALTER TABLE audit ADD COLUMN pubkey TEXT;
+        ALTER TABLE audit ADD COLUMN sig TEXT;
+      `);
     },
   },
 ];
+
+useCaseSchema(caseMigrations);
+
+/**
+ * The triggers version 10 installed (after SQLite's undo/redo recipe). Kept only so the schema of
+ * a version-10 file can be checked exactly before it is migrated; nothing runs them any more.
+ */
+function legacyUndoTriggers(db: Database.Database, tables: readonly string[]): void {
+  db.exec(`
+    CREATE TABLE undo_log (seq INTEGER PRIMARY KEY, sql TEXT NOT NULL);
+    CREATE TABLE undo_step (
+      id INTEGER PRIMARY KEY,
+      stack TEXT NOT NULL CHECK (stack IN ('undo', 'redo')),
+      label TEXT NOT NULL,
+      first_seq INTEGER NOT NULL,
+      last_seq INTEGER NOT NULL
+    );
+  `);
+  for (const table of tables) {
+    const info = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string; type: string; pk: number }[];
+    const cols = info.filter((c) => !(c.pk === 1 && c.type.toUpperCase() === 'INTEGER')).map((c) => c.name);
+    const restore = cols.map((c) => `'${c}=' || quote(OLD.${c})`).join(` || ',' || `);
+    const values = cols.map((c) => `quote(OLD.${c})`).join(` || ',' || `);
+    db.exec(`
+      CREATE TRIGGER ${table}_undo_insert AFTER INSERT ON ${table} BEGIN
+        INSERT INTO undo_log (sql) VALUES ('DELETE FROM ${table} WHERE rowid=' || NEW.rowid);
+      END;
+      CREATE TRIGGER ${table}_undo_update AFTER UPDATE ON ${table} BEGIN
+        INSERT INTO undo_log (sql) VALUES ('UPDATE ${table} SET ' || ${restore} || ' WHERE rowid=' || OLD.rowid);
+      END;
+      CREATE TRIGGER ${table}_undo_delete BEFORE DELETE ON ${table} BEGIN
+        INSERT INTO undo_log (sql) VALUES ('INSERT INTO ${table} (rowid,${cols.join(',')}) VALUES (' || OLD.rowid || ',' || ${values} || ')');
+      END;
+    `);
+  }
+}

@@ -6,6 +6,8 @@
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CaseFiles, type Actor } from '../cases/caseFiles';
+import { WorkspaceKeys } from '../casefile/keys';
+import { CaseRegistry } from '../casefile/registry';
 import * as edits from '../cases/caseEdits';
 import { importDataset } from '../ingest/importDataset';
 import { openStore } from '../store/openStore';
@@ -69,8 +71,9 @@ export async function buildSampleWorkspace(dir: string, options: SampleOptions =
     } finally {
       db.close();
     }
-    const actor: Actor = { name: 'Cairn sample', now: () => new Date().toISOString() };
-    const cases = new CaseFiles(paths.cases);
+    // Signed with the sample workspace's own key, never the user's.
+    const actor: Actor = { name: 'Cairn sample', now: () => new Date().toISOString(), signer: new WorkspaceKeys(dir).own() };
+    const cases = new CaseFiles(paths.cases, new CaseRegistry(dir), () => actor);
     let caseId: string;
     try {
       const c = cases.create(SAMPLE_CASE_NAME, actor);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -64,14 +64,51 @@ test('cairn case create/list/show and audit verify, which fails with the first b
 
   const good = cairn(ws, 'audit', 'verify', 'sinbad-follow-up');
   assert.equal(good.code, 0);
-  assert.match(good.out, /intact: 1 entries/);
+  assert.match(good.out, /intact: 1 entries, replayed and matching the case/);
+  assert.match(good.out, /signed by [0-9A-F ]{39} \(.*this workspace\): 1 entry/);
 
   const db = new Database(join(ws, 'cases', 'sinbad-follow-up.cairn'));
   db.exec("UPDATE audit SET actor = 'mallory' WHERE seq = 1");
   db.close();
   const bad = cairn(ws, 'audit', 'verify', 'sinbad-follow-up');
   assert.notEqual(bad.code, 0);
-  assert.match(bad.out, /BROKEN at entry 1/);
+  assert.match(bad.out, /BROKEN: .*\n  entry 1: its contents do not match its hash/);
+});
+
+test('cairn case export, verify, import, continue and merge-evidence hand a case over between two workspaces', () => {
+  const a = tempDir();
+  const b = tempDir();
+  const dir = tempDir();
+  cairn(a, 'import', ETL);
+  json(a, 'case', 'create', 'Hand', 'over');
+  const bundle = join(dir, 'hand-over.cairnbundle');
+  const pass = join(dir, 'pass.txt');
+  writeFileSync(pass, 'a long passphrase\n');
+  const exported = cairn(a, 'case', 'export', 'hand-over', '--out', bundle, '--passphrase-file', pass);
+  assert.equal(exported.code, 0, exported.err);
+  assert.match(exported.out, /exported case hand-over to .*\(encrypted\)\n  \d+ bytes, sha256 [0-9a-f]{64}/);
+  const fingerprint = /signed by key ([0-9A-F ]{39})/.exec(exported.out)![1]!;
+
+  const noPass = cairn(b, 'case', 'verify', bundle);
+  assert.equal(noPass.code, 3);
+  assert.match(noPass.out, /REFUSED\n  problem: the bundle is encrypted: give its passphrase/);
+  const checked = cairn(b, 'case', 'verify', bundle, '--passphrase-file', pass);
+  assert.equal(checked.code, 3, 'checks pass but the key is not trusted yet');
+  assert.match(checked.out, /every check passed[\s\S]*NOT TRUSTED yet/);
+  const refused = cairn(b, 'case', 'import', bundle, '--passphrase-file', pass);
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /does not trust yet/);
+  assert.deepEqual(json(b, 'case', 'list'), []);
+
+  const imported = json(b, 'case', 'import', bundle, '--passphrase-file', pass, '--trust', fingerprint) as { id: string; readOnly: boolean; origin: string };
+  assert.deepEqual([imported.id, imported.readOnly, imported.origin], ['hand-over', true, 'received']);
+  assert.equal(cairn(b, 'audit', 'verify', 'hand-over').code, 0);
+  assert.equal(cairn(b, 'case', 'continue', 'hand-over').code, 0);
+  const merged = json(b, 'case', 'merge-evidence', 'hand-over') as { datasets: number[]; conflicts: string[] };
+  assert.deepEqual(merged.conflicts, []);
+  const verify = cairn(b, 'audit', 'verify', 'hand-over');
+  assert.equal(verify.code, 0, verify.out);
+  assert.match(verify.out, /intact: 3 entries/);
 });
 
 test('errors exit non-zero with one line naming the problem', () => {

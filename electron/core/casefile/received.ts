@@ -1,0 +1,177 @@
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { ApiError } from '../../../shared/api/contract';
+import type { CaseSummary } from '../../../shared/api/schemas';
+import type { Actor, CaseFiles } from '../cases/caseFiles';
+import type { Db } from '../store/openStore';
+import { storeMigrations } from '../store/storeMigrations';
+import { stageBundle, type ReceiveContext } from './bundle';
+import { mergeEvidence, type MergeResult } from './evidence';
+import { displayFingerprint, fingerprintOf, type WorkspaceKeys } from './keys';
+import type { CaseRegistry } from './registry';
+import { checkSqliteFile, openReadOnly, UnsafeFileError } from './safeOpen';
+
+/**
+ * Received cases: the bundle's case goes to cases/ (read-only until continued) and its evidence to
+ * evidence/<case>.sqlite, from which the case's graph is drawn until the receiver merges it into
+ * their own store. Evidence never enters the store on its own.
+ */
+export class EvidenceFiles {
+  private readonly open = new Map<string, Db>();
+
+  constructor(readonly dir: string) {}
+
+  path(caseId: string): string {
+    return join(this.dir, `${caseId}.sqlite`);
+  }
+
+  /** The read-only evidence of a received case, checked again before it is opened. */
+  get(caseId: string): Db {
+    const cached = this.open.get(caseId);
+    if (cached) return cached;
+    const file = this.path(caseId);
+    if (!existsSync(file)) throw new ApiError('not_found', `the evidence of received case "${caseId}" is missing (${file})`);
+    try {
+      checkSqliteFile(file, storeMigrations, 'bundle evidence file');
+    } catch (error) {
+      if (error instanceof UnsafeFileError) throw new ApiError('bad_input', error.message);
+      throw error;
+    }
+    const db = openReadOnly(file);
+    this.open.set(caseId, db);
+    return db;
+  }
+
+  release(caseId: string): void {
+    this.open.get(caseId)?.close();
+    this.open.delete(caseId);
+  }
+
+  closeAll(): void {
+    for (const db of this.open.values()) db.close();
+    this.open.clear();
+  }
+}
+
+export interface ReceiveDeps {
+  readonly cases: CaseFiles;
+  readonly registry: CaseRegistry;
+  readonly keys: WorkspaceKeys;
+  readonly evidence: EvidenceFiles;
+  readonly actor: () => Actor;
+  readonly scratchDir: string;
+  readonly investigator: () => string;
+}
+
+function receiveContext(deps: ReceiveDeps): ReceiveContext {
+  const own = deps.keys.own();
+  return { trusted: deps.keys.trustMap(deps.investigator()), ownKey: own.publicKey, scratchDir: deps.scratchDir };
+}
+
+export function inspectBundle(deps: ReceiveDeps, path: string, passphrase: string | undefined) {
+  const staged = stageBundle(path, passphrase, receiveContext(deps));
+  staged.dispose();
+  return staged.report;
+}
+
+/**
+ * Checks a bundle again and keeps it only if every check passed and its sender's key is trusted
+ * (or the investigator has just confirmed the fingerprint). Refused: nothing is written.
+ */
+export function importBundle(deps: ReceiveDeps, path: string, passphrase: string | undefined, trustFingerprint: string | undefined): CaseSummary {
+  const staged = stageBundle(path, passphrase, receiveContext(deps));
+  try {
+    const { report, manifest } = staged;
+    if (!report.ok || !manifest || !report.sender || !staged.caseFile || !staged.evidenceFile) {
+      throw new ApiError('bad_input', `${report.file} was refused and nothing was kept: ${report.problems.join('; ')}`, { problems: report.problems });
+    }
+    const sender = report.sender;
+    if (!sender.trusted) {
+      const given = (trustFingerprint ?? '').replace(/\s+/g, '').toLowerCase();
+      const full = fingerprintOf(sender.publicKey);
+      if (!given || !(full === given || (given.length >= 32 && full.startsWith(given)))) {
+        throw new ApiError(
+          'forbidden',
+          `${report.file} is signed by ${sender.name} with key ${sender.fingerprint}, which this workspace does not trust yet. Compare that fingerprint with ${sender.name} by another channel, then open it again trusting the key. Nothing was kept`,
+          { fingerprint: sender.fingerprint },
+        );
+      }
+      deps.keys.trust(sender.publicKey, sender.name, deps.actor().now());
+    }
+    let id = manifest.case.id;
+    for (let n = 2; existsSync(deps.cases.path(id)) || deps.registry.get(id); n++) id = `${manifest.case.id}-${n === 2 ? 'received' : `received-${n - 1}`}`.slice(0, 80);
+    mkdirSync(deps.evidence.dir, { recursive: true });
+    renameSync(staged.evidenceFile, deps.evidence.path(id));
+    renameSync(staged.caseFile, deps.cases.path(id));
+    deps.registry.set(id, {
+      origin: 'received',
+      head: manifest.case.head,
+      received: {
+        from: sender.name,
+        fingerprint: sender.fingerprint,
+        publicKey: sender.publicKey,
+        at: deps.actor().now(),
+        bundleSha256: report.sha256,
+        bundleName: basename(report.file),
+        bundleSize: report.size,
+        evidenceMerged: false,
+      },
+      continued: false,
+    });
+    try {
+      return deps.cases.get(id).summary();
+    } catch (error) {
+      // It passed every check as a scratch file; should opening it here still fail, keep nothing.
+      deps.cases.release(id);
+      rmSync(deps.cases.path(id), { force: true });
+      rmSync(deps.evidence.path(id), { force: true });
+      deps.registry.forget(id);
+      throw error;
+    }
+  } finally {
+    staged.dispose();
+  }
+}
+
+/**
+ * Merges a received case's evidence into the store as a dataset naming the bundle. From then on
+ * the case's graph is drawn from the store, like any other case.
+ */
+export function mergeCaseEvidence(deps: ReceiveDeps, store: Db, caseId: string): MergeResult {
+  const record = deps.registry.get(caseId);
+  if (!record?.received) throw new ApiError('conflict', `case "${caseId}" was not received from a bundle; it has no evidence of its own to merge`);
+  if (record.received.evidenceMerged) throw new ApiError('conflict', `the evidence of case "${caseId}" is already merged into this workspace's store`);
+  deps.evidence.get(caseId); // checked again before it is read
+  deps.evidence.release(caseId);
+  const r = record.received;
+  const result = mergeEvidence(store, deps.evidence.path(caseId), { bundleName: r.bundleName, bundleSha256: r.bundleSha256, bundleSize: r.bundleSize ?? 0, sender: `${r.from} (key ${r.fingerprint})` });
+  deps.registry.update(caseId, (x) => {
+    x.received!.evidenceMerged = true;
+  });
+  return result;
+}
+
+/** Makes a received case editable here and records the hand-over in its log. */
+export function continueCase(deps: ReceiveDeps, caseId: string): CaseSummary {
+  const record = deps.registry.get(caseId);
+  if (!record || record.origin !== 'received' || !record.received) throw new ApiError('conflict', `case "${caseId}" was not received from a bundle; there is nothing to continue`);
+  if (record.continued) return deps.cases.get(caseId).summary();
+  const r = record.received;
+  deps.cases.release(caseId);
+  deps.registry.update(caseId, (x) => {
+    x.continued = true;
+  });
+  const c = deps.cases.get(caseId);
+  const actor = deps.actor();
+  c.appendApplied(
+    actor,
+    {
+      action: 'case.receive',
+      label: 'Receive case',
+      data: { from: r.from, senderKey: r.fingerprint, bundle: r.bundleName, bundleSha256: r.bundleSha256, receivedAt: r.at, by: actor.name, key: displayFingerprint(actor.signer.publicKey) },
+      changes: [],
+    },
+    () => undefined,
+  );
+  return c.summary();
+}
