@@ -15,6 +15,11 @@ const CaseArg = z.object({ caseId: S.CaseId });
 const Page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(50) };
 const ChainAddress = { chain: S.ChainId, address: S.AddressText };
 const HexKey = z.string().regex(/^[0-9a-f]{64}$/, 'an Ed25519 public key as 64 lower-case hex digits');
+/**
+ * caseId: read the facts the case is drawn from (a received case's own evidence until it is
+ * merged into the store); without it, the store.
+ */
+const FactsOf = { caseId: S.CaseId.optional() };
 const Passphrase = z.string().min(8, 'a passphrase of at least 8 characters').max(1024);
 
 export const api = {
@@ -47,16 +52,16 @@ export const api = {
   'jobs.list': method(z.object({}), z.array(S.JobState)),
   'job.cancel': method(z.object({ jobId: z.string().max(100) }), z.object({ cancelled: z.boolean() })),
 
-  'address.summary': method(z.object(ChainAddress), S.AddressSummary),
+  'address.summary': method(z.object({ ...ChainAddress, ...FactsOf }), S.AddressSummary),
   'address.transfers': method(
-    z.object({ ...ChainAddress, direction: S.Direction.default('both'), ...Page }),
+    z.object({ ...ChainAddress, direction: S.Direction.default('both'), ...Page, ...FactsOf }),
     S.TransferPage,
   ),
   'address.neighbors': method(
-    z.object({ ...ChainAddress, direction: S.Direction.default('both'), ...Page }),
+    z.object({ ...ChainAddress, direction: S.Direction.default('both'), ...Page, ...FactsOf }),
     S.NeighborPage,
   ),
-  'tx.get': method(z.object({ chain: S.ChainId, hash: z.string().min(1).max(200) }), S.TxDetail),
+  'tx.get': method(z.object({ chain: S.ChainId, hash: z.string().min(1).max(200), ...FactsOf }), S.TxDetail),
 
   'case.list': method(z.object({}), z.array(S.CaseSummary)),
   'case.create': method(z.object({ name: z.string().trim().min(1).max(120) }), S.CaseSummary, true),

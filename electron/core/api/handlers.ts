@@ -163,8 +163,9 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     'job.cancel': (args) => ({ cancelled: jobs.cancel(args.jobId) }),
 
     'address.summary': (args) => {
-      const a = lookupAddress(store, args.chain, args.address);
-      const t = a.id === null ? { totals: [], firstSeen: null, lastSeen: null } : addressTotals(store, a.id);
+      const db = args.caseId ? facts(args.caseId) : store;
+      const a = lookupAddress(db, args.chain, args.address);
+      const t = a.id === null ? { totals: [], firstSeen: null, lastSeen: null } : addressTotals(db, a.id);
       return {
         chain: a.chain,
         address: a.addr,
@@ -176,9 +177,10 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       };
     },
     'address.transfers': (args) => {
-      const a = lookupAddress(store, args.chain, args.address);
+      const db = args.caseId ? facts(args.caseId) : store;
+      const a = lookupAddress(db, args.chain, args.address);
       if (a.id === null) return { total: 0, offset: args.offset, items: [] };
-      const page = addressTransfers(store, a.id, args.direction, args.offset, args.limit);
+      const page = addressTransfers(db, a.id, args.direction, args.offset, args.limit);
       return {
         total: page.total,
         offset: args.offset,
@@ -197,9 +199,10 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       };
     },
     'address.neighbors': (args) => {
-      const a = lookupAddress(store, args.chain, args.address);
+      const db = args.caseId ? facts(args.caseId) : store;
+      const a = lookupAddress(db, args.chain, args.address);
       if (a.id === null) return { total: 0, offset: args.offset, items: [] };
-      const page = expandNeighbours(store, a.id, args.direction, args.offset, args.limit);
+      const page = expandNeighbours(db, a.id, args.direction, args.offset, args.limit);
       return {
         total: page.total,
         offset: page.offset,
@@ -222,12 +225,13 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       } catch (error) {
         throw new ApiError('invalid_argument', (error as Error).message);
       }
-      const chainId = findChainId(store, chain.id);
-      const tx = chainId === null ? null : getTx(store, chainId, hash);
-      if (!tx) throw new ApiError('not_found', `transaction ${hash} on ${chain.name} is not in the store`);
+      const db = args.caseId ? facts(args.caseId) : store;
+      const chainId = findChainId(db, chain.id);
+      const tx = chainId === null ? null : getTx(db, chainId, hash);
+      if (!tx) throw new ApiError('not_found', `transaction ${hash} on ${chain.name} is not in ${db === store ? 'the store' : "the case's evidence"}`);
       const base = { chain: chain.id, ...tx, transfers: tx.transfers.map((t) => ({ ...t, value: t.value.toString() })) };
       if (chain.family !== 'utxo') return base;
-      const parts = getUtxoParts(store, chainId!, hash)!;
+      const parts = getUtxoParts(db, chainId!, hash)!;
       return {
         ...base,
         fee: parts.fee === null ? null : parts.fee.toString(),

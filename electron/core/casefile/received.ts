@@ -4,6 +4,7 @@ import { ApiError } from '../../../shared/api/contract';
 import type { CaseSummary } from '../../../shared/api/schemas';
 import type { Actor, CaseFiles } from '../cases/caseFiles';
 import type { Db } from '../store/openStore';
+import { registerSqlFunctions } from '../store/sqlFunctions';
 import { storeMigrations } from '../store/storeMigrations';
 import { stageBundle, type ReceiveContext } from './bundle';
 import { mergeEvidence, type MergeResult } from './evidence';
@@ -38,6 +39,8 @@ export class EvidenceFiles {
       throw error;
     }
     const db = openReadOnly(file);
+    // Cairn's own exact-amount functions, which the store queries use (nothing from the file).
+    registerSqlFunctions(db);
     this.open.set(caseId, db);
     return db;
   }

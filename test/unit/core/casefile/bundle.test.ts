@@ -83,6 +83,13 @@ test('a case exported from one workspace opens in an empty one with the same gra
   assert.ok(shape(senderGraph).edges.filter((e) => e.startsWith('bip122')).length >= 1 && shape(senderGraph).edges.length >= 3, JSON.stringify(shape(senderGraph).edges));
   assert.deepEqual(shape(received), shape(senderGraph));
   assert.ok(received.nodes.every((n) => n.kind !== 'address' || n.known), 'every address is known from the evidence');
+  // Details read the same evidence: exact totals and transfers of a received address.
+  const victim = await ok(receiver, 'address.summary', { chain: 'eth', address: VICTIM, caseId: summary.id });
+  assert.equal(victim.known, true);
+  assert.deepEqual(victim.totals.map((t) => t.sent), ['11000440000000000']);
+  assert.equal((await ok(receiver, 'address.transfers', { chain: 'eth', address: VICTIM, caseId: summary.id })).total, 1);
+  assert.equal((await ok(receiver, 'address.summary', { chain: 'eth', address: VICTIM })).known, false, 'the store itself holds nothing');
+  assert.deepEqual((await ok(receiver, 'tx.get', { chain: 'btc', hash: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16', caseId: summary.id })).outputs?.map((o) => o.value), ['1000000000', '4000000000']);
   const flows = await ok(receiver, 'graph.txFlows', { caseId: summary.id });
   const payment = flows.txs.find((t) => t.txid.startsWith('f4184fc5'));
   assert.ok(payment, 'the block 170 payment is in the evidence');
