@@ -5,11 +5,13 @@ import { GraphCanvas, type CanvasMenuRequest, type CanvasNodeKind, type GraphCan
 import { ContextMenu } from './panels/ContextMenu';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { ErrorBanner } from './panels/ErrorBanner';
+import { ReadOnlyBanner } from './panels/ReadOnlyBanner';
 import { Sidebar } from './panels/Sidebar';
 import { TopBar } from './panels/TopBar';
 import { WelcomePane } from './panels/WelcomePane';
 import { COMMANDS, commandsIn, type CommandContext, type CommandScope } from './state/commands';
 import type { DialogState } from './state/dialogState';
+import { CaseReadOnlyContext } from './state/readOnly';
 import { describeSelection } from './state/selection';
 import { ServicesContext, type Services } from './state/services';
 import { useCaseSession } from './state/useCaseSession';
@@ -43,7 +45,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
   const workspace = useWorkspace(services);
   const session = useCaseSession(services);
   const actions = useGraphActions(services.client, session);
-  const { graph } = session;
+  const { graph, readOnly } = session;
   const [selectedIds, setSelectedIds] = useState<string[]>([]);
   const [dialog, setDialog] = useState<DialogState | null>(null);
   const [menu, setMenu] = useState<MenuState | null>(null);
@@ -55,24 +57,31 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
 
   const selection = useMemo(() => describeSelection(graph, selectedIds, txFlows), [graph, selectedIds, txFlows]);
   const ctx = useMemo<CommandContext>(
-    () => ({ graph, selection, actions, openDialog: setDialog, toggleTxNodes }),
-    [graph, selection, actions, toggleTxNodes],
+    () => ({ graph, selection, actions, readOnly, openDialog: setDialog, toggleTxNodes }),
+    [graph, selection, actions, readOnly, toggleTxNodes],
   );
 
   // Commands read the selection at the moment they run, not as of the last render: a key
   // pressed right after a click must act on what was just clicked, never on the previous node.
   const selectedIdsNow = useRef<string[]>([]);
-  const latest = useRef({ graph, actions, txFlows });
+  const latest = useRef({ graph, actions, txFlows, readOnly });
   useLayoutEffect(() => {
-    latest.current = { graph, actions, txFlows };
+    latest.current = { graph, actions, txFlows, readOnly };
   });
   const onSelectionChange = useCallback((ids: string[]) => {
     selectedIdsNow.current = ids;
     setSelectedIds(ids);
   }, []);
   const currentContext = useCallback((): CommandContext => {
-    const { graph, actions, txFlows } = latest.current;
-    return { graph, actions, selection: describeSelection(graph, selectedIdsNow.current, txFlows), openDialog: setDialog, toggleTxNodes };
+    const { graph, actions, txFlows, readOnly } = latest.current;
+    return {
+      graph,
+      actions,
+      readOnly,
+      selection: describeSelection(graph, selectedIdsNow.current, txFlows),
+      openDialog: setDialog,
+      toggleTxNodes,
+    };
   }, [toggleTxNodes]);
 
   const runCommand = useCallback(
@@ -132,6 +141,8 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
 
   const onNodeDoubleClick = useCallback(
     (nodeId: string, kind: CanvasNodeKind) => {
+      // A read-only case is looked at, not traced further: double-click does nothing there.
+      if (readOnly) return;
       if (kind === 'address') void actions.expand([nodeId], 'both');
       else if (kind === 'cluster') setDialog({ kind: 'editCluster', clusterId: nodeId });
       else if (kind === 'more') {
@@ -139,87 +150,109 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
         if (more?.kind === 'more') void actions.expandMore([more]);
       }
     },
-    [actions, graph],
+    [actions, graph, readOnly],
   );
 
   return (
-    <div className="app">
-      <ErrorBanner error={props.error} onDismiss={props.onDismissError} />
-      <TopBar
-        info={workspace.info}
-        cases={session.cases}
-        graph={graph}
-        busy={props.busy}
-        txNodes={txNodes}
-        txFlows={txFlows}
-        onToggleTxNodes={toggleTxNodes}
-        onOpenCase={(id) => void session.openCase(id)}
-        onNewCase={() => setDialog({ kind: 'newCase' })}
-        onRenameCase={() => setDialog({ kind: 'renameCase' })}
-        onImport={() => setDialog({ kind: 'import' })}
-        onAddAddress={() => setDialog({ kind: 'addAddress' })}
-        onUndo={() => void actions.undo()}
-        onRedo={() => void actions.redo()}
-        onSettings={() => setDialog({ kind: 'settings', firstRun: false })}
-      />
-      <div className="workspace">
-        <Sidebar
+    <CaseReadOnlyContext.Provider value={readOnly}>
+      <div className="app">
+        <ErrorBanner error={props.error} onDismiss={props.onDismissError} />
+        <TopBar
+          info={workspace.info}
+          cases={session.cases}
           graph={graph}
-          datasets={workspace.stats?.datasets ?? []}
-          onFocus={(id) => canvasRef.current?.focus([id])}
-          onEditCluster={(clusterId) => setDialog({ kind: 'editCluster', clusterId })}
-          onUngroup={(clusterId) => void actions.ungroup([clusterId])}
+          readOnly={readOnly}
+          busy={props.busy}
+          txNodes={txNodes}
+          txFlows={txFlows}
+          onToggleTxNodes={toggleTxNodes}
+          onOpenCase={(id) => void session.openCase(id)}
+          onNewCase={() => setDialog({ kind: 'newCase' })}
+          onRenameCase={() => setDialog({ kind: 'renameCase' })}
+          onExportCase={() => setDialog({ kind: 'exportCase' })}
+          onOpenBundle={() => setDialog({ kind: 'openBundle' })}
+          onVerifyLog={() => setDialog({ kind: 'verifyLog' })}
+          onImport={() => setDialog({ kind: 'import' })}
+          onAddAddress={() => setDialog({ kind: 'addAddress' })}
+          onUndo={() => void actions.undo()}
+          onRedo={() => void actions.redo()}
+          onSettings={() => setDialog({ kind: 'settings', firstRun: false })}
         />
-        <main className="canvas-area">
-          {graph ? (
-            <GraphCanvas
-              ref={canvasRef}
-              graph={graph}
-              txFlows={txFlows}
-              onSelectionChange={onSelectionChange}
-              onContextMenu={openMenu}
-              onNodeDoubleClick={onNodeDoubleClick}
-              onNodesMoved={(positions) => void actions.move(positions)}
-            />
-          ) : (
-            <WelcomePane
-              cases={session.cases}
-              sample={workspace.info?.sample ?? false}
-              onNew={() => setDialog({ kind: 'newCase' })}
-              onOpen={(id) => void session.openCase(id)}
-              onOpenSample={() => void services.run(() => services.client['workspace.openSample']({}))}
-            />
-          )}
-        </main>
-        <DetailsPanel
+        <div className="workspace">
+          <Sidebar
+            graph={graph}
+            datasets={workspace.stats?.datasets ?? []}
+            onFocus={(id) => canvasRef.current?.focus([id])}
+            onEditCluster={(clusterId) => setDialog({ kind: 'editCluster', clusterId })}
+            onUngroup={(clusterId) => void actions.ungroup([clusterId])}
+          />
+          <div className="canvas-column">
+            {graph && (
+              <ReadOnlyBanner
+                summary={session.currentCase}
+                onContinue={session.continueCase}
+                onMergeEvidence={async () => {
+                  const merged = await session.mergeEvidence();
+                  if (merged) await workspace.refreshStats();
+                  return merged;
+                }}
+              />
+            )}
+            <main className="canvas-area">
+              {graph ? (
+                <GraphCanvas
+                  ref={canvasRef}
+                  graph={graph}
+                  txFlows={txFlows}
+                  locked={readOnly}
+                  onSelectionChange={onSelectionChange}
+                  onContextMenu={openMenu}
+                  onNodeDoubleClick={onNodeDoubleClick}
+                  onNodesMoved={(positions) => void actions.move(positions)}
+                />
+              ) : (
+                <WelcomePane
+                  cases={session.cases}
+                  sample={workspace.info?.sample ?? false}
+                  onNew={() => setDialog({ kind: 'newCase' })}
+                  onOpen={(id) => void session.openCase(id)}
+                  onOpenBundle={() => setDialog({ kind: 'openBundle' })}
+                  onOpenSample={() => void services.run(() => services.client['workspace.openSample']({}))}
+                />
+              )}
+            </main>
+          </div>
+          <DetailsPanel
+            graph={graph}
+            selection={selection}
+            chains={workspace.chains}
+            runCommand={runCommand}
+            onRemoveTag={(tagId) => void actions.removeTag(tagId)}
+            factsFromBundle={session.currentCase?.received ? !session.currentCase.received.evidenceMerged : false}
+          />
+        </div>
+        {menu && menuOpen && (
+          <ContextMenu
+            clientX={menu.clientX}
+            clientY={menu.clientY}
+            items={menuItems}
+            onRun={(id) => {
+              closeMenu();
+              runCommand(id);
+            }}
+            onClose={closeMenu}
+          />
+        )}
+        <DialogHost
+          dialog={dialog}
           graph={graph}
-          selection={selection}
-          chains={workspace.chains}
-          runCommand={runCommand}
-          onRemoveTag={(tagId) => void actions.removeTag(tagId)}
+          session={session}
+          actions={actions}
+          workspace={workspace}
+          onImported={onImported}
+          onClose={() => setDialog(null)}
         />
       </div>
-      {menu && menuOpen && (
-        <ContextMenu
-          clientX={menu.clientX}
-          clientY={menu.clientY}
-          items={menuItems}
-          onRun={(id) => {
-            closeMenu();
-            runCommand(id);
-          }}
-          onClose={closeMenu}
-        />
-      )}
-      <DialogHost
-        dialog={dialog}
-        graph={graph}
-        session={session}
-        actions={actions}
-        workspace={workspace}
-        onImported={onImported}
-        onClose={() => setDialog(null)}
-      />
-    </div>
+    </CaseReadOnlyContext.Provider>
   );
 }

@@ -5,9 +5,13 @@ import type { GraphActions } from '../state/useGraphActions';
 import type { Workspace } from '../state/useWorkspace';
 import { AddAddressDialog } from './AddAddressDialog';
 import { ClusterDialog } from './ClusterDialog';
+import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
+import { OpenBundleDialog } from './OpenBundleDialog';
+import { SettingsDialog } from './SettingsDialog';
 import { TagDialog } from './TagDialog';
 import { TextPromptDialog } from './TextPromptDialog';
+import { VerifyLogDialog } from './VerifyLogDialog';
 
 export interface DialogHostProps {
   dialog: DialogState | null;
@@ -38,18 +42,10 @@ export function DialogHost({ dialog, graph, session, actions, workspace, onImpor
       );
     case 'settings':
       return (
-        <TextPromptDialog
-          title={dialog.firstRun ? 'Welcome to Cairn' : 'Settings'}
-          label="Investigator name"
-          hint={
-            dialog.firstRun
-              ? 'Your name is written into the audit log with every action, so that a reviewer can see who did what.'
-              : 'Recorded in the audit log with every action.'
-          }
-          initial={workspace.info?.settings.investigator ?? ''}
-          submitLabel="Save"
-          maxLength={200}
-          onSubmit={workspace.saveInvestigator}
+        <SettingsDialog
+          firstRun={dialog.firstRun}
+          initialName={workspace.info?.settings.investigator ?? ''}
+          onSave={workspace.saveInvestigator}
           onClose={onClose}
         />
       );
@@ -73,5 +69,13 @@ export function DialogHost({ dialog, graph, session, actions, workspace, onImpor
       return <TagDialog subject={dialog.subject} onSubmit={(f) => actions.addTag(dialog.targets, f)} onClose={onClose} />;
     case 'import':
       return <ImportDialog chains={workspace.chains} onFinished={onImported} onClose={onClose} />;
+    case 'exportCase':
+      if (!graph) return null;
+      return <ExportDialog caseId={graph.caseId} caseSummary={session.currentCase} workspace={workspace.info?.workspace ?? ''} onClose={onClose} />;
+    case 'openBundle':
+      return <OpenBundleDialog onOpened={session.openReceived} onClose={onClose} />;
+    case 'verifyLog':
+      if (!graph) return null;
+      return <VerifyLogDialog caseId={graph.caseId} caseName={session.currentCase?.name ?? graph.caseId} onClose={onClose} />;
   }
 }

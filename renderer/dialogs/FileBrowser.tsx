@@ -7,7 +7,15 @@ import { useServices } from '../state/services';
 type Listing = z.infer<typeof FsListing>;
 
 /** The browser shell has no native file dialog, so paths are picked from the back end's listing. */
-export function FileBrowser(props: { onPick(path: string): void }) {
+export function FileBrowser(props: {
+  onPick(path: string): void;
+  /** The button next to each file, "Add" by default (the import dialog collects several). */
+  pickLabel?: string;
+  /** Offer folders as picks too ("Add this folder"); true by default. */
+  folders?: boolean;
+}) {
+  const pickLabel = props.pickLabel ?? 'Add';
+  const folders = props.folders ?? true;
   const { client, run } = useServices();
   const [listing, setListing] = useState<Listing | null>(null);
 
@@ -35,9 +43,11 @@ export function FileBrowser(props: { onPick(path: string): void }) {
         <span className="mono path" title={listing.path}>
           {listing.path}
         </span>
-        <button type="button" className="small" onClick={() => props.onPick(listing.path)}>
-          Add this folder
-        </button>
+        {folders && (
+          <button type="button" className="small" onClick={() => props.onPick(listing.path)}>
+            Add this folder
+          </button>
+        )}
       </div>
       <ul className="file-list">
         {entries.length === 0 && <li className="muted">(empty folder)</li>}
@@ -53,9 +63,13 @@ export function FileBrowser(props: { onPick(path: string): void }) {
               </span>
             )}
             <span className="muted num">{entry.kind === 'file' ? formatBytes(entry.size) : ''}</span>
-            <button type="button" className="small" aria-label={`Add ${entry.name}`} onClick={() => props.onPick(entry.path)}>
-              Add
-            </button>
+            {entry.kind === 'file' || folders ? (
+              <button type="button" className="small" aria-label={`${pickLabel} ${entry.name}`} onClick={() => props.onPick(entry.path)}>
+                {pickLabel}
+              </button>
+            ) : (
+              <span />
+            )}
           </li>
         ))}
       </ul>

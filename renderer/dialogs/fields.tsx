@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type Ref } from 'react';
 import { CATEGORIES } from '../../shared/api/schemas';
 import type { Category } from '../state/useGraphActions';
 
@@ -134,6 +134,68 @@ export function NoteField(props: { label?: string; value: string; onChange(value
         disabled={props.disabled}
         onChange={(e) => props.onChange(e.target.value)}
       />
+    </div>
+  );
+}
+
+/** A passphrase: never shown, never offered to autofill; `problem` marks it invalid and says why. */
+export function PassphraseField(props: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  problem?: string | null;
+  hint?: string;
+  inputRef?: Ref<HTMLInputElement>;
+  testId?: string;
+}) {
+  const id = useId();
+  const problemId = useId();
+  const hintId = useId();
+  const describedBy = [props.hint ? hintId : null, props.problem ? problemId : null].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      <input
+        id={id}
+        ref={props.inputRef}
+        type="password"
+        value={props.value}
+        maxLength={1024}
+        autoComplete="off"
+        spellCheck={false}
+        aria-invalid={props.problem ? 'true' : undefined}
+        aria-describedby={describedBy}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.hint && (
+        <span id={hintId} className="field-hint">
+          {props.hint}
+        </span>
+      )}
+      {props.problem && (
+        <span id={problemId} className="field-problem">
+          {props.problem}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A checkbox with its label to the right. */
+export function CheckField(props: { label: string; checked: boolean; onChange(checked: boolean): void; disabled?: boolean; testId?: string }) {
+  const id = useId();
+  return (
+    <div className="field field-inline">
+      <input
+        id={id}
+        type="checkbox"
+        checked={props.checked}
+        disabled={props.disabled}
+        data-testid={props.testId}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      <label htmlFor={id}>{props.label}</label>
     </div>
   );
 }

@@ -28,3 +28,25 @@ export function formatBytes(bytes: number): string {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/**
+ * A key fingerprint in groups of four, the way people read it out over the phone:
+ * "3fa9 c2d1 …". One that already has separators is shown as the back end wrote it.
+ */
+export function groupFingerprint(fingerprint: string): string {
+  const text = fingerprint.trim();
+  if (/[\s:-]/.test(text)) return text;
+  return text.match(/.{1,4}/g)?.join(' ') ?? text;
+}
+
+/** The first groups of a fingerprint, for banners and lists; the full one goes in a title. */
+export function shortFingerprint(fingerprint: string, groups = 3): string {
+  const parts = groupFingerprint(fingerprint).split(/[\s:-]+/).filter(Boolean);
+  if (parts.length <= groups) return parts.join(' ');
+  return `${parts.slice(0, groups).join(' ')}…`;
+}
+
+/** An ISO timestamp as its date, 2025-12-02; anything else as it came. */
+export function formatIsoDate(iso: string): string {
+  return /^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : iso;
+}

@@ -44,10 +44,12 @@ export interface GraphCanvasProps {
   onContextMenu(request: CanvasMenuRequest): void;
   onNodeDoubleClick(nodeId: string, kind: CanvasNodeKind): void;
   onNodesMoved(positions: NodePosition[]): void;
+  /** Nodes cannot be dragged (a read-only case): its layout is the sender's. */
+  locked?: boolean;
   ref?: Ref<GraphCanvasHandle>;
 }
 
-type Callbacks = Omit<GraphCanvasProps, 'graph' | 'txFlows' | 'ref'>;
+type Callbacks = Omit<GraphCanvasProps, 'graph' | 'txFlows' | 'ref' | 'locked'>;
 
 /** Address and "more" node ids are what graph.move accepts; cluster and tx node ids are not. */
 const MOVABLE_ID = /^[nm][0-9]+$/;
@@ -155,7 +157,7 @@ function wireEvents(cy: Core, container: HTMLElement, callbacks: { current: Call
   };
 }
 
-export function GraphCanvas({ graph, txFlows, ref, ...callbacks }: GraphCanvasProps) {
+export function GraphCanvas({ graph, txFlows, ref, locked = false, ...callbacks }: GraphCanvasProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const wiringRef = useRef<Wiring | null>(null);
@@ -188,6 +190,10 @@ export function GraphCanvas({ graph, txFlows, ref, ...callbacks }: GraphCanvasPr
       cy.destroy();
     };
   }, []);
+
+  useEffect(() => {
+    cyRef.current?.autoungrabify(locked);
+  }, [locked]);
 
   const elements = useMemo(() => (graph ? withTxFlows(toElements(graph), graph, txFlows) : []), [graph, txFlows]);
   const caseId = graph?.caseId ?? null;

@@ -10,6 +10,9 @@ import { TransferTable } from './TransferTable';
 
 export function AddressDetails(props: {
   node: AddressNode;
+  /** The case whose facts to read (a received case's own evidence until it is merged). */
+  caseId: string;
+  factsFromBundle: boolean;
   cluster: GraphCluster | null;
   chains: readonly ChainOption[];
   onRemoveTag(tagId: number): void;
@@ -22,13 +25,13 @@ export function AddressDetails(props: {
   useEffect(() => {
     let current = true;
     setSummary(null);
-    void run(() => client['address.summary']({ chain: node.chain, address: node.address })).then((s) => {
+    void run(() => client['address.summary']({ chain: node.chain, address: node.address, caseId: props.caseId })).then((s) => {
       if (current && s) setSummary(s);
     });
     return () => {
       current = false;
     };
-  }, [client, run, node.chain, node.address]);
+  }, [client, run, node.chain, node.address, props.caseId]);
 
   const chainName = props.chains.find((c) => c.id === node.chain)?.name ?? node.chain;
   const display = summary?.display ?? node.display;
@@ -52,8 +55,8 @@ export function AddressDetails(props: {
       <dl className="facts">
         <dt>Chain</dt>
         <dd title={node.chain}>{chainName}</dd>
-        <dt>In store</dt>
-        <dd>{known ? 'known' : 'unknown (no transfers imported)'}</dd>
+        <dt>{props.factsFromBundle ? 'In the bundle' : 'In store'}</dt>
+        <dd>{known ? 'known' : props.factsFromBundle ? 'unknown (the bundle carries no transfers of it)' : 'unknown (no transfers imported)'}</dd>
         {node.role && (
           <>
             <dt>Seed role</dt>
@@ -80,7 +83,7 @@ export function AddressDetails(props: {
         {summary ? <AssetTotals totals={summary.totals} /> : <p className="muted">Loading…</p>}
       </section>
       <TagList tags={node.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />
-      <TransferTable chain={node.chain} address={node.address} />
+      <TransferTable chain={node.chain} address={node.address} caseId={props.caseId} />
     </div>
   );
 }

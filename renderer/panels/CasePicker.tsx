@@ -1,34 +1,93 @@
-import { useId } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import type { CaseSummary } from '../../shared/api/schemas';
+import { caseOptionText } from '../state/handover';
+import { ContextMenu, type MenuItem } from './ContextMenu';
 
 export function CasePicker(props: {
   cases: readonly CaseSummary[];
   currentId: string | null;
+  /** The open case is read-only here: it cannot be renamed. */
+  readOnly: boolean;
   onOpen(caseId: string): void;
   onNew(): void;
   onRename(): void;
+  onExport(): void;
+  onOpenBundle(): void;
+  onVerifyLog(): void;
 }) {
   const id = useId();
+  const open = props.currentId !== null;
+  const menuButton = useRef<HTMLButtonElement>(null);
+  const [menuAt, setMenuAt] = useState<{ clientX: number; clientY: number } | null>(null);
+  const closeMenu = useCallback(() => setMenuAt(null), []);
+  // Hand-over and trust: what a case file is, where it came from, whether its log holds up.
+  const items: MenuItem[] = [
+    ...(open ? [{ id: 'export', label: 'Export case…', shortcut: 'Ctrl+Shift+E' }] : []),
+    { id: 'open-bundle', label: 'Open bundle…', shortcut: 'Ctrl+O' },
+    ...(open ? [{ id: 'verify-log', label: 'Verify log…', shortcut: '' }] : []),
+  ];
+  const run = (itemId: string) => {
+    setMenuAt(null);
+    menuButton.current?.focus();
+    if (itemId === 'export') props.onExport();
+    else if (itemId === 'open-bundle') props.onOpenBundle();
+    else if (itemId === 'verify-log') props.onVerifyLog();
+  };
+  const toggleMenu = () => {
+    if (menuAt) return setMenuAt(null);
+    const rect = menuButton.current?.getBoundingClientRect();
+    if (rect) setMenuAt({ clientX: rect.left, clientY: rect.bottom + 2 });
+  };
   return (
     <div className="case-picker" data-testid="case-picker">
       <label htmlFor={id}>Case</label>
-      <select id={id} value={props.currentId ?? ''} onChange={(e) => e.target.value && props.onOpen(e.target.value)}>
+      <select
+        id={id}
+        value={props.currentId ?? ''}
+        onChange={(e) => {
+          const chosen = props.cases.find((c) => c.id === e.target.value);
+          if (chosen && chosen.origin !== 'broken') props.onOpen(chosen.id);
+        }}
+      >
         {props.currentId === null && <option value="">(no case open)</option>}
         {props.cases.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
+          // A broken file is listed, with its reason, so that it is not a mystery; it cannot be chosen.
+          <option key={c.id} value={c.id} disabled={c.origin === 'broken'} title={c.problem ?? undefined}>
+            {caseOptionText(c)}
           </option>
         ))}
       </select>
       {/* With no case open the welcome pane offers "New case"; one such button at a time. */}
-      {props.currentId !== null && (
+      {open && (
         <button type="button" onClick={props.onNew}>
           New case…
         </button>
       )}
-      <button type="button" onClick={props.onRename} disabled={props.currentId === null}>
+      <button type="button" onClick={props.onRename} disabled={!open || props.readOnly} title={props.readOnly ? 'A read-only case cannot be renamed' : undefined}>
         Rename…
       </button>
+      <button
+        type="button"
+        ref={menuButton}
+        aria-haspopup="menu"
+        aria-expanded={menuAt !== null}
+        onClick={toggleMenu}
+        title="Export case (Ctrl+Shift+E), open a bundle from a colleague (Ctrl+O), verify the case's log"
+      >
+        Case file ▾
+      </button>
+      {menuAt && (
+        <ContextMenu
+          clientX={menuAt.clientX}
+          clientY={menuAt.clientY}
+          items={items}
+          label="Case file"
+          testId="case-file-menu"
+          owner={menuButton.current}
+          onRun={run}
+          onClose={closeMenu}
+        />
+      )}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { GraphCluster } from '../../shared/api/schemas';
 import { categoryLabel } from '../dialogs/fields';
 import { formatCount } from '../format/text';
 import { TagList } from './TagList';
+import { useCaseReadOnly } from '../state/readOnly';
 
 export function ClusterDetails(props: {
   cluster: GraphCluster;
@@ -11,6 +12,7 @@ export function ClusterDetails(props: {
   onRemoveTag(tagId: number): void;
 }) {
   const c = props.cluster;
+  const readOnly = useCaseReadOnly();
   return (
     <div className="cluster-details">
       <h2>Cluster</h2>
@@ -32,14 +34,16 @@ export function ClusterDetails(props: {
           </>
         )}
       </dl>
-      <div className="button-row">
-        <button type="button" onClick={props.onEdit}>
-          Edit…
-        </button>
-        <button type="button" onClick={props.onUngroup}>
-          Ungroup
-        </button>
-      </div>
+      {!readOnly && (
+        <div className="button-row">
+          <button type="button" onClick={props.onEdit}>
+            Edit…
+          </button>
+          <button type="button" onClick={props.onUngroup}>
+            Ungroup
+          </button>
+        </div>
+      )}
       <TagList tags={c.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />
     </div>
   );

@@ -1,6 +1,7 @@
 import type { GraphCluster } from '../../shared/api/schemas';
 import { categoryLabel } from '../dialogs/fields';
 import { formatCount } from '../format/text';
+import { useCaseReadOnly } from '../state/readOnly';
 
 export function ClusterList(props: {
   clusters: readonly GraphCluster[];
@@ -8,6 +9,7 @@ export function ClusterList(props: {
   onEdit(clusterId: string): void;
   onUngroup(clusterId: string): void;
 }) {
+  const readOnly = useCaseReadOnly();
   return (
     <section className="side-section" aria-labelledby="clusters-title">
       <h2 id="clusters-title">Clusters</h2>
@@ -23,14 +25,16 @@ export function ClusterList(props: {
             <span className="num small" title={`${c.members} member addresses`}>
               {formatCount(c.members)}
             </span>
-            <span className="row-actions">
-              <button type="button" className="small" onClick={() => props.onEdit(c.id)} aria-label={`Edit cluster ${c.name}`} title="Rename or edit">
-                Edit…
-              </button>
-              <button type="button" className="small" onClick={() => props.onUngroup(c.id)} aria-label={`Ungroup cluster ${c.name}`}>
-                Ungroup
-              </button>
-            </span>
+            {!readOnly && (
+              <span className="row-actions">
+                <button type="button" className="small" onClick={() => props.onEdit(c.id)} aria-label={`Edit cluster ${c.name}`} title="Rename or edit">
+                  Edit…
+                </button>
+                <button type="button" className="small" onClick={() => props.onUngroup(c.id)} aria-label={`Ungroup cluster ${c.name}`}>
+                  Ungroup
+                </button>
+              </span>
+            )}
           </li>
         ))}
       </ul>

@@ -12,10 +12,21 @@ const MARGIN = 4;
  * An HTML menu at the pointer. Arrow keys, Home and End move between items, Enter runs one,
  * Escape or a click elsewhere closes it. Focus moves into the menu when it opens.
  */
-export function ContextMenu(props: { clientX: number; clientY: number; items: readonly MenuItem[]; onRun(id: string): void; onClose(): void }) {
+export function ContextMenu(props: {
+  clientX: number;
+  clientY: number;
+  items: readonly MenuItem[];
+  onRun(id: string): void;
+  onClose(): void;
+  /** What the menu is, for assistive technology; "Node actions" by default. */
+  label?: string;
+  testId?: string;
+  /** The button that opened the menu: pressing it toggles the menu, so it does not count as "elsewhere". */
+  owner?: HTMLElement | null;
+}) {
   const menuRef = useRef<HTMLDivElement>(null);
   const [at, setAt] = useState({ left: props.clientX, top: props.clientY });
-  const { onClose } = props;
+  const { onClose, owner } = props;
 
   useLayoutEffect(() => {
     const menu = menuRef.current;
@@ -30,7 +41,8 @@ export function ContextMenu(props: { clientX: number; clientY: number; items: re
 
   useEffect(() => {
     const onPointerDown = (e: PointerEvent) => {
-      if (menuRef.current && e.target instanceof Node && !menuRef.current.contains(e.target)) onClose();
+      if (!(e.target instanceof Node) || !menuRef.current || menuRef.current.contains(e.target) || owner?.contains(e.target)) return;
+      onClose();
     };
     const onBlur = () => onClose();
     document.addEventListener('pointerdown', onPointerDown, true);
@@ -41,7 +53,7 @@ export function ContextMenu(props: { clientX: number; clientY: number; items: re
       window.removeEventListener('blur', onBlur);
       window.removeEventListener('resize', onBlur);
     };
-  }, [onClose]);
+  }, [onClose, owner]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const items = [...(menuRef.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? [])];
@@ -80,8 +92,8 @@ export function ContextMenu(props: { clientX: number; clientY: number; items: re
     <div
       className="context-menu"
       role="menu"
-      aria-label="Node actions"
-      data-testid="context-menu"
+      aria-label={props.label ?? 'Node actions'}
+      data-testid={props.testId ?? 'context-menu'}
       ref={menuRef}
       style={{ left: at.left, top: at.top }}
       onKeyDown={onKeyDown}

@@ -14,9 +14,11 @@ export interface DetailsPanelProps {
   /** Runs a command from the command table on the current selection. */
   runCommand(id: string): void;
   onRemoveTag(tagId: number): void;
+  /** The case's facts come from a received bundle's evidence, not from this workspace's store. */
+  factsFromBundle: boolean;
 }
 
-function DetailsBody({ graph, selection, chains, runCommand, onRemoveTag }: DetailsPanelProps) {
+function DetailsBody({ graph, selection, chains, runCommand, onRemoveTag, factsFromBundle }: DetailsPanelProps) {
   if (!graph) return <p className="muted">No case open.</p>;
   const count = selectionSize(selection);
   if (count === 0) {
@@ -44,6 +46,8 @@ function DetailsBody({ graph, selection, chains, runCommand, onRemoveTag }: Deta
       <AddressDetails
         key={address.id}
         node={address}
+        caseId={graph.caseId}
+        factsFromBundle={factsFromBundle}
         cluster={cluster}
         chains={chains}
         onRemoveTag={onRemoveTag}

@@ -1,11 +1,13 @@
 import type { Graph, MoreNode } from '../../shared/api/schemas';
 import { formatCount } from '../format/text';
+import { useCaseReadOnly } from '../state/readOnly';
 
 const DIRECTION_TEXT = { in: 'senders to', out: 'recipients from', both: 'counterparties of' } as const;
 
 export function MoreNodeDetails({ node, graph, onExpand }: { node: MoreNode; graph: Graph; onExpand(): void }) {
   const owner = graph.nodes.find((n) => n.id === node.parentId);
   const ownerText = owner?.kind === 'address' ? owner.display : node.parentId;
+  const readOnly = useCaseReadOnly();
   return (
     <div className="more-details">
       <h2>More counterparties</h2>
@@ -16,9 +18,11 @@ export function MoreNodeDetails({ node, graph, onExpand }: { node: MoreNode; gra
         </span>{' '}
         are not on the canvas.
       </p>
-      <button type="button" onClick={onExpand}>
-        Load next page
-      </button>
+      {!readOnly && (
+        <button type="button" onClick={onExpand}>
+          Load next page
+        </button>
+      )}
     </div>
   );
 }

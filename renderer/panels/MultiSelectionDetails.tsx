@@ -1,4 +1,5 @@
 import type { SelectionInfo } from '../state/selection';
+import { useCaseReadOnly } from '../state/readOnly';
 
 export function MultiSelectionDetails(props: {
   selection: SelectionInfo;
@@ -8,6 +9,7 @@ export function MultiSelectionDetails(props: {
   onRemove(): void;
 }) {
   const { addresses, more, clusters, txs } = props.selection;
+  const readOnly = useCaseReadOnly();
   const parts = [
     addresses.length && `${addresses.length} address${addresses.length === 1 ? '' : 'es'}`,
     clusters.length && `${clusters.length} cluster${clusters.length === 1 ? '' : 's'}`,
@@ -18,20 +20,22 @@ export function MultiSelectionDetails(props: {
     <div className="multi-details">
       <h2>{addresses.length + more.length + clusters.length + txs.length} selected</h2>
       <p>{parts.join(', ')}</p>
-      <div className="button-row">
-        <button type="button" className="primary" onClick={props.onGroup} disabled={addresses.length === 0}>
-          Group as cluster…
-        </button>
-        <button type="button" onClick={props.onTag} disabled={addresses.length + clusters.length === 0}>
-          Tag…
-        </button>
-        <button type="button" onClick={props.onHide}>
-          Hide
-        </button>
-        <button type="button" onClick={props.onRemove}>
-          Remove
-        </button>
-      </div>
+      {!readOnly && (
+        <div className="button-row">
+          <button type="button" className="primary" onClick={props.onGroup} disabled={addresses.length === 0}>
+            Group as cluster…
+          </button>
+          <button type="button" onClick={props.onTag} disabled={addresses.length + clusters.length === 0}>
+            Tag…
+          </button>
+          <button type="button" onClick={props.onHide}>
+            Hide
+          </button>
+          <button type="button" onClick={props.onRemove}>
+            Remove
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -8,6 +8,8 @@ export interface TopBarProps {
   info: z.infer<typeof AppInfo> | null;
   cases: readonly CaseSummary[];
   graph: Graph | null;
+  /** The open case is read-only here: edits are not offered. */
+  readOnly: boolean;
   busy: boolean;
   /** The "Tx nodes" view: on or off, and what it shows. */
   txNodes: boolean;
@@ -16,6 +18,9 @@ export interface TopBarProps {
   onOpenCase(caseId: string): void;
   onNewCase(): void;
   onRenameCase(): void;
+  onExportCase(): void;
+  onOpenBundle(): void;
+  onVerifyLog(): void;
   onImport(): void;
   onAddAddress(): void;
   onUndo(): void;
@@ -24,27 +29,43 @@ export interface TopBarProps {
 }
 
 export function TopBar(p: TopBarProps) {
-  const undo = p.graph?.undo ?? null;
-  const redo = p.graph?.redo ?? null;
+  const undo = p.readOnly ? null : (p.graph?.undo ?? null);
+  const redo = p.readOnly ? null : (p.graph?.redo ?? null);
   return (
     <header className="top-bar">
       <span className="app-name">Cairn</span>
-      <CasePicker cases={p.cases} currentId={p.graph?.caseId ?? null} onOpen={p.onOpenCase} onNew={p.onNewCase} onRename={p.onRenameCase} />
+      <CasePicker
+        cases={p.cases}
+        currentId={p.graph?.caseId ?? null}
+        readOnly={p.readOnly}
+        onOpen={p.onOpenCase}
+        onNew={p.onNewCase}
+        onRename={p.onRenameCase}
+        onExport={p.onExportCase}
+        onOpenBundle={p.onOpenBundle}
+        onVerifyLog={p.onVerifyLog}
+      />
       <div className="toolbar" role="toolbar" aria-label="Tools">
         <button type="button" onClick={p.onImport} title="Import chain data (Ctrl+I)" aria-keyshortcuts="Control+I">
           Import
         </button>
-        <button type="button" onClick={p.onAddAddress} disabled={!p.graph} title="Add an address to the case (A)" aria-keyshortcuts="A">
+        <button
+          type="button"
+          onClick={p.onAddAddress}
+          disabled={!p.graph || p.readOnly}
+          title={p.readOnly ? 'The case is read-only here' : 'Add an address to the case (A)'}
+          aria-keyshortcuts="A"
+        >
           Add address
         </button>
-        <button type="button" onClick={p.onUndo} disabled={!undo} title={undo ? `Undo: ${undo}` : 'Nothing to undo'} aria-keyshortcuts="Control+Z">
+        <button type="button" onClick={p.onUndo} disabled={!undo} title={undo ? `Undo: ${undo}` : p.readOnly ? 'The case is read-only here' : 'Nothing to undo'} aria-keyshortcuts="Control+Z">
           Undo
         </button>
         <button
           type="button"
           onClick={p.onRedo}
           disabled={!redo}
-          title={redo ? `Redo: ${redo}` : 'Nothing to redo'}
+          title={redo ? `Redo: ${redo}` : p.readOnly ? 'The case is read-only here' : 'Nothing to redo'}
           aria-keyshortcuts="Control+Shift+Z Control+Y"
         >
           Redo

@@ -49,20 +49,20 @@ function TransferRowView({ row }: { row: Row }) {
 }
 
 /** Transfers of one address, 25 to a page, read from the store on demand. */
-export function TransferTable({ chain, address }: { chain: string; address: string }) {
+export function TransferTable({ chain, address, caseId }: { chain: string; address: string; caseId: string }) {
   const { client, run } = useServices();
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<Page | null>(null);
 
   useEffect(() => {
     let current = true;
-    void run(() => client['address.transfers']({ chain, address, offset, limit: PAGE_SIZE })).then((p) => {
+    void run(() => client['address.transfers']({ chain, address, offset, limit: PAGE_SIZE, caseId })).then((p) => {
       if (current && p) setPage(p);
     });
     return () => {
       current = false;
     };
-  }, [client, run, chain, address, offset]);
+  }, [client, run, chain, address, offset, caseId]);
 
   const total = page?.total ?? 0;
   const first = total === 0 ? 0 : offset + 1;

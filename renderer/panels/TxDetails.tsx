@@ -67,13 +67,13 @@ export function TxDetails({ flow, graph, chains }: { flow: TxFlow; graph: Graph;
   useEffect(() => {
     let current = true;
     setDetail(null);
-    void run(() => client['tx.get']({ chain: flow.chain, hash: flow.txid })).then((d) => {
+    void run(() => client['tx.get']({ chain: flow.chain, hash: flow.txid, caseId: graph.caseId })).then((d) => {
       if (current && d) setDetail(d);
     });
     return () => {
       current = false;
     };
-  }, [client, run, flow.chain, flow.txid]);
+  }, [client, run, flow.chain, flow.txid, graph.caseId]);
 
   const asset = nativeAssetOf(flow.chain);
   const chainName = chains.find((c) => c.id === flow.chain)?.name ?? flow.chain;

@@ -11,6 +11,8 @@ export interface CommandContext {
   readonly graph: Graph | null;
   readonly selection: SelectionInfo;
   readonly actions: GraphActions;
+  /** The open case is read-only here (received and not continued, or foreign): no edits are offered. */
+  readonly readOnly: boolean;
   openDialog(dialog: DialogState): void;
   /** Switches the "Tx nodes" view (UTXO transactions as their own nodes) on or off. */
   toggleTxNodes(): void;
@@ -50,8 +52,10 @@ const anyOf =
     matchers.some((m) => m(e));
 
 const caseOpen = (ctx: CommandContext) => ctx.graph !== null;
-const hasAddresses = (ctx: CommandContext) => ctx.selection.addresses.length > 0;
-const hasNodes = (ctx: CommandContext) => selectedNodeIds(ctx.graph, ctx.selection).length > 0;
+/** A case is open and this workspace may change it. */
+const editable = (ctx: CommandContext) => ctx.graph !== null && !ctx.readOnly;
+const hasAddresses = (ctx: CommandContext) => editable(ctx) && ctx.selection.addresses.length > 0;
+const hasNodes = (ctx: CommandContext) => editable(ctx) && selectedNodeIds(ctx.graph, ctx.selection).length > 0;
 
 function tagTargets(s: SelectionInfo): TagTargetValue[] {
   return [
@@ -72,7 +76,7 @@ function expandCommand(id: string, label: string, k: string, direction: 'in' | '
     shortcut: k.toUpperCase(),
     scope: 'selection',
     matches: key(k),
-    enabled: (ctx) => hasAddresses(ctx) || (direction === 'both' && ctx.selection.more.length > 0),
+    enabled: (ctx) => hasAddresses(ctx) || (direction === 'both' && editable(ctx) && ctx.selection.more.length > 0),
     run: (ctx) => {
       const { addresses, more } = ctx.selection;
       if (addresses.length) void ctx.actions.expand(addresses.map((n) => n.id), direction);
@@ -110,7 +114,7 @@ export const COMMANDS: readonly Command[] = [
     shortcut: 'T',
     scope: 'selection',
     matches: key('t'),
-    enabled: (ctx) => tagTargets(ctx.selection).length > 0,
+    enabled: (ctx) => editable(ctx) && tagTargets(ctx.selection).length > 0,
     run: (ctx) =>
       ctx.openDialog({ kind: 'tag', targets: tagTargets(ctx.selection), subject: tagSubject(ctx.selection) }),
   },
@@ -129,7 +133,7 @@ export const COMMANDS: readonly Command[] = [
     shortcut: '',
     scope: 'selection',
     matches: () => false,
-    enabled: (ctx) => ctx.selection.clusters.length === 1,
+    enabled: (ctx) => editable(ctx) && ctx.selection.clusters.length === 1,
     run: (ctx) => {
       const cluster = ctx.selection.clusters[0];
       if (cluster) ctx.openDialog({ kind: 'editCluster', clusterId: cluster.id });
@@ -141,7 +145,7 @@ export const COMMANDS: readonly Command[] = [
     shortcut: 'U',
     scope: 'selection',
     matches: key('u'),
-    enabled: (ctx) => touchedClusterIds(ctx.selection).length > 0,
+    enabled: (ctx) => editable(ctx) && touchedClusterIds(ctx.selection).length > 0,
     run: (ctx) => void ctx.actions.ungroup(touchedClusterIds(ctx.selection)),
   },
   {
@@ -150,7 +154,7 @@ export const COMMANDS: readonly Command[] = [
     shortcut: 'A',
     scope: 'canvas',
     matches: key('a'),
-    enabled: caseOpen,
+    enabled: editable,
     run: (ctx) => ctx.openDialog({ kind: 'addAddress' }),
   },
   {
@@ -159,7 +163,7 @@ export const COMMANDS: readonly Command[] = [
     shortcut: 'Shift+H',
     scope: 'canvas',
     matches: key('h', { shift: true }),
-    enabled: (ctx) => ctx.graph?.nodes.some((n) => n.hidden) ?? false,
+    enabled: (ctx) => editable(ctx) && (ctx.graph?.nodes.some((n) => n.hidden) ?? false),
     run: (ctx) => void ctx.actions.showHidden(),
   },
   {
@@ -187,7 +191,7 @@ export const COMMANDS: readonly Command[] = [
     shortcut: 'Ctrl+Z',
     scope: 'app',
     matches: key('z', { ctrl: true }),
-    enabled: (ctx) => Boolean(ctx.graph?.undo),
+    enabled: (ctx) => editable(ctx) && Boolean(ctx.graph?.undo),
     run: (ctx) => void ctx.actions.undo(),
   },
   {
@@ -196,8 +200,36 @@ export const COMMANDS: readonly Command[] = [
     shortcut: 'Ctrl+Shift+Z',
     scope: 'app',
     matches: anyOf(key('z', { ctrl: true, shift: true }), key('y', { ctrl: true })),
-    enabled: (ctx) => Boolean(ctx.graph?.redo),
+    enabled: (ctx) => editable(ctx) && Boolean(ctx.graph?.redo),
     run: (ctx) => void ctx.actions.redo(),
+  },
+  {
+    // Read-only cases may be exported too: a received case can be handed on as it came.
+    id: 'export-case',
+    label: 'Export case…',
+    shortcut: 'Ctrl+Shift+E',
+    scope: 'app',
+    matches: key('e', { ctrl: true, shift: true }),
+    enabled: caseOpen,
+    run: (ctx) => ctx.openDialog({ kind: 'exportCase' }),
+  },
+  {
+    id: 'open-bundle',
+    label: 'Open bundle…',
+    shortcut: 'Ctrl+O',
+    scope: 'app',
+    matches: key('o', { ctrl: true }),
+    enabled: () => true,
+    run: (ctx) => ctx.openDialog({ kind: 'openBundle' }),
+  },
+  {
+    id: 'verify-log',
+    label: 'Verify log…',
+    shortcut: '',
+    scope: 'app',
+    matches: () => false,
+    enabled: caseOpen,
+    run: (ctx) => ctx.openDialog({ kind: 'verifyLog' }),
   },
 ];
 

@@ -12,4 +12,10 @@ export type DialogState =
   | { kind: 'group'; nodeIds: string[] }
   | { kind: 'editCluster'; clusterId: string }
   | { kind: 'tag'; targets: TagTargetValue[]; subject: string }
-  | { kind: 'import' };
+  | { kind: 'import' }
+  /** Writes the open case as a signed bundle for a colleague. */
+  | { kind: 'exportCase' }
+  /** Checks a bundle from a colleague and, if it passes, opens its case read-only. */
+  | { kind: 'openBundle' }
+  /** Replays and checks the open case's audit log: hashes, signatures, signers. */
+  | { kind: 'verifyLog' };

@@ -63,6 +63,37 @@ export function useCaseSession({ client, run }: Services) {
     [run],
   );
 
+  /** Adopts a case just added from a bundle: lists it, then opens it. */
+  const openReceived = useCallback(
+    async (received: CaseSummary) => {
+      await refreshCases();
+      return openCase(received.id);
+    },
+    [refreshCases, openCase],
+  );
+
+  /** Runs a change of the open case's status (continue, merge), then re-reads the list and the graph. */
+  const changeStatus = useCallback(
+    async (change: (caseId: string) => Promise<unknown>) => {
+      const caseId = openCaseId.current;
+      if (!caseId) return false;
+      const done = await run(() => change(caseId));
+      if (!done) return false;
+      await refreshCases();
+      // The log may have a new entry, undo may now be offered, facts may come from elsewhere: read the graph again.
+      const next = await run(() => client['graph.get']({ caseId }));
+      if (next && next.caseId === openCaseId.current) setGraph(next);
+      return true;
+    },
+    [client, run, refreshCases],
+  );
+
+  /** Makes the open (received) case editable here; the hand-over goes into its log. */
+  const continueCase = useCallback(() => changeStatus((caseId) => client['case.continue']({ caseId })), [client, changeStatus]);
+
+  /** Brings a received case's evidence into the store (as a dataset naming the bundle) and redraws from there. */
+  const mergeEvidence = useCallback(() => changeStatus((caseId) => client['case.mergeEvidence']({ caseId })), [client, changeStatus]);
+
   /** Re-reads the graph without the busy indicator, e.g. after an import changed the store. */
   const refreshGraph = useCallback(async () => {
     const caseId = openCaseId.current;
@@ -79,13 +110,17 @@ export function useCaseSession({ client, run }: Services) {
     void (async () => {
       const list = await refreshCases();
       const last = (await client['app.info']({}).catch(() => null))?.settings.lastCase ?? null;
-      if (list && last && list.some((c) => c.id === last)) await openCase(last);
+      // A case file that cannot be opened (origin "broken") is listed with its reason, never reopened.
+      if (list && last && list.some((c) => c.id === last && c.origin !== 'broken')) await openCase(last);
     })();
   }, [client, refreshCases, openCase]);
 
   const currentCase = graph ? (cases.find((c) => c.id === graph.caseId) ?? null) : null;
 
-  return { cases, graph, currentCase, refreshCases, openCase, createCase, renameCase, mutate, refreshGraph };
+  /** Read-only here: received and not continued, or a case file this workspace did not create. */
+  const readOnly = currentCase?.readOnly ?? false;
+
+  return { cases, graph, currentCase, readOnly, refreshCases, openCase, openReceived, continueCase, mergeEvidence, createCase, renameCase, mutate, refreshGraph };
 }
 
 export type CaseSession = ReturnType<typeof useCaseSession>;
