@@ -12,6 +12,7 @@ import { benchBitcoinImport } from './bitcoinImportBench';
 import { benchImport, saveResults } from './importBench';
 import { benchColdStart, benchRender, printRenderResults } from './renderBench';
 import { benchWorld, type WorldBenchResult } from './worldBench';
+import { benchCaseFiles, printCaseFileResults } from './caseFileBench';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     blocks: { type: 'string', default: '60' },
     'no-render': { type: 'boolean', default: false },
     out: { type: 'string', default: 'test/bench/results/latest.json' },
+    /** Only the case-file section (signed log, bundles): about a minute. */
+    'case-files-only': { type: 'boolean', default: false },
   },
 });
 const started = new Date().toISOString();
@@ -59,6 +62,18 @@ function printWorld(w: WorldBenchResult): void {
 
 const work = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
 const results: Record<string, unknown> = { started, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version } };
+if (values['case-files-only']) {
+  try {
+    const cf = await benchCaseFiles(work, log);
+    printCaseFileResults(cf);
+    results.caseFiles = cf;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  saveResults(values.out!, results);
+  console.log(`results written to ${values.out}`);
+  process.exit(0);
+}
 try {
   // The micro-benchmarks first: their peak-memory readings are of a fresh process.
   const rows = Number(values.rows);
@@ -92,6 +107,10 @@ try {
     printWorld(large);
   }
   results.worlds = worlds;
+
+  const cf = await benchCaseFiles(work, log);
+  printCaseFileResults(cf);
+  results.caseFiles = cf;
 
   if (!values['no-render']) {
     const render = await benchRender();
