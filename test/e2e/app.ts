@@ -28,12 +28,12 @@ export interface CairnApp {
   restart(): Promise<void>;
 }
 
-interface Running {
+export interface Running {
   page: Page;
   stop(): Promise<void>;
 }
 
-async function startBrowserShell(workspace: string, profile: string): Promise<Running> {
+export async function startBrowserShell(workspace: string, profile: string): Promise<Running> {
   const server: ChildProcess = spawn(process.execPath, [CLI, 'serve', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolveUrl, reject) => {
     const lines = createInterface({ input: server.stdout! });
@@ -59,12 +59,14 @@ async function startBrowserShell(workspace: string, profile: string): Promise<Ru
   };
 }
 
-async function startElectronShell(workspace: string): Promise<Running> {
+/** userData: a user-data folder of its own, for a second app beside the first (Electron's single-instance lock lives there). */
+export async function startElectronShell(workspace: string, userData?: string): Promise<Running> {
   if (!electronRuntimePresent()) throw new Error('CAIRN_E2E_SHELL=electron but no Electron runtime is installed');
   const { electronSqliteBinding } = await import('../../scripts/electronNative.mjs');
   const env = { ...process.env, CAIRN_SQLITE_BINDING: await electronSqliteBinding(REPO) } as Record<string, string>;
   delete env.ELECTRON_RUN_AS_NODE;
-  const app: ElectronApplication = await _electron.launch({ args: [join(REPO, 'dist/electron/main.cjs'), '--workspace', workspace], cwd: REPO, env });
+  const args = [join(REPO, 'dist/electron/main.cjs'), ...(userData ? [`--user-data-dir=${userData}`] : []), '--workspace', workspace];
+  const app: ElectronApplication = await _electron.launch({ args, cwd: REPO, env });
   const page = await app.firstWindow();
   return { page, stop: () => app.close() };
 }
