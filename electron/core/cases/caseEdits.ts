@@ -6,12 +6,8 @@ import type { Db } from '../store/openStore';
 import type { Actor, CaseFile } from './caseFiles';
 import { addrKey, storeAddressIds, type NodeRow } from './caseGraph';
 import { applyChange, ChangeError, invertChanges, parseChanges, type CaseWriter } from './caseTables';
+import { GRID, Occupancy, placeInGrid, placeLoose, type Point } from './placement';
 
-const COLUMN_GAP = 280;
-const EXTRA_COLUMN_GAP = 200;
-const ROWS_PER_COLUMN = 10;
-const ROW_GAP = 64;
-const CLEARANCE = 40;
 
 /** Parses "n12" / "m5" / "c3" ids coming from the renderer. */
 export function rowId(key: string): number {
@@ -48,17 +44,9 @@ function addressNodes(c: CaseFile, keys: readonly string[]): (NodeRow & { chain:
   });
 }
 
-/** Finds a free spot near (x, y), stepping down a column, so new nodes do not land on old ones. */
-function freeSpot(taken: { x: number; y: number }[], x: number, y: number): { x: number; y: number } {
-  let cy = y;
-  while (taken.some((p) => Math.abs(p.x - x) < CLEARANCE * 2 && Math.abs(p.y - cy) < CLEARANCE)) cy += ROW_GAP;
-  const spot = { x, y: cy };
-  taken.push(spot);
-  return spot;
-}
-
-function positions(c: CaseFile): { x: number; y: number }[] {
-  return c.db.prepare('SELECT x, y FROM node').all() as { x: number; y: number }[];
+/** Every node's position, hidden ones too: a hidden node shown again must not land on another. */
+function positions(c: CaseFile): Point[] {
+  return c.db.prepare('SELECT x, y FROM node').all() as Point[];
 }
 
 function insertAddressNode(c: CaseFile, w: CaseWriter, chain: string, addr: string, x: number, y: number): number {
@@ -70,10 +58,10 @@ function insertAddressNode(c: CaseFile, w: CaseWriter, chain: string, addr: stri
   return Number(w.insert('node', { kind: 'address', chain, addr, x, y }));
 }
 
-/** Where a lone new node goes: below everything on the canvas, so it is never hidden under another. */
-function nextLoosePosition(c: CaseFile): { x: number; y: number } {
-  const row = c.db.prepare('SELECT min(x) AS minX, max(y) AS maxY, count(*) AS n FROM node WHERE hidden = 0').get() as { minX: number | null; maxY: number | null; n: number };
-  return row.n === 0 ? { x: 0, y: 0 } : { x: row.minX ?? 0, y: (row.maxY ?? 0) + ROW_GAP * 2 };
+/** Where a lone new node goes: the next free slot beside the case, never on another node. */
+function nextLoosePosition(c: CaseFile): Point {
+  const taken = positions(c);
+  return placeLoose(new Occupancy(taken), taken);
 }
 
 export function addAddress(c: CaseFile, actor: Actor, chain: string, address: string): void {
@@ -121,24 +109,22 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
     'graph.expand',
     (r) => ({ address: caip10(anchor.chain!, anchor.addr!), direction, offset, limit, added: r.added, total: r.total }),
     (w) => {
-      const taken = positions(c);
+      // The "+K more" node being replaced frees its slot for the page it stands for.
+      const oldMore = c.db.prepare("SELECT id, x, y FROM node WHERE kind = 'more' AND parent_node = ? AND direction = ?").all(anchor.id, direction) as (Point & { id: number })[];
+      const occupancy = new Occupancy(positions(c).filter((p) => !oldMore.some((m) => m.x === p.x && m.y === p.y)));
       const existing = new Set(
         (c.db.prepare("SELECT chain, addr FROM node WHERE kind = 'address'").all() as { chain: string; addr: string }[]).map((r) => addrKey(r.chain, r.addr)),
       );
       const fresh = page.items.filter((n) => !existing.has(addrKey(anchor.chain!, n.address)));
       const left = fresh.filter((n) => n.direction === 'in');
       const right = fresh.filter((n) => n.direction !== 'in');
-      // Columns of at most ROWS_PER_COLUMN keep a big page readable at a useful zoom; the
-      // most valuable counterparties sit in the column nearest the anchor.
+      // A grid per side, filled column by column with the most valuable counterparties nearest
+      // the anchor; an expansion that will page (a hub) gets taller columns, so its pages make a
+      // compact block. Later pages continue the grid past the slots earlier pages took.
+      const rows = page.total > limit ? GRID.hubRows : GRID.rows;
       const place = (list: typeof fresh, side: 1 | -1): void => {
-        for (let col = 0; col * ROWS_PER_COLUMN < list.length; col++) {
-          const chunk = list.slice(col * ROWS_PER_COLUMN, (col + 1) * ROWS_PER_COLUMN);
-          const top = anchor.y - ((chunk.length - 1) * ROW_GAP) / 2;
-          chunk.forEach((n, i) => {
-            const p = freeSpot(taken, anchor.x + side * (COLUMN_GAP + col * EXTRA_COLUMN_GAP), top + i * ROW_GAP);
-            insertAddressNode(c, w, anchor.chain!, n.address, p.x, p.y);
-          });
-        }
+        const spots = placeInGrid(occupancy, anchor, side, rows, list.length);
+        list.forEach((n, i) => insertAddressNode(c, w, anchor.chain!, n.address, spots[i]!.x, spots[i]!.y));
       };
       place(right, 1);
       place(left, -1);
@@ -148,16 +134,12 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
         const id = hiddenId.get(anchor.chain, n.address) as number | undefined;
         if (id !== undefined) w.update('node', id, { hidden: 0 });
       }
-      for (const id of c.db.prepare("SELECT id FROM node WHERE kind = 'more' AND parent_node = ? AND direction = ?").pluck().all(anchor.id, direction) as number[]) {
-        w.delete('node', id);
-      }
+      for (const m of oldMore) w.delete('node', m.id);
       const next = offset + limit;
       if (page.total > next) {
-        const dx = direction === 'in' ? -COLUMN_GAP : COLUMN_GAP;
-        // Below the column nearest the anchor, where the page it continues began.
-        const lowest = Math.max(anchor.y, ...taken.filter((p) => Math.abs(p.x - (anchor.x + dx)) < 1).map((p) => p.y));
-        const p = freeSpot(taken, anchor.x + dx, lowest + ROW_GAP);
-        w.insert('node', { kind: 'more', parent_node: anchor.id, direction, page_offset: next, remaining: page.total - next, x: p.x, y: p.y });
+        // The next slot of the grid the pages fill: beside the page just added, so it stays in view with it.
+        const [p] = placeInGrid(occupancy, anchor, direction === 'in' ? -1 : 1, rows, 1);
+        w.insert('node', { kind: 'more', parent_node: anchor.id, direction, page_offset: next, remaining: page.total - next, x: p!.x, y: p!.y });
       }
       return { added: fresh.length, total: page.total };
     },
