@@ -18,6 +18,7 @@ import { startServer } from '../serve/server';
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
   import [--chain CHAIN] [--format ethereum-etl-csv|etherscan-csv|bitcoin-blocks] [--address ADDRESS] [--json] PATH...
+                                (paths of several formats: one dataset each, committed together)
   import --rpc URL [--cookie FILE] --from H --to H [--chain CHAIN] [--json]   (a Bitcoin Core node)
   import --rpc URL --chain CHAIN --from B --to B [--json]                  (an EVM node, e.g. --chain eth)
   stats [--json]
@@ -119,6 +120,15 @@ const iso = (t: number | null): string => (t === null ? '—' : new Date(t * 100
 const amount = (value: string, decimals: number | null, symbol: string | null): string =>
   decimals === null ? `${value} base units of ${symbol ?? 'unknown token'}` : `${groupDigits(formatUnits(BigInt(value), decimals))} ${symbol ?? ''}`.trim();
 
+/** A chain's name for people, or its id when Cairn has no name for it. */
+function chainName(id: string): string {
+  try {
+    return resolveChain(id).name;
+  } catch {
+    return id;
+  }
+}
+
 async function runImport(workspaceDir: string, positionals: string[], values: Values): Promise<void> {
   const rpcUrl = values.rpc as string | undefined;
   if (positionals.length === 0 && !rpcUrl) throw new UsageError('import needs at least one file or folder, or --rpc URL --from H --to H');
@@ -152,15 +162,23 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
       },
     );
     if (tty && !values.json) process.stderr.write('\n');
-    print(Boolean(values.json), result, () => {
+    // Every dataset the import committed: one, or one per part of a mixed import (Bitcoin blocks
+    // with an ethereum-etl folder, say). `dataset` stays the first, as before mixed imports.
+    const parts = result.parts ?? [result];
+    const datasets = parts.flatMap((p) => (p.dataset ? [p.dataset] : []));
+    print(Boolean(values.json), { ...result, datasets }, () => {
       const lines: string[] = [];
-      if (result.dataset) {
-        const d = result.dataset;
-        lines.push(`imported dataset ${d.id} (${d.format}, ${d.chain})`);
-        for (const s of d.sources) lines.push(`  ${s.kind.padEnd(16)} ${String(s.rows).padStart(9)} rows  ${s.name}  sha256 ${s.sha256}`);
-        lines.push(`  added: ${Object.entries(d.added).map(([k, v]) => `${v} ${k}`).join(', ')}`);
-      } else {
-        lines.push(`already imported as dataset ${result.alreadyImportedAs}; nothing added`);
+      if (result.parts) lines.push(`mixed import: ${result.parts.length} parts, committed together`);
+      for (const part of parts) {
+        if (part.dataset) {
+          const d = part.dataset;
+          lines.push(`imported dataset ${d.id} (${d.format}, ${chainName(d.chain)}, ${d.chain})`);
+          for (const s of d.sources) lines.push(`  ${s.kind.padEnd(16)} ${String(s.rows).padStart(9)} rows  ${s.name}  sha256 ${s.sha256}`);
+          lines.push(`  added: ${Object.entries(d.added).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+        } else {
+          const what = 'format' in part ? `${part.format} (${part.paths.join(', ')}): ` : '';
+          lines.push(`${what}already imported as dataset ${part.alreadyImportedAs}; nothing added`);
+        }
       }
       for (const s of result.skipped) lines.push(`  skipped ${s.path}: ${s.reason}`);
       for (const w of result.warnings) lines.push(`  warning: ${w}`);

@@ -62,6 +62,23 @@ export const api = {
     S.NeighborPage,
   ),
   'tx.get': method(z.object({ chain: S.ChainId, hash: z.string().min(1).max(200), ...FactsOf }), S.TxDetail),
+  /**
+   * The transfers behind one edge of a case's graph: from the source node's address to the target
+   * node's, in one asset ("native" or the token contract, as the edge's asset names it), read
+   * from the facts the case is drawn from. filter: the canvas filter the edge was summed with
+   * (graph.get's), so the list adds up to the edge as drawn.
+   */
+  'edge.transfers': method(
+    z.object({
+      caseId: S.CaseId,
+      sourceNodeId: S.NodeId,
+      targetNodeId: S.NodeId,
+      asset: z.string().trim().min(1).max(200),
+      filter: S.FlowFilter.optional(),
+      ...Page,
+    }),
+    S.EdgeTransferPage,
+  ),
 
   'case.list': method(z.object({}), z.array(S.CaseSummary)),
   'case.create': method(z.object({ name: z.string().trim().min(1).max(120) }), S.CaseSummary, true),
@@ -71,8 +88,11 @@ export const api = {
     S.Graph,
     true,
   ),
+  /** Takes an address off the seed list (the node, if any, stays on the canvas); undoable. */
+  'case.removeSeed': method(z.object({ caseId: S.CaseId, ...ChainAddress }), S.Graph, true),
 
-  'graph.get': method(CaseArg, S.Graph),
+  /** The case's graph; with a filter, its edges are summed from just the transfers the filter keeps. */
+  'graph.get': method(z.object({ caseId: S.CaseId, filter: S.FlowFilter.optional() }), S.Graph),
   /** UTXO transactions between address nodes on the canvas, for the "Tx nodes" view. Read-only. */
   'graph.txFlows': method(
     z.object({ caseId: S.CaseId, limit: z.number().int().min(1).max(2000).default(500) }),
@@ -80,7 +100,8 @@ export const api = {
   ),
   'graph.addAddress': method(z.object({ caseId: S.CaseId, ...ChainAddress }), S.Graph, true),
   'graph.expand': method(
-    z.object({ caseId: S.CaseId, nodeId: S.NodeId, direction: S.Direction, limit: z.number().int().min(1).max(500).default(25) }),
+    /** filter: expand through just the transfers it keeps ("above 1 ETH after the theft"). */
+    z.object({ caseId: S.CaseId, nodeId: S.NodeId, direction: S.Direction, limit: z.number().int().min(1).max(500).default(25), filter: S.FlowFilter.optional() }),
     S.Graph,
     true,
   ),
@@ -95,6 +116,16 @@ export const api = {
       caseId: S.CaseId,
       positions: z.array(z.object({ nodeId: S.NodeId, x: z.number().finite(), y: z.number().finite() })).min(1).max(20000),
     }),
+    S.Graph,
+    true,
+  ),
+
+  /**
+   * Re-lays the case's visible nodes, or the given ones, as layers read left to right: by hop, or
+   * by the time value first reached each address. One undoable step; positions persist.
+   */
+  'graph.layout': method(
+    z.object({ caseId: S.CaseId, nodeIds: z.array(S.NodeId).max(20000).optional(), by: z.enum(['hop', 'time']).default('hop') }),
     S.Graph,
     true,
   ),

@@ -130,6 +130,39 @@ export const TransferRow = z.object({
 
 export const TransferPage = z.object({ total: z.number().int(), offset: z.number().int(), items: z.array(TransferRow) });
 
+/** One transfer behind an edge: from its source to its target, in its asset. */
+export const EdgeTransferRow = z.object({
+  txHash: z.string(),
+  block: z.number().int().nullable(),
+  time: Time,
+  value: BaseUnits,
+  kind: z.enum(['native', 'token', 'internal', 'utxo']),
+  status: z.enum(['success', 'failed', 'unknown']),
+  /** An ERC-721 transfer's token id, in decimal (its value is then 1); null for fungible transfers. */
+  tokenId: z.string().nullable(),
+});
+export type EdgeTransferRow = z.infer<typeof EdgeTransferRow>;
+
+/**
+ * A page of the transfers an edge sums, oldest first. total and sum cover every page: sum is
+ * added up from the transfers themselves, so it equals the edge's total exactly.
+ */
+export const EdgeTransferPage = z.object({
+  chain: ChainId,
+  from: z.string(),
+  to: z.string(),
+  asset: Asset,
+  total: z.number().int(),
+  sum: BaseUnits,
+  firstTime: Time,
+  lastTime: Time,
+  /** Failed transfers between the two in this asset: they moved nothing and the edge leaves them out. */
+  failed: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(EdgeTransferRow),
+});
+export type EdgeTransferPage = z.infer<typeof EdgeTransferPage>;
+
 export const TxTransfer = z.object({
   from: z.string().nullable(),
   to: z.string().nullable(),
@@ -301,6 +334,21 @@ export const GraphLink = z.object({
 });
 export type GraphLink = z.infer<typeof GraphLink>;
 
+/**
+ * Which value flows to count: a time window (unix seconds, inclusive), one asset (its id in the
+ * facts the case is drawn from, as edges name it) and a least amount per transfer of that asset.
+ */
+export const FlowFilter = z
+  .object({
+    from: z.number().int().nullable().default(null),
+    to: z.number().int().nullable().default(null),
+    assetId: z.number().int().nullable().default(null),
+    minAmount: BaseUnits.nullable().default(null),
+  })
+  .refine((f) => f.minAmount === null || f.assetId !== null, { message: 'a least amount needs its asset', path: ['minAmount'] })
+  .refine((f) => f.from === null || f.to === null || f.from <= f.to, { message: 'the window ends before it starts', path: ['to'] });
+export type FlowFilter = z.infer<typeof FlowFilter>;
+
 export const Graph = z.object({
   caseId: CaseId,
   nodes: z.array(GraphNode),
@@ -310,6 +358,8 @@ export const Graph = z.object({
   seeds: z.array(Seed),
   undo: z.string().nullable(),
   redo: z.string().nullable(),
+  /** The filter the edges were summed with; absent: every transfer counts. */
+  filter: FlowFilter.optional(),
 });
 export type Graph = z.infer<typeof Graph>;
 
@@ -442,7 +492,7 @@ export type ExportResult = z.infer<typeof ExportResult>;
  * What an import found, shown before it is committed (an import started with review): the
  * investigator commits it or discards it, and nothing is kept until they commit.
  */
-export const ImportPreview = z.object({
+const ImportPartPreview = z.object({
   format: z.string(),
   chain: ChainId,
   /** Files read, with what each was taken to be and how many rows or blocks it held. */
@@ -456,6 +506,18 @@ export const ImportPreview = z.object({
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
   /** Rows or lines left out and why, and other notes. */
   notes: z.array(z.string()),
+  /** A part of a mixed import whose files were imported before and add nothing: the dataset that has them. */
+  alreadyImportedAs: z.number().int().nullable().optional(),
+});
+export type ImportPartPreview = z.infer<typeof ImportPartPreview>;
+
+export const ImportPreview = ImportPartPreview.extend({
+  /**
+   * A mixed import (Bitcoin blocks with an ethereum-etl folder, say): each part, its own dataset
+   * with its own chain, committed together or not at all. The fields above are then the totals
+   * over the parts (format "a + b", the first part's chain).
+   */
+  parts: z.array(ImportPartPreview).optional(),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;
 
@@ -471,6 +533,8 @@ export const JobState = z.object({
   rows: z.number().int(),
   message: z.string(),
   dataset: Dataset.nullable(),
+  /** Every dataset the import committed: one, or one per part of a mixed import (dataset is the first). */
+  datasets: z.array(Dataset).optional(),
   preview: ImportPreview.nullable(),
   error: z.object({ kind: z.string(), message: z.string() }).nullable(),
 });

@@ -33,7 +33,9 @@ function canonicalUtxoAddress(chain: ChainInfo, text: string): string {
     base58check.decode(text);
     return text;
   } catch {
-    throw new Error(`not a ${chain.name} address: "${text.slice(0, 80)}" is neither base58check nor bech32`);
+    // Base58 characters with a checksum that fails are a typo, not another kind of address.
+    const why = /^[1-9A-HJ-NP-Za-km-z]{25,36}$/.test(text) ? 'fails its base58check checksum (a mistyped character?)' : 'is neither base58check nor bech32';
+    throw new Error(`not a ${chain.name} address: "${text.slice(0, 80)}" ${why}`);
   }
 }
 

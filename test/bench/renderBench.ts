@@ -262,13 +262,13 @@ export function printRenderResults(render: RenderBenchResult): void {
   );
 }
 
-interface Serve {
+export interface Serve {
   child: ChildProcess;
   url: Promise<string>;
   stop(): Promise<void>;
 }
 
-function serve(workspace: string): Serve {
+export function serve(workspace: string): Serve {
   const child = spawn(process.execPath, [CLI, 'serve', '--workspace', workspace], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = new Promise<string>((resolveUrl, reject) => {
@@ -287,7 +287,7 @@ function serve(workspace: string): Serve {
   };
 }
 
-async function api(url: string, method: string, args: unknown): Promise<unknown> {
+export async function api(url: string, method: string, args: unknown): Promise<unknown> {
   const base = new URL(url);
   const token = new URLSearchParams(base.hash.slice(1)).get('token');
   const res = await fetch(new URL(`/api/${method}`, base.origin), {

@@ -1,8 +1,10 @@
 // `npm run bench [-- --scale S --out FILE]`: prints tables and writes JSON. Not part of npm test.
 // Sections: the ethereum-etl and Bitcoin import micro-benchmarks (--rows, --blocks); the
 // synthetic world at --scale (import per format next to a same-run ceiling, store size, expand
-// latency) and again at 10M transfers (--large-scale, 0 to skip); graph rendering and cold start
-// in headless Chromium (--no-render to skip).
+// latency), then an investigator's session replayed in the UI on that world (sessionBench.ts),
+// and the world again at 10M transfers (--large-scale, 0 to skip); graph rendering and cold start
+// in headless Chromium (--no-render skips them and the session); the signed log and bundles
+// (--case-files-only runs just that).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +15,7 @@ import { benchImport, saveResults } from './importBench';
 import { benchColdStart, benchRender, printRenderResults } from './renderBench';
 import { benchWorld, type WorldBenchResult } from './worldBench';
 import { benchCaseFiles, printCaseFileResults } from './caseFileBench';
+import { benchSession, printSessionResults } from './sessionBench';
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +104,12 @@ try {
   const first = await benchWorld(scale, work, { ceiling: true, log });
   worlds.push(first);
   printWorld(first);
+  if (!values['no-render']) {
+    // The investigator's session, in the UI, on the world just imported.
+    const session = await benchSession(work, scale, log);
+    printSessionResults(session);
+    results.session = session;
+  }
   if (largeScale > 0 && largeScale !== scale) {
     const large = await benchWorld(largeScale, work, { ceiling: false, log });
     worlds.push(large);

@@ -13,6 +13,8 @@ import type { CaseRegistry } from '../casefile/registry';
 import type { Actor, CaseFiles } from '../cases/caseFiles';
 import * as edits from '../cases/caseEdits';
 import { buildGraph } from '../cases/caseGraph';
+import { transfersOfEdge } from '../cases/edgeTransfers';
+import { layeredPositions } from '../cases/relayout';
 import { txFlows } from '../cases/txFlows';
 import type { ImportJobs } from '../jobs/jobs';
 import { findAddressId } from '../store/addresses';
@@ -23,6 +25,7 @@ import type { Db } from '../store/openStore';
 import { chainCounts, getTx, getUtxoParts } from '../store/txQueries';
 import type { CallContext } from '../backendTypes';
 import type { Settings } from '../workspace';
+import type { FlowFilter } from '../../../shared/api/schemas';
 
 export interface HandlerDeps {
   readonly version: string;
@@ -88,7 +91,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     const r = deps.registry.get(caseId);
     return r?.origin === 'received' && r.received && !r.received.evidenceMerged ? deps.evidence.get(caseId) : store;
   };
-  const graph = (caseId: string) => buildGraph(facts(caseId), cases.get(caseId));
+  const graph = (caseId: string, filter?: FlowFilter) => buildGraph(facts(caseId), cases.get(caseId), filter);
   const receiveDeps = {
     cases,
     registry: deps.registry,
@@ -240,6 +243,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
         outputs: parts.outputs.map((o) => ({ ...o, value: o.value.toString() })),
       };
     },
+    'edge.transfers': (args) =>
+      transfersOfEdge(facts(args.caseId), cases.get(args.caseId), args.sourceNodeId, args.targetNodeId, args.asset, args.offset, args.limit, args.filter),
 
     'case.list': () => cases.summaries(),
     'case.create': (args) => cases.create(args.name, actor()).summary(),
@@ -248,16 +253,20 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       edits.addSeed(cases.get(args.caseId), actor(), args.chain, args.address, args.role, args.note);
       return graph(args.caseId);
     },
+    'case.removeSeed': (args) => {
+      edits.removeSeed(cases.get(args.caseId), actor(), args.chain, args.address);
+      return graph(args.caseId);
+    },
 
-    'graph.get': (args) => graph(args.caseId),
+    'graph.get': (args) => graph(args.caseId, args.filter),
     'graph.txFlows': (args) => txFlows(facts(args.caseId), cases.get(args.caseId), args.limit),
     'graph.addAddress': (args) => {
       edits.addAddress(cases.get(args.caseId), actor(), args.chain, args.address);
       return graph(args.caseId);
     },
     'graph.expand': (args) => {
-      edits.expand(store, cases.get(args.caseId), actor(), args.nodeId, args.direction, args.limit);
-      return graph(args.caseId);
+      edits.expand(store, cases.get(args.caseId), actor(), args.nodeId, args.direction, args.limit, args.filter);
+      return graph(args.caseId, args.filter);
     },
     'graph.setHidden': (args) => {
       edits.setHidden(cases.get(args.caseId), actor(), args.nodeIds, args.hidden);
@@ -269,6 +278,16 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     },
     'graph.move': (args) => {
       edits.moveNodes(cases.get(args.caseId), actor(), args.positions);
+      return graph(args.caseId);
+    },
+
+    'graph.layout': async (args) => {
+      const c = cases.get(args.caseId);
+      c.assertWritable();
+      const before = graph(args.caseId);
+      const ids = new Set(args.nodeIds?.length ? args.nodeIds : before.nodes.filter((n) => !n.hidden).map((n) => n.id));
+      const positions = await layeredPositions(before, ids, args.by);
+      if (positions.size) edits.layoutNodes(c, actor(), [...positions].map(([nodeId, p]) => ({ nodeId, x: p.x, y: p.y })), args.by);
       return graph(args.caseId);
     },
 

@@ -4,7 +4,9 @@ import { UnknownChainError, resolveChain } from '../../../shared/model/chains';
 import { expandNeighbours, type Direction } from '../analysis/neighbours';
 import type { Db } from '../store/openStore';
 import type { Actor, CaseFile } from './caseFiles';
-import { addrKey, storeAddressIds, type NodeRow } from './caseGraph';
+import type { FlowFilter as ApiFlowFilter } from '../../../shared/api/schemas';
+import { filteredNeighbours, isFiltering } from '../analysis/filteredFlows';
+import { addrKey, storeAddressIds, toFlowFilter, type NodeRow } from './caseGraph';
 import { applyChange, ChangeError, invertChanges, parseChanges, type CaseWriter } from './caseTables';
 import { GRID, Occupancy, placeInGrid, placeLoose, type Point } from './placement';
 
@@ -44,16 +46,35 @@ function addressNodes(c: CaseFile, keys: readonly string[]): (NodeRow & { chain:
   });
 }
 
-/** Every node's position, hidden ones too: a hidden node shown again must not land on another. */
+/**
+ * The positions of the nodes drawn. A hidden node is no obstacle (the sample hides 188 of its 200
+ * seeds); when it is shown again it keeps its place if that is free and moves beside the case if not.
+ */
 function positions(c: CaseFile): Point[] {
-  return c.db.prepare('SELECT x, y FROM node').all() as Point[];
+  return c.db.prepare('SELECT x, y FROM node WHERE hidden = 0').all() as Point[];
+}
+
+/** Shows a hidden node again, where it was if nothing is drawn there now, else at a free slot. */
+function reveal(c: CaseFile, w: CaseWriter, id: number, occupancy: Occupancy, placeAt: () => Point): void {
+  const at = c.db.prepare('SELECT x, y FROM node WHERE id = ?').get(id) as Point;
+  if (occupancy.free(at)) {
+    occupancy.take(at);
+    w.update('node', id, { hidden: 0 });
+  } else {
+    const p = placeAt();
+    w.update('node', id, { hidden: 0, x: p.x, y: p.y });
+  }
 }
 
 function insertAddressNode(c: CaseFile, w: CaseWriter, chain: string, addr: string, x: number, y: number): number {
-  const existing = c.db.prepare('SELECT id FROM node WHERE chain = ? AND addr = ?').pluck().get(chain, addr) as number | undefined;
+  const existing = c.db.prepare('SELECT id, hidden FROM node WHERE chain = ? AND addr = ?').get(chain, addr) as { id: number; hidden: number } | undefined;
   if (existing !== undefined) {
-    w.update('node', existing, { hidden: 0 });
-    return existing;
+    if (existing.hidden) {
+      const taken = positions(c);
+      const occupancy = new Occupancy(taken);
+      reveal(c, w, existing.id, occupancy, () => placeLoose(occupancy, taken));
+    }
+    return existing.id;
   }
   return Number(w.insert('node', { kind: 'address', chain, addr, x, y }));
 }
@@ -86,12 +107,23 @@ export function addSeed(c: CaseFile, actor: Actor, chain: string, address: strin
   });
 }
 
+/** Takes an address off the seed list; its node, if it has one, stays on the canvas as a plain address. */
+export function removeSeed(c: CaseFile, actor: Actor, chain: string, address: string): void {
+  const a = canonical(chain, address);
+  c.assertWritable();
+  const seed = c.db.prepare('SELECT id, role, note FROM seed WHERE chain = ? AND addr = ?').get(a.chain, a.addr) as { id: number; role: string; note: string } | undefined;
+  if (!seed) throw new ApiError('not_found', `${a.addr} on ${resolveChain(a.chain).name} is not a seed of case "${c.id}"`);
+  c.mutate(actor, `Remove ${seed.role} seed`, 'case.removeSeed', () => ({ address: caip10(a.chain, a.addr), role: seed.role, note: seed.note }), (w) => {
+    w.delete('seed', seed.id);
+  });
+}
+
 /**
  * Adds the next page of an address's counterparties, ranked by value, placing receivers to
  * the right and senders to the left so money reads left to right. When more remain, one
  * "+K more" node stands for them and pages on when expanded.
  */
-export function expand(store: Db, c: CaseFile, actor: Actor, key: string, requested: Direction, limit: number): { added: number; total: number } {
+export function expand(store: Db, c: CaseFile, actor: Actor, key: string, requested: Direction, limit: number, filter?: ApiFlowFilter): { added: number; total: number } {
   const node = getNode(c, key);
   const anchor = node.kind === 'more' ? getNode(c, `n${node.parent_node}`) : node;
   const direction: Direction = node.kind === 'more' ? (node.direction ?? 'both') : requested;
@@ -101,13 +133,14 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
   if (storeId === undefined) {
     throw new ApiError('not_found', `no transfers of ${anchor.addr} on ${anchor.chain} are in the store; import data that includes it, then expand again`);
   }
-  const page = expandNeighbours(store, storeId, direction, offset, limit);
+  const flows = filter ? toFlowFilter(filter) : null;
+  const page = isFiltering(flows) ? filteredNeighbours(store, storeId, direction, flows, offset, limit) : expandNeighbours(store, storeId, direction, offset, limit);
   const label = `Expand ${direction === 'both' ? 'in and out' : direction}`;
   return c.mutate(
     actor,
     label,
     'graph.expand',
-    (r) => ({ address: caip10(anchor.chain!, anchor.addr!), direction, offset, limit, added: r.added, total: r.total }),
+    (r) => ({ address: caip10(anchor.chain!, anchor.addr!), direction, offset, limit, added: r.added, total: r.total, ...(isFiltering(flows) ? { filter } : {}) }),
     (w) => {
       // The "+K more" node being replaced frees its slot for the page it stands for.
       const oldMore = c.db.prepare("SELECT id, x, y FROM node WHERE kind = 'more' AND parent_node = ? AND direction = ?").all(anchor.id, direction) as (Point & { id: number })[];
@@ -118,6 +151,7 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
       const fresh = page.items.filter((n) => !existing.has(addrKey(anchor.chain!, n.address)));
       const left = fresh.filter((n) => n.direction === 'in');
       const right = fresh.filter((n) => n.direction !== 'in');
+      const hiddenId = c.db.prepare('SELECT id FROM node WHERE chain = ? AND addr = ? AND hidden = 1').pluck();
       // A grid per side, filled column by column with the most valuable counterparties nearest
       // the anchor; an expansion that will page (a hub) gets taller columns, so its pages make a
       // compact block. Later pages continue the grid past the slots earlier pages took.
@@ -128,11 +162,11 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
       };
       place(right, 1);
       place(left, -1);
-      // Revealing an already-present counterparty that was hidden is part of expanding.
-      const hiddenId = c.db.prepare('SELECT id FROM node WHERE chain = ? AND addr = ? AND hidden = 1').pluck();
+      // Revealing an already-present counterparty that was hidden is part of expanding; if its old
+      // place is taken now, it joins the grid like a new one.
       for (const n of page.items) {
         const id = hiddenId.get(anchor.chain, n.address) as number | undefined;
-        if (id !== undefined) w.update('node', id, { hidden: 0 });
+        if (id !== undefined) reveal(c, w, id, occupancy, () => placeInGrid(occupancy, anchor, n.direction === 'in' ? -1 : 1, rows, 1)[0]!);
       }
       for (const m of oldMore) w.delete('node', m.id);
       const next = offset + limit;
@@ -149,7 +183,13 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
 export function setHidden(c: CaseFile, actor: Actor, keys: readonly string[], hidden: boolean): void {
   const rows = keys.map((k) => getNode(c, k));
   c.mutate(actor, `${hidden ? 'Hide' : 'Show'} ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.setHidden', () => ({ nodes: describe(rows), hidden }), (w) => {
-    for (const r of rows) w.update('node', r.id, { hidden: hidden ? 1 : 0 });
+    if (hidden) {
+      for (const r of rows) w.update('node', r.id, { hidden: 1 });
+      return;
+    }
+    const taken = positions(c);
+    const occupancy = new Occupancy(taken);
+    for (const r of rows) if (r.hidden) reveal(c, w, r.id, occupancy, () => placeLoose(occupancy, taken));
   });
 }
 
@@ -167,6 +207,14 @@ export function removeNodes(c: CaseFile, actor: Actor, keys: readonly string[]):
 export function moveNodes(c: CaseFile, actor: Actor, moves: readonly { nodeId: string; x: number; y: number }[]): void {
   const rows = moves.map((m) => ({ row: getNode(c, m.nodeId), x: m.x, y: m.y }));
   c.mutate(actor, `Move ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.move', () => ({ count: rows.length }), (w) => {
+    for (const m of rows) w.update('node', m.row.id, { x: m.x, y: m.y });
+  });
+}
+
+/** Positions from a re-layout, as one undoable step that names how the nodes were laid out. */
+export function layoutNodes(c: CaseFile, actor: Actor, moves: readonly { nodeId: string; x: number; y: number }[], by: 'hop' | 'time'): void {
+  const rows = moves.map((m) => ({ row: getNode(c, m.nodeId), x: m.x, y: m.y }));
+  c.mutate(actor, `Re-lay out ${rows.length} node${rows.length === 1 ? '' : 's'} by ${by}`, 'graph.layout', () => ({ count: rows.length, by }), (w) => {
     for (const m of rows) w.update('node', m.row.id, { x: m.x, y: m.y });
   });
 }

@@ -1,4 +1,5 @@
-import type { AddressNode, Graph, GraphCluster, GraphEdge, GraphLink, GraphNode, Tag } from '../../../shared/api/schemas';
+import type { AddressNode, FlowFilter as ApiFlowFilter, Graph, GraphCluster, GraphEdge, GraphLink, GraphNode, Tag } from '../../../shared/api/schemas';
+import { filteredEdges, isFiltering, type FlowFilter, type FlowRow } from '../analysis/filteredFlows';
 import { displayAddress, shortAddress } from '../../../shared/codec/address';
 import { tronToHex } from '../../../shared/codec/tron';
 import { resolveChain } from '../../../shared/model/chains';
@@ -53,6 +54,11 @@ function toTag(r: TagRow): Tag {
     createdAt: r.created_at,
     createdBy: r.created_by,
   };
+}
+
+/** The API's filter (amounts as decimal text) as the store queries take it. */
+export function toFlowFilter(f: ApiFlowFilter): FlowFilter {
+  return { from: f.from, to: f.to, assetId: f.assetId, minAmount: f.minAmount === null ? null : BigInt(f.minAmount) };
 }
 
 /** Maps case addresses (natural keys) to store address ids; absent ones are not in the store yet. */
@@ -122,7 +128,8 @@ function sameKeyLinks(rows: readonly (NodeRow & { chain: string; addr: string })
  * parents, seeds, tags, and the exact aggregated edges between addresses on the canvas.
  * The case file is the source of truth for what is drawn; the store for what the edges say.
  */
-export function buildGraph(store: Db, c: CaseFile): Graph {
+export function buildGraph(store: Db, c: CaseFile, filter?: ApiFlowFilter): Graph {
+  const flows = filter ? toFlowFilter(filter) : null;
   const rows = c.db.prepare('SELECT * FROM node ORDER BY id').all() as NodeRow[];
   const addressRows = rows.filter((r) => r.kind === 'address') as (NodeRow & { chain: string; addr: string })[];
   const seeds = c.db.prepare('SELECT chain, addr, role, note FROM seed ORDER BY id').all() as { chain: string; addr: string; role: string; note: string }[];
@@ -179,13 +186,16 @@ export function buildGraph(store: Db, c: CaseFile): Graph {
   const edges: GraphEdge[] = [];
   if (nodeByStoreId.size > 1) {
     const ids = JSON.stringify([...nodeByStoreId.keys()]);
-    const edgeRows = store
-      .prepare(
-        `SELECT from_id, to_id, asset_id, total, cnt, first_time, last_time FROM edge
-         WHERE from_id IN (SELECT value FROM json_each(:ids)) AND to_id IN (SELECT value FROM json_each(:ids)) AND from_id <> to_id`,
-      )
-      .safeIntegers(true)
-      .all({ ids }) as { from_id: bigint; to_id: bigint; asset_id: bigint; total: bigint | string; cnt: bigint; first_time: bigint | null; last_time: bigint | null }[];
+    // Filtered: summed from the transfers the filter keeps; otherwise the stored edges.
+    const edgeRows: FlowRow[] = isFiltering(flows)
+      ? filteredEdges(store, [...nodeByStoreId.keys()], flows)
+      : (store
+          .prepare(
+            `SELECT from_id, to_id, asset_id, total, cnt, first_time, last_time FROM edge
+             WHERE from_id IN (SELECT value FROM json_each(:ids)) AND to_id IN (SELECT value FROM json_each(:ids)) AND from_id <> to_id`,
+          )
+          .safeIntegers(true)
+          .all({ ids }) as FlowRow[]);
     const assets = getAssets(store, edgeRows.map((e) => Number(e.asset_id)));
     for (const e of edgeRows) {
       const source = nodeByStoreId.get(Number(e.from_id))!;
@@ -238,5 +248,6 @@ export function buildGraph(store: Db, c: CaseFile): Graph {
     }),
     undo: c.readOnly ? null : (c.undoStacks().undo.at(-1)?.label ?? null),
     redo: c.readOnly ? null : (c.undoStacks().redo.at(-1)?.label ?? null),
+    ...(isFiltering(flows) ? { filter } : {}),
   };
 }

@@ -71,6 +71,26 @@ export function nextRowId(db: Db, table: 'tx' | 'transfer'): number {
   return ((db.prepare(`SELECT max(id) FROM ${table}`).pluck().get() as number | null) ?? 0) + 1;
 }
 
+/**
+ * Set on an import that is one part of a mixed import (Bitcoin blocks and an ethereum-etl
+ * folder, say): the part runs inside the mixed import's open transaction, in a savepoint of its
+ * own, and committing the part only releases the savepoint. The mixed import then commits every
+ * part together; a failure anywhere rolls back the whole transaction, so no part is kept.
+ */
+export interface ImportGroup {
+  readonly savepoint: string;
+}
+
+/** Opens an import's transaction: its own, or its savepoint inside the mixed import it is part of. */
+export function beginImport(db: Db, group?: ImportGroup): void {
+  if (!group) {
+    db.exec('BEGIN IMMEDIATE');
+    return;
+  }
+  if (!db.inTransaction) throw new Error(`beginImport: part ${group.savepoint} of a mixed import runs inside the mixed import's transaction, and none is open`);
+  db.exec(`SAVEPOINT ${group.savepoint}`);
+}
+
 export interface DatasetOutcome {
   readonly dataset: Dataset | null;
   readonly alreadyImportedAs: number | null;
@@ -85,17 +105,20 @@ export function commitDataset(
   db: Db,
   d: { id: number; format: string; chain: string; sources: readonly SourceRecord[]; rowCounts: Record<string, number>; added: Record<string, number>; finishedAt: string },
   signal?: AbortSignal,
+  group?: ImportGroup,
 ): DatasetOutcome {
   const fingerprint = fingerprintOf(d.format, d.chain, d.sources);
   const previous = findDatasetByFingerprint(db, fingerprint);
   if (previous !== null && Object.values(d.added).every((n) => n === 0)) {
-    db.exec('ROLLBACK');
+    if (group) db.exec(`ROLLBACK TO ${group.savepoint}; RELEASE ${group.savepoint}`);
+    else db.exec('ROLLBACK');
     return { dataset: null, alreadyImportedAs: previous };
   }
   db.prepare('UPDATE dataset SET fingerprint = ? WHERE id = ?').run(fingerprint, d.id);
   finishDataset(db, d.id, d.sources, d.rowCounts, d.added, d.finishedAt);
   if (signal?.aborted) throw new ImportCancelledError();
-  db.exec('COMMIT');
+  // A part of a mixed import is kept in the mixed import's transaction, which commits every part at once.
+  db.exec(group ? `RELEASE ${group.savepoint}` : 'COMMIT');
   return { dataset: listDatasets(db, [d.id])[0], alreadyImportedAs: null };
 }
 
@@ -109,6 +132,8 @@ export interface ReviewContext {
   /** The first tx row id of this import, for the time range of what it adds. */
   readonly firstNewTxId: number;
   readonly chainId: number;
+  /** Set when the import is one part of a mixed import. */
+  readonly group?: ImportGroup;
 }
 
 /**
@@ -123,7 +148,9 @@ export async function reviewAndCommit(
   signal?: AbortSignal,
 ): Promise<DatasetOutcome> {
   const nothingNew = Object.values(d.added).every((n) => n === 0);
-  if (ctx.review && !(nothingNew && findDatasetByFingerprint(db, fingerprintOf(d.format, d.chain, d.sources)) !== null)) {
+  const previous = nothingNew ? findDatasetByFingerprint(db, fingerprintOf(d.format, d.chain, d.sources)) : null;
+  // A part of a mixed import is shown also when it adds nothing, so the review lists every part.
+  if (ctx.review && (previous === null || ctx.group)) {
     const range = db.prepare('SELECT min(time) AS first, max(time) AS last FROM tx WHERE id >= ? AND chain_id = ?').get(ctx.firstNewTxId, ctx.chainId) as {
       first: number | null;
       last: number | null;
@@ -138,8 +165,9 @@ export async function reviewAndCommit(
       lastTime: range.last,
       skipped: [...ctx.skipped],
       notes: [...ctx.notes],
+      alreadyImportedAs: previous,
     });
     if (!commit) throw new ImportCancelledError('import discarded at review; nothing was committed');
   }
-  return commitDataset(db, d, signal);
+  return commitDataset(db, d, signal, ctx.group);
 }

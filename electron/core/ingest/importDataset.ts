@@ -4,16 +4,17 @@ import type { Dataset } from '../../../shared/api/schemas';
 import type { SourceRecord } from '../store/datasets';
 import { deferIndexesForBulkLoad } from '../store/bulkIndexes';
 import type { Db } from '../store/openStore';
-import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, type RpcPullRequest } from './bitcoin/importBitcoin';
+import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, planBitcoinFiles, type RpcPullRequest } from './bitcoin/importBitcoin';
 import { readCsvBatches, type ReadDigest } from './csvRows';
-import { progressReporter, type ProgressState, type ReviewHook } from './datasetRun';
+import { beginImport, progressReporter, type ImportGroup, type ProgressState, type ReviewHook } from './datasetRun';
 import { BadInputError, ImportCancelledError } from './errors';
 import { settleAndCommit, startAccountRun } from './ethereumEtl/accountRun';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
-import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput } from './etherscan/importEtherscan';
+import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput, planEtherscanImport } from './etherscan/importEtherscan';
 import { importEvmRpc } from './evm/importEvmRpc';
-import { expandSourcePaths, readFirstLine, type SourceFile } from './sources';
+import { importMixed, type ImportPart } from './mixedImport';
+import { expandSourcePaths, readFirstLine, statSource, type SourceFile } from './sources';
 
 export const ETHEREUM_ETL_CSV = 'ethereum-etl-csv';
 export const ETHEREUM_ETL_PARSER_VERSION = 'ethereum-etl-csv/1';
@@ -44,6 +45,8 @@ export interface ImportOptions {
   readonly review?: ReviewHook;
   readonly onProgress?: (p: ImportProgress) => void;
   readonly now?: () => Date;
+  /** Set by importMixed: this import is one part of a mixed import, inside its transaction. */
+  readonly group?: ImportGroup;
 }
 
 export interface SkippedFile {
@@ -57,6 +60,18 @@ export interface ImportResult {
   readonly alreadyImportedAs: number | null;
   readonly skipped: readonly SkippedFile[];
   readonly warnings: readonly string[];
+  /**
+   * A mixed import: each part (one format, its own dataset and chain), all committed together.
+   * `dataset` is then the first new dataset, and `skipped` and `warnings` gather every part's.
+   */
+  readonly parts?: readonly ImportPartResult[];
+}
+
+export interface ImportPartResult extends ImportResult {
+  readonly format: string;
+  readonly paths: readonly string[];
+  /** The part's chain: its new dataset's, or that of the dataset that already holds its files. */
+  readonly chain: string | null;
 }
 
 interface PlannedFile {
@@ -68,6 +83,7 @@ interface PlannedFile {
 
 const JSON_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 const EXPORT_NAME = /\.(csv|json|jsonl|ndjson)(\.gz)?$/i;
+const BLK_NAME = /^blk\d+\.dat$/i;
 
 /** What a file holds, from its CSV header or its first JSON line. */
 async function detectFile(file: SourceFile): Promise<{ kind: EtlKind | EtlOtherKind | 'stream' | null; form: 'csv' | 'json'; found: string }> {
@@ -96,10 +112,15 @@ const orderOf = (kind: EtlKind | 'stream'): number => (kind === 'stream' ? KIND_
 /** Reads each file's header and decides what it is; explicit files that are not importable are errors. */
 async function planEthereumEtl(paths: readonly string[]): Promise<{ planned: PlannedFile[]; skipped: SkippedFile[] }> {
   const explicit = new Set(paths.map((p) => resolve(p)));
-  const files = expandSourcePaths(paths, (name) => EXPORT_NAME.test(name));
+  // Bitcoin block files inside an export folder are listed too, so they are never passed over unsaid.
+  const files = expandSourcePaths(paths, (name) => EXPORT_NAME.test(name) || BLK_NAME.test(name));
   const planned: PlannedFile[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
+    if (BLK_NAME.test(file.name) && !explicit.has(file.path)) {
+      skipped.push({ path: file.path, reason: 'a Bitcoin block file inside a folder of account-chain exports; name its folder in the import to import it' });
+      continue;
+    }
     const { kind, form, found } = await detectFile(file);
     const named = explicit.has(file.path);
     if (kind === 'stream' || (kind && isImportedKind(kind))) {
@@ -113,13 +134,82 @@ async function planEthereumEtl(paths: readonly string[]): Promise<{ planned: Pla
     }
   }
   planned.sort((a, b) => orderOf(a.kind) - orderOf(b.kind) || a.file.path.localeCompare(b.file.path));
+  if (planned.length === 0) {
+    const why = skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`);
+    throw new BadInputError(
+      paths.join(', '),
+      {},
+      'found no ethereum-etl export to import (blocks, transactions, receipts, token_transfers, traces, tokens or contracts, as CSV or JSON)' +
+        (why.length ? `; left out: ${why.join('; ')}${skipped.length > 3 ? ` and ${skipped.length - 3} more` : ''}` : ''),
+    );
+  }
   return { planned, skipped };
+}
+
+const FORMAT_WORDS: Record<string, string> = {
+  [BITCOIN_BLOCKS]: 'Bitcoin blocks',
+  [ETHEREUM_ETL_CSV]: 'ethereum-etl export',
+  [ETHERSCAN_CSV]: 'Etherscan-family export',
+};
+
+/** What one path holds, by its content: Bitcoin block data, an Etherscan-family export, or else ethereum-etl. */
+function formatOfPath(path: string): string {
+  if (isBitcoinBlockInput([path])) return BITCOIN_BLOCKS;
+  if (isEtherscanInput([path])) return ETHERSCAN_CSV;
+  return ETHEREUM_ETL_CSV;
+}
+
+/**
+ * Sorts an import's paths by format, one part per format in the order the paths name them, and
+ * gives each part its chain: Bitcoin blocks name their own network; account-chain files take
+ * the chosen chain (Ethereum by default). When the parts cannot all be imported, it refuses
+ * before any file is read, saying why.
+ */
+async function planParts(request: ImportRequest): Promise<ImportPart[]> {
+  const byFormat = new Map<string, string[]>();
+  for (const p of request.paths) {
+    statSource(resolve(p));
+    const format = formatOfPath(p);
+    byFormat.set(format, [...(byFormat.get(format) ?? []), p]);
+  }
+  const chosen = request.chain ? resolveChain(request.chain) : null;
+  const parts = [...byFormat].map(([format, paths]): ImportPart => ({
+    format,
+    paths,
+    chain: format === BITCOIN_BLOCKS ? (chosen?.family === 'utxo' ? chosen.id : undefined) : (chosen?.id ?? DEFAULT_EVM_CHAIN),
+  }));
+  if (parts.length < 2) return parts;
+  const list = (ps: readonly ImportPart[]) => ps.map((p) => `${FORMAT_WORDS[p.format] ?? p.format} (${p.paths.join(', ')})`).join(' and ');
+  const accounts = parts.filter((p) => p.format !== BITCOIN_BLOCKS);
+  if (chosen?.family === 'utxo') {
+    throw new BadInputError(
+      accounts[0]!.paths[0]!,
+      {},
+      `this import mixes Bitcoin blocks with ${list(accounts)}, and the chosen chain, ${chosen.name}, is a Bitcoin network: ` +
+        'the account-chain files need an account chain (Ethereum, another EVM chain or Tron). Choose that chain (Bitcoin blocks name their own network), or import the parts separately',
+    );
+  }
+  // Every part's files are checked before any is read, so a bad part refuses the whole import at once.
+  for (const part of parts) {
+    if (part.format === BITCOIN_BLOCKS) planBitcoinFiles(part.paths);
+    else if (part.format === ETHERSCAN_CSV) await planEtherscanImport({ paths: part.paths, chain: part.chain, address: request.address });
+    else {
+      const chain = resolveChain(part.chain!);
+      if (chain.family === 'utxo') throw new BadInputError(part.paths[0]!, {}, `ethereum-etl exports are for account chains (EVM, Tron); ${chain.name} (${chain.id}) is not one`);
+      await planEthereumEtl(part.paths);
+    }
+  }
+  return parts;
 }
 
 /**
  * Imports a dataset in ONE transaction: either every fact of every file is committed together
  * with its dataset row, or nothing is (bad input, cancel, crash). Re-importing the same files
  * adds no facts and no dataset; it reports the dataset that brought them.
+ *
+ * Paths of several formats (Bitcoin blocks and an ethereum-etl folder, say) make a mixed import:
+ * one dataset per format, each with its own chain, all committed together in one transaction
+ * or none of them (see importMixed).
  */
 export async function importDataset(db: Db, request: ImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
   // A live pull from an EVM node: --rpc with an EVM chain (a Bitcoin node names its own chain).
@@ -127,9 +217,16 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
     if (request.rpc.cookieFile) throw new BadInputError(request.rpc.url, {}, '--cookie is for Bitcoin Core nodes; give an EVM node\'s credentials in the URL');
     return importEvmRpc(db, { url: request.rpc.url, chain: request.chain, from: request.rpc.from, to: request.rpc.to }, options);
   }
-  const format =
-    request.format ??
-    (request.rpc || isBitcoinBlockInput(request.paths) ? BITCOIN_BLOCKS : isEtherscanInput(request.paths) ? ETHERSCAN_CSV : ETHEREUM_ETL_CSV);
+  if (request.format || request.rpc) return importOneFormat(db, request, request.format ?? BITCOIN_BLOCKS, options);
+  const parts = await planParts(request);
+  if (parts.length === 1) return importOneFormat(db, request, parts[0]!.format, options);
+  return importMixed(db, parts, options, (part, partOptions) =>
+    importOneFormat(db, { paths: part.paths, chain: part.chain, address: request.address }, part.format, partOptions),
+  );
+}
+
+/** One format's import of every path in the request (the format named, or the one detected). */
+async function importOneFormat(db: Db, request: ImportRequest, format: string, options: ImportOptions): Promise<ImportResult> {
   if (format === BITCOIN_BLOCKS) return importBitcoinBlocks(db, { paths: request.paths, chain: request.chain, rpc: request.rpc }, options);
   if (format === ETHERSCAN_CSV) return importEtherscan(db, { paths: request.paths, chain: request.chain, address: request.address }, options);
   if (format !== ETHEREUM_ETL_CSV) {
@@ -142,20 +239,11 @@ export async function importDataset(db: Db, request: ImportRequest, options: Imp
   const now = options.now ?? (() => new Date());
   const signal = options.signal;
   const { planned, skipped } = await planEthereumEtl(request.paths);
-  if (planned.length === 0) {
-    const why = skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`);
-    throw new BadInputError(
-      request.paths.join(', '),
-      {},
-      'found no ethereum-etl export to import (blocks, transactions, receipts, token_transfers, traces, tokens or contracts, as CSV or JSON)' +
-        (why.length ? `; left out: ${why.join('; ')}${skipped.length > 3 ? ` and ${skipped.length - 3} more` : ''}` : ''),
-    );
-  }
   const state: ProgressState = { phase: 'starting', done: 0, total: planned.reduce((n, p) => n + p.file.size, 0), rows: 0 };
   const report = progressReporter(state, options.onProgress);
 
   const startedAt = now().toISOString();
-  db.exec('BEGIN IMMEDIATE');
+  beginImport(db, options.group);
   try {
     const run = startAccountRun(db, chain.id, format, ETHEREUM_ETL_PARSER_VERSION, startedAt);
     const { writer } = run;

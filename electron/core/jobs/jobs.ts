@@ -14,6 +14,14 @@ export type WorkerMessage =
   | { type: 'done'; result: ImportResult }
   | { type: 'failed'; error: { kind: string; message: string } };
 
+/** What an import kept, one line per part of a mixed import. */
+function outcomeLines(result: ImportResult): string[] {
+  const line = (r: ImportResult): string =>
+    r.dataset ? `imported dataset ${r.dataset.id}` : `these files were already imported as dataset ${r.alreadyImportedAs}; nothing added`;
+  if (!result.parts) return [line(result)];
+  return result.parts.map((p) => `${p.format}${p.chain ? ` (${p.chain})` : ''}: ${line(p)}`);
+}
+
 export interface WorkerInput {
   storePath: string;
   request: ImportRequest;
@@ -45,7 +53,7 @@ export class ImportJobs {
 
   start(request: ImportRequest): string {
     const id = randomUUID();
-    const job: JobState = { id, kind: 'import', state: 'running', phase: 'queued', done: 0, total: 0, rows: 0, message: '', dataset: null, preview: null, error: null };
+    const job: JobState = { id, kind: 'import', state: 'running', phase: 'queued', done: 0, total: 0, rows: 0, message: '', dataset: null, datasets: [], preview: null, error: null };
     this.jobs.set(id, job);
     const controller = new AbortController();
     this.cancels.set(id, () => controller.abort());
@@ -108,12 +116,10 @@ export class ImportJobs {
     try {
       const review = request.review ? this.reviewHook(job) : undefined;
       const result = this.workerScript ? await this.runInWorker(request, signal, onProgress, review) : await this.runInProcess(request, signal, onProgress, review);
-      const message = result.dataset
-        ? `imported dataset ${result.dataset.id}`
-        : `these files were already imported as dataset ${result.alreadyImportedAs}; nothing added`;
+      const datasets = result.parts ? result.parts.flatMap((p) => (p.dataset ? [p.dataset] : [])) : result.dataset ? [result.dataset] : [];
       const notes = [...result.skipped.map((s) => `skipped ${s.path}: ${s.reason}`), ...result.warnings];
-      this.update(job, { state: 'done', phase: 'done', dataset: result.dataset, message: [message, ...notes].join('\n') });
-      if (result.dataset) this.onCommitted();
+      this.update(job, { state: 'done', phase: 'done', dataset: datasets[0] ?? null, datasets, message: [...outcomeLines(result), ...notes].join('\n') });
+      if (datasets.length > 0) this.onCommitted();
     } catch (error) {
       const shape = errorToShape(error);
       const cancelled = shape.kind === 'cancelled';

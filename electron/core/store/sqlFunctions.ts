@@ -36,4 +36,8 @@ export function registerSqlFunctions(db: Database.Database): void {
   db.function('bigadd', { safeIntegers: true, deterministic: true }, (a: unknown, b: unknown) =>
     toDbAmount(fromDbAmount(a ?? 0n) + fromDbAmount(b ?? 0n)),
   );
+  // 1 when an amount is at least a bound given as decimal text: filters compare exactly, never as floats.
+  db.function('amount_at_least', { safeIntegers: true, deterministic: true }, (a: unknown, min: unknown) =>
+    fromDbAmount(a) >= fromDbAmount(min) ? 1n : 0n,
+  );
 }

@@ -11,7 +11,7 @@ import { deferIndexesForBulkLoad } from '../../store/bulkIndexes';
 import { addTransfersToEdges } from '../../store/edges';
 import { refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
-import { nextRowId, progressReporter, reviewAndCommit, sha256FileAndPrefix, sha256Prefix, type ProgressState } from '../datasetRun';
+import { beginImport, nextRowId, progressReporter, reviewAndCommit, sha256FileAndPrefix, sha256Prefix, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import type { ImportOptions, ImportResult } from '../importDataset';
 import { statSource } from '../sources';
@@ -108,11 +108,13 @@ export function isBitcoinBlockInput(paths: readonly string[]): boolean {
   });
 }
 
-function planFiles(paths: readonly string[]): PlannedFile[] {
+/** The files of a Bitcoin import, blocks first; a folder or named file with no block data in it is an error. */
+export function planBitcoinFiles(paths: readonly string[]): PlannedFile[] {
   const out: PlannedFile[] = [];
   for (const p of paths) {
     const full = resolve(p);
     const st = statSource(full);
+    const before = out.length;
     if (st.isDirectory()) {
       const xorKey = xorKeyFor(full);
       const names = readdirSync(full).sort();
@@ -122,7 +124,8 @@ function planFiles(paths: readonly string[]): PlannedFile[] {
         const kind = detectBitcoinJson(join(full, f));
         if (kind) out.push({ path: join(full, f), name: f, size: statSync(join(full, f)).size, kind });
       }
-      if (out.length === 0) throw new BadInputError(full, {}, 'no blk*.dat files, getblock responses or bitcoin-etl JSON in this folder');
+      // Counted per folder: a folder with nothing in it is never passed over because another path held blocks.
+      if (out.length === before) throw new BadInputError(full, {}, 'no blk*.dat files, getblock responses or bitcoin-etl JSON in this folder');
     } else if (/\.json$/i.test(full)) {
       const kind = detectBitcoinJson(full);
       if (!kind) throw new BadInputError(full, { line: 1 }, 'neither a getblock response nor a bitcoin-etl blocks or transactions export');
@@ -185,7 +188,7 @@ export interface BitcoinImportRequest {
  * fully known transaction folded into exact address-to-address transfers for the graph.
  */
 export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
-  const files = request.rpc ? [] : planFiles(request.paths);
+  const files = request.rpc ? [] : planBitcoinFiles(request.paths);
   const forced = request.chain ? resolveChain(request.chain) : null;
   if (forced && forced.family !== 'utxo') throw new BadInputError(files[0].path, {}, `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
   const now = options.now ?? (() => new Date());
@@ -199,7 +202,7 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
   const warnings: string[] = [];
   const startedAt = now().toISOString();
 
-  db.exec('BEGIN IMMEDIATE');
+  beginImport(db, options.group);
   try {
     let chain = null as ChainState | null;
     const firstNewTransferId = nextRowId(db, 'transfer');
@@ -385,7 +388,7 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     const outcome = await reviewAndCommit(
       db,
       { id: c.datasetId, format: BITCOIN_BLOCKS, chain: c.caip2, sources, rowCounts: { blocks: blocksRead }, added, finishedAt: now().toISOString() },
-      { review: options.review, skipped: [], notes: warnings, firstNewTxId, chainId: c.chainId },
+      { review: options.review, skipped: [], notes: warnings, firstNewTxId, chainId: c.chainId, group: options.group },
       options.signal,
     );
     state.phase = 'done';

@@ -85,7 +85,7 @@ export async function settleAndCommit(
   const outcome = await reviewAndCommit(
     db,
     { id: run.datasetId, format: rows.format, chain: rows.chain, sources: rows.sources, rowCounts: rows.rowCounts, added, finishedAt: now().toISOString() },
-    { review: options.review, skipped: rows.skipped, notes, firstNewTxId: run.firstNewTxId, chainId: run.chainId },
+    { review: options.review, skipped: rows.skipped, notes, firstNewTxId: run.firstNewTxId, chainId: run.chainId, group: options.group },
     options.signal,
   );
   state.phase = 'done';

@@ -9,7 +9,7 @@ import { partialScope, setDatasetScope } from '../../store/datasetScope';
 import type { SourceRecord } from '../../store/datasets';
 import type { Db } from '../../store/openStore';
 import type { ReadDigest } from '../csvRows';
-import { progressReporter, type ProgressState } from '../datasetRun';
+import { beginImport, progressReporter, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import { settleAndCommit, startAccountRun } from '../ethereumEtl/accountRun';
 import type { ImportOptions, ImportResult, SkippedFile } from '../importDataset';
@@ -218,6 +218,20 @@ function checkRequest(request: EtherscanImportRequest): { given: string | null; 
   return { given, decimals };
 }
 
+/** Everything an Etherscan import checks before it reads a row: the chain, the named address, each file's header. */
+export async function planEtherscanImport(request: EtherscanImportRequest) {
+  const chain = resolveChain(request.chain ?? DEFAULT_EVM_CHAIN);
+  if (chain.family !== 'evm') {
+    throw new BadInputError(request.paths[0] ?? '', {}, `Etherscan-family exports are of EVM chains; ${chain.name} (${chain.id}) is not one`);
+  }
+  const { given, decimals } = checkRequest(request);
+  const { planned, skipped } = await planEtherscan(request.paths);
+  if (planned.length === 0) {
+    throw new BadInputError(request.paths.join(', '), {}, 'found no Etherscan-family export to import (normal transactions, internal transactions or ERC-20 token transfers, as CSV)');
+  }
+  return { chain, given, givenDecimals: decimals, planned, skipped };
+}
+
 /**
  * Imports Etherscan-family CSV exports of ONE address's history (normal, internal and ERC-20
  * token transfers; any of them, in any number of files) in ONE transaction, like importDataset:
@@ -227,17 +241,9 @@ function checkRequest(request: EtherscanImportRequest): { given: string | null; 
  * address (dataset.scope 'partial:<address>').
  */
 export async function importEtherscan(db: Db, request: EtherscanImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
-  const chain = resolveChain(request.chain ?? DEFAULT_EVM_CHAIN);
-  if (chain.family !== 'evm') {
-    throw new BadInputError(request.paths[0] ?? '', {}, `Etherscan-family exports are of EVM chains; ${chain.name} (${chain.id}) is not one`);
-  }
-  const { given, decimals: givenDecimals } = checkRequest(request);
+  const { chain, given, givenDecimals, planned, skipped } = await planEtherscanImport(request);
   const now = options.now ?? (() => new Date());
   const signal = options.signal;
-  const { planned, skipped } = await planEtherscan(request.paths);
-  if (planned.length === 0) {
-    throw new BadInputError(request.paths.join(', '), {}, 'found no Etherscan-family export to import (normal transactions, internal transactions or ERC-20 token transfers, as CSV)');
-  }
   const notes: string[] = [];
   for (const { file, header } of planned) {
     const note = checkTicker(file.path, header, chain);
@@ -247,7 +253,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
   const report = progressReporter(state, options.onProgress);
 
   const startedAt = now().toISOString();
-  db.exec('BEGIN IMMEDIATE');
+  beginImport(db, options.group);
   try {
     const run = startAccountRun(db, chain.id, ETHERSCAN_CSV, ETHERSCAN_PARSER_VERSION, startedAt);
     const { chainId, datasetId, writer } = run;

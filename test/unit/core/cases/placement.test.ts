@@ -62,5 +62,57 @@ test('a hub paged eight times stays a compact block with no overlaps, its "+K mo
   for (let i = 0; i < 25; i++) g = await ok(backend, 'case.addSeed', { caseId: id, chain: 'eth', address: addr(50_000 + i), role: 'victim' });
   assert.equal(overlappingPairs(visible(g)), 0);
   assert.equal(span(visible(g)), spanBefore, 'seeds did not stretch the case');
+
+  // A hidden node is no obstacle; shown again where another now stands, it moves to a free slot.
+  const [first, second] = senders;
+  g = await ok(backend, 'graph.setHidden', { caseId: id, nodeIds: [first!.id], hidden: true });
+  g = await ok(backend, 'graph.move', { caseId: id, positions: [{ nodeId: second!.id, x: first!.x, y: first!.y }] });
+  g = await ok(backend, 'graph.setHidden', { caseId: id, nodeIds: [first!.id], hidden: false });
+  const shown = g.nodes.find((n) => n.id === first!.id)!;
+  assert.equal(shown.hidden, false);
+  assert.notDeepEqual([shown.x, shown.y], [first!.x, first!.y]);
+  assert.equal(overlappingPairs(visible(g)), 0);
+  await backend.close();
+});
+
+test('re-laying a case by hop points every transfer rightwards without overlaps, and undo puts the nodes back', async () => {
+  const dir = tempDir();
+  const { backend } = freshBackend();
+  // A peel chain with side payments, and a fan-in: a DAG the layered layout can draw left to right.
+  const rows: string[] = [];
+  for (let i = 1; i <= 8; i++) {
+    rows.push(txRow(addr(i), addr(i + 1), String(1000 - i), 100 + i, 1_600_000_000 + i * 60));
+    rows.push(txRow(addr(i), addr(100 + i), '7', 100 + i, 1_600_000_000 + i * 60));
+  }
+  for (let j = 0; j < 5; j++) rows.push(txRow(addr(200 + j), addr(1), '50', 90, 1_599_999_000));
+  await importAndWait(backend, [writeFile(dir, 'peel.csv', [TX_HEADER, ...rows].join('\n'))]);
+  const { id } = await ok(backend, 'case.create', { name: 'relayout' });
+  let g = await ok(backend, 'case.addSeed', { caseId: id, chain: 'eth', address: addr(1), role: 'victim' });
+  g = await ok(backend, 'graph.expand', { caseId: id, nodeId: g.nodes[0]!.id, direction: 'both' });
+  for (let i = 2; i <= 8; i++) {
+    const n = addressNodes(g).find((x) => x.address === addr(i))!;
+    g = await ok(backend, 'graph.expand', { caseId: id, nodeId: n.id, direction: 'out' });
+  }
+  // Scatter them by hand first, as an investigator's drags would.
+  g = await ok(backend, 'graph.move', { caseId: id, positions: addressNodes(g).map((n, i) => ({ nodeId: n.id, x: (i * 7919) % 900, y: (i * 104729) % 700 })) });
+  const before = new Map(g.nodes.map((n) => [n.id, [n.x, n.y]]));
+
+  g = await ok(backend, 'graph.layout', { caseId: id, by: 'hop' });
+  assert.equal(g.undo, `Re-lay out ${g.nodes.length} nodes by hop`);
+  assert.equal(overlappingPairs(visible(g)), 0);
+  const at = new Map(g.nodes.map((n) => [n.id, n]));
+  for (const e of g.edges) assert.ok(at.get(e.source)!.x < at.get(e.target)!.x, `${e.source} → ${e.target} points right`);
+
+  g = await ok(backend, 'case.undo', { caseId: id });
+  assert.deepEqual(new Map(g.nodes.map((n) => [n.id, [n.x, n.y]])), before, 'undo puts every node back');
+
+  g = await ok(backend, 'graph.layout', { caseId: id, by: 'time' });
+  const byAddr = new Map(addressNodes(g).map((n) => [n.address, n]));
+  for (let i = 1; i < 8; i++) assert.ok(byAddr.get(addr(i))!.x < byAddr.get(addr(i + 1))!.x, `hop ${i} is left of hop ${i + 1} in time`);
+  // The funders paid before the theft began: left of the victim.
+  assert.ok(byAddr.get(addr(200))!.x < byAddr.get(addr(1))!.x);
+  assert.equal(overlappingPairs(visible(g)), 0);
+  const verdict = await ok(backend, 'audit.verify', { caseId: id });
+  assert.equal(verdict.ok, true, JSON.stringify(verdict.problems));
   await backend.close();
 });

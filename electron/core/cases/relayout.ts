@@ -1,0 +1,75 @@
+import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ElkNode } from 'elkjs/lib/elk-api';
+import type { Graph } from '../../../shared/api/schemas';
+import type { Point } from './placement';
+
+/**
+ * Re-lays a case (or part of it) as layers that read left to right: by hop (ELK's layered
+ * algorithm, so each transfer points rightwards where the graph allows) or by time (layers
+ * follow the time money first reached each address). Only node positions come out of it; what
+ * is drawn between them stays the canvas's business.
+ */
+export type LayoutBy = 'hop' | 'time';
+
+/** A node with its label takes this much room; ELK keeps this apart. */
+const NODE_WIDTH = 170;
+const NODE_HEIGHT = 48;
+
+const elk = new ELK();
+
+/**
+ * New positions for `ids` (address and "+K more" nodes of `graph`), using the value edges and
+ * the page links among them. The block keeps the top-left corner the nodes had, so re-laying a
+ * selection leaves it where the investigator was looking.
+ */
+export async function layeredPositions(graph: Graph, ids: ReadonlySet<string>, by: LayoutBy): Promise<Map<string, Point>> {
+  const nodes = graph.nodes.filter((n) => ids.has(n.id));
+  if (nodes.length === 0) return new Map();
+  const edges: { source: string; target: string }[] = [];
+  for (const e of graph.edges) if (ids.has(e.source) && ids.has(e.target) && e.source !== e.target) edges.push({ source: e.source, target: e.target });
+  for (const n of nodes) if (n.kind === 'more' && ids.has(n.parentId)) edges.push(n.direction === 'in' ? { source: n.id, target: n.parentId } : { source: n.parentId, target: n.id });
+
+  // By time: each address's layer hint is the rank of the first time value reached it (addresses
+  // nothing on the canvas paid come first); ELK's interactive layering keeps that order.
+  const hint = new Map<string, number>();
+  if (by === 'time') {
+    const firstIn = new Map<string, number>();
+    for (const e of graph.edges) {
+      if (!ids.has(e.target) || e.firstTime === null) continue;
+      firstIn.set(e.target, Math.min(firstIn.get(e.target) ?? Infinity, e.firstTime));
+    }
+    const times = [...new Set(firstIn.values())].sort((a, b) => a - b);
+    const rank = new Map(times.map((t, i) => [t, i + 1]));
+    for (const n of nodes) hint.set(n.id, firstIn.has(n.id) ? rank.get(firstIn.get(n.id)!)! : 0);
+  }
+
+  const root: ElkNode = {
+    id: 'root',
+    layoutOptions: {
+      'elk.algorithm': 'layered',
+      'elk.direction': 'RIGHT',
+      'elk.edgeRouting': 'SPLINES',
+      'elk.layered.spacing.nodeNodeBetweenLayers': '110',
+      'elk.spacing.nodeNode': '24',
+      'elk.spacing.componentComponent': '80',
+      'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+      'elk.aspectRatio': '1.6',
+      ...(by === 'time' ? { 'elk.layered.layering.strategy': 'INTERACTIVE', 'elk.layered.crossingMinimization.semiInteractive': 'true' } : {}),
+    },
+    children: nodes.map((n) => ({
+      id: n.id,
+      width: NODE_WIDTH,
+      height: NODE_HEIGHT,
+      ...(by === 'time' ? { x: (hint.get(n.id) ?? 0) * (NODE_WIDTH + 110), y: n.y } : {}),
+    })),
+    edges: edges.map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
+  };
+  const out = await elk.layout(root);
+  const minX = Math.min(...nodes.map((n) => n.x));
+  const minY = Math.min(...nodes.map((n) => n.y));
+  const laid = out.children ?? [];
+  const lx = Math.min(...laid.map((c) => c.x ?? 0));
+  const ly = Math.min(...laid.map((c) => c.y ?? 0));
+  // Cytoscape positions are centres; ELK's are top-left corners.
+  return new Map(laid.map((c) => [c.id, { x: Math.round(minX + (c.x ?? 0) - lx), y: Math.round(minY + (c.y ?? 0) - ly) }]));
+}
