@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Connection } from './api/client';
 import { DialogHost } from './dialogs/DialogHost';
-import { GraphCanvas, type CanvasMenuRequest, type CanvasNodeKind, type GraphCanvasHandle } from './graph/GraphCanvas';
+import { GraphCanvas, type CanvasMenuRequest, type CanvasNavigation, type CanvasNodeKind, type GraphCanvasHandle } from './graph/GraphCanvas';
 import { ContextMenu } from './panels/ContextMenu';
 import { DetailsPanel } from './panels/DetailsPanel';
 import { ErrorBanner } from './panels/ErrorBanner';
+import { FilterBar } from './panels/FilterBar';
 import { ReadOnlyBanner } from './panels/ReadOnlyBanner';
 import { Sidebar } from './panels/Sidebar';
 import { TopBar } from './panels/TopBar';
@@ -12,6 +13,7 @@ import { WelcomePane } from './panels/WelcomePane';
 import { COMMANDS, commandsIn, type CommandContext, type CommandScope } from './state/commands';
 import type { DialogState } from './state/dialogState';
 import { CaseReadOnlyContext } from './state/readOnly';
+import { InspectorContext, useInspector } from './state/inspector';
 import { describeSelection } from './state/selection';
 import { ServicesContext, type Services } from './state/services';
 import { useCaseSession } from './state/useCaseSession';
@@ -30,8 +32,8 @@ interface MenuState {
 export function App({ connection }: { connection: Connection }) {
   const ops = useOperations();
   const services = useMemo<Services>(
-    () => ({ client: connection.client, subscribe: connection.subscribe, run: ops.run }),
-    [connection, ops.run],
+    () => ({ client: connection.client, subscribe: connection.subscribe, run: ops.run, dismissError: ops.dismissError }),
+    [connection, ops.run, ops.dismissError],
   );
   return (
     <ServicesContext.Provider value={services}>
@@ -56,9 +58,21 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
   const txFlows = useTxFlows(services, graph, txNodes);
 
   const selection = useMemo(() => describeSelection(graph, selectedIds, txFlows), [graph, selectedIds, txFlows]);
+  // Where addresses and hashes in the panels lead: the canvas, or the details panel.
+  const inspector = useInspector({
+    graph,
+    selectedIds,
+    focus: (ids) => canvasRef.current?.focus(ids),
+    addAddress: (chain, address) => actions.addAddress({ chain, address, asSeed: false, role: 'other', note: '' }),
+    setShown: (nodeIds) => actions.show(nodeIds),
+  });
+  const navigate = useCallback((action: CanvasNavigation) => canvasRef.current?.navigate(action), []);
+  // Layout: the side panels fold away to give the canvas room (and narrow by themselves, layout.css).
+  const [sidebarOpen, setSidebarOpen] = useState(true);
+  const [detailsOpen, setDetailsOpen] = useState(true);
   const ctx = useMemo<CommandContext>(
-    () => ({ graph, selection, actions, readOnly, openDialog: setDialog, toggleTxNodes }),
-    [graph, selection, actions, readOnly, toggleTxNodes],
+    () => ({ graph, selection, actions, readOnly, openDialog: setDialog, toggleTxNodes, navigate }),
+    [graph, selection, actions, readOnly, toggleTxNodes, navigate],
   );
 
   // Commands read the selection at the moment they run, not as of the last render: a key
@@ -81,8 +95,9 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
       selection: describeSelection(graph, selectedIdsNow.current, txFlows),
       openDialog: setDialog,
       toggleTxNodes,
+      navigate,
     };
-  }, [toggleTxNodes]);
+  }, [toggleTxNodes, navigate]);
 
   const runCommand = useCallback(
     (id: string) => {
@@ -155,6 +170,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
 
   return (
     <CaseReadOnlyContext.Provider value={readOnly}>
+      <InspectorContext.Provider value={inspector}>
       <div className="app">
         <ErrorBanner error={props.error} onDismiss={props.onDismissError} />
         <TopBar
@@ -178,13 +194,15 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
           onRedo={() => void actions.redo()}
           onSettings={() => setDialog({ kind: 'settings', firstRun: false })}
         />
-        <div className="workspace">
+        <div className={`workspace${sidebarOpen ? '' : ' sidebar-folded'}${detailsOpen ? '' : ' details-folded'}`}>
           <Sidebar
             graph={graph}
             datasets={workspace.stats?.datasets ?? []}
             onFocus={(id) => canvasRef.current?.focus([id])}
             onEditCluster={(clusterId) => setDialog({ kind: 'editCluster', clusterId })}
             onUngroup={(clusterId) => void actions.ungroup([clusterId])}
+            onRemoveSeed={(seed) => void actions.removeSeed(seed.chain, seed.address)}
+            onShowAllHidden={() => void actions.showHidden()}
           />
           <div className="canvas-column">
             {graph && (
@@ -198,7 +216,28 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
                 }}
               />
             )}
+            {graph && <FilterBar graph={graph} filter={session.filter} onChange={(f) => void session.setFilter(f)} />}
             <main className="canvas-area">
+              <button
+                type="button"
+                className="panel-fold panel-fold-left"
+                aria-expanded={sidebarOpen}
+                aria-label={sidebarOpen ? 'Hide side panel' : 'Show side panel'}
+                title={sidebarOpen ? 'Hide the side panel (seeds, clusters, data)' : 'Show the side panel'}
+                onClick={() => setSidebarOpen((open) => !open)}
+              >
+                {sidebarOpen ? '‹' : '›'}
+              </button>
+              <button
+                type="button"
+                className="panel-fold panel-fold-right"
+                aria-expanded={detailsOpen}
+                aria-label={detailsOpen ? 'Hide details panel' : 'Show details panel'}
+                title={detailsOpen ? 'Hide the details panel' : 'Show the details panel'}
+                onClick={() => setDetailsOpen((open) => !open)}
+              >
+                {detailsOpen ? '›' : '‹'}
+              </button>
               {graph ? (
                 <GraphCanvas
                   ref={canvasRef}
@@ -253,6 +292,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
           onClose={() => setDialog(null)}
         />
       </div>
+      </InspectorContext.Provider>
     </CaseReadOnlyContext.Provider>
   );
 }

@@ -6,6 +6,9 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/panels.css';
 import './styles/dialogs.css';
+import './styles/sidebar.css';
+import './styles/details.css';
+import './styles/imports.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -3,7 +3,7 @@ import type { DialogState } from '../state/dialogState';
 import type { CaseSession } from '../state/useCaseSession';
 import type { GraphActions } from '../state/useGraphActions';
 import type { Workspace } from '../state/useWorkspace';
-import { AddAddressDialog } from './AddAddressDialog';
+import { AddAddressDialog, chainsInUse } from './AddAddressDialog';
 import { ClusterDialog } from './ClusterDialog';
 import { ExportDialog } from './ExportDialog';
 import { ImportDialog } from './ImportDialog';
@@ -50,7 +50,14 @@ export function DialogHost({ dialog, graph, session, actions, workspace, onImpor
         />
       );
     case 'addAddress':
-      return <AddAddressDialog chains={workspace.chains} onSubmit={actions.addAddress} onClose={onClose} />;
+      return (
+        <AddAddressDialog
+          chains={workspace.chains}
+          preferChains={chainsInUse(graph, workspace.stats)}
+          onSubmit={actions.addAddress}
+          onClose={onClose}
+        />
+      );
     case 'group':
       return <ClusterDialog memberCount={dialog.nodeIds.length} onSubmit={(f) => actions.group(dialog.nodeIds, f)} onClose={onClose} />;
     case 'editCluster': {

@@ -5,7 +5,7 @@ import { Dialog } from './Dialog';
 import { FileBrowser } from './FileBrowser';
 import { ImportProgress } from './ImportProgress';
 import { ImportReview } from './ImportReview';
-import { ImportSummary } from './ImportSummary';
+import { ImportSummaries } from './ImportSummary';
 import { ChainSelect, TextField, type ChainOption } from './fields';
 
 function pathsOf(text: string): string[] {
@@ -66,6 +66,8 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
   const running = jobId !== null && (job === null || job.state === 'running');
   const inReview = job?.state === 'review';
   const finished = job !== null && !running && !inReview;
+  // A mixed import commits one dataset per part; older back ends name only the one.
+  const committed = job?.datasets ?? (job?.dataset ? [job.dataset] : []);
 
   return (
     <Dialog
@@ -112,6 +114,10 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
     >
       {jobId === null ? (
         <>
+          <p className="hint" data-testid="import-explainer">
+            Cairn reads and checks the files, then shows what it found; nothing is kept until you commit. Files of several formats
+            (Bitcoin blocks with an ethereum-etl folder, say) become one dataset each, committed together or not at all.
+          </p>
           <div className="field">
             <label htmlFor={pathsId}>Files or folders</label>
             <textarea
@@ -125,7 +131,17 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
             />
           </div>
           <FileBrowser onPick={addPath} />
-          <ChainSelect label="Chain" chains={props.chains} value={chain} onChange={setChain} emptyChoice="Detect from files" />
+          <ChainSelect
+            label="Chain"
+            chains={props.chains}
+            value={chain}
+            onChange={setChain}
+            emptyChoice="Detect: Bitcoin blocks name their network; other files are Ethereum"
+          />
+          <p className="field-hint chain-hint">
+            Bitcoin block files name their network. The chain chosen here is that of ethereum-etl, tronetl and explorer files (Tron for a
+            tronetl export), or of raw blocks from a test network.
+          </p>
           <TextField
             label="Whose export (Etherscan-family files, if the rows do not tell)"
             value={address}
@@ -138,9 +154,11 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
       ) : (
         <>
           {inReview && job.preview ? <ImportReview preview={job.preview} /> : <ImportProgress job={job} />}
-          {job?.state === 'done' && job.dataset && <ImportSummary dataset={job.dataset} />}
-          {job?.state === 'done' && !job.dataset && (
-            <p data-testid="import-summary">Import finished{job.message ? `: ${job.message}` : '.'}</p>
+          {job?.state === 'done' && committed.length > 0 && <ImportSummaries datasets={committed} />}
+          {job?.state === 'done' && committed.length === 0 && (
+            <p data-testid="import-summary" className="pre-line">
+              Nothing new was committed: {job.message || 'the import added nothing.'}
+            </p>
           )}
           {job?.state === 'failed' && (
             <div className="inline-error" role="alert" data-testid="import-error">

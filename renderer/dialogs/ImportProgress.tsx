@@ -16,9 +16,16 @@ export function ImportProgress({ job }: { job: JobState | null }) {
             {total ? ` of ${formatBytes(total)}` : ''}
           </span>
         )}
-        {job && <span className="num">{formatCount(job.rows)} rows</span>}
+        {job && (
+          <span className="num" title="Rows of CSV or JSON files, or transactions of Bitcoin blocks, read so far">
+            {formatCount(job.rows)} rows read
+          </span>
+        )}
       </div>
       {job?.state === 'running' && job.message && <div className="muted">{job.message}</div>}
+      {(!job || (job.state === 'running' && !/^(committing|discarding)/.test(job.phase))) && (
+        <div className="muted small">Reading and checking the files; nothing is kept until you commit what they hold.</div>
+      )}
     </div>
   );
 }

@@ -1,28 +1,44 @@
 import type { Dataset } from '../../shared/api/schemas';
+import { chainName, describeNew, describeRead, formatName, kindMeaning, kindName } from '../format/datasetWords';
 import { formatCount } from '../format/text';
 
-/** Rows read and new facts added per kind (a re-import of the same file adds 0): after an import, and at its review. */
+const NOT_COUNTED =
+  'Not counted for this kind: transfers, outputs, inputs and addresses are worked out from the rows (transactions, token transfers, traces, blocks), not rows of their own, and rows of some kinds are stored as another kind (token transfers as transfers).';
+
+/**
+ * What the files held and what the store gains, per kind (a re-import of the same file adds 0):
+ * after an import, and at its review. A dash marks a count that does not exist for that kind,
+ * never a zero that looks like lost data.
+ */
 export function KindCounts(props: { rowCounts: Readonly<Record<string, number>>; added: Readonly<Record<string, number>>; testId?: string }) {
-  const kinds = [...new Set([...Object.keys(props.rowCounts), ...Object.keys(props.added)])].sort();
+  const kinds = [...new Set([...Object.keys(props.rowCounts), ...Object.keys(props.added)])];
+  const cell = (counts: Readonly<Record<string, number>>, k: string) =>
+    k in counts ? (
+      formatCount(counts[k]!)
+    ) : (
+      <span className="muted" title={NOT_COUNTED}>
+        —
+      </span>
+    );
   return (
-    <table className="data-table" data-testid={props.testId}>
+    <table className="data-table kind-counts" data-testid={props.testId}>
       <thead>
         <tr>
           <th scope="col">Kind</th>
-          <th scope="col" className="num">
-            Rows read
+          <th scope="col" className="num" title="Rows (CSV or JSON lines) or blocks of this kind in the files">
+            In the files
           </th>
-          <th scope="col" className="num">
-            New facts
+          <th scope="col" className="num" title="Facts of this kind the store did not have before (what it already had is not counted again)">
+            New in the store
           </th>
         </tr>
       </thead>
       <tbody>
         {kinds.map((k) => (
           <tr key={k}>
-            <td>{k}</td>
-            <td className="num">{formatCount(props.rowCounts[k] ?? 0)}</td>
-            <td className="num">{formatCount(props.added[k] ?? 0)}</td>
+            <td title={kindMeaning(k) ?? undefined}>{kindName(k)}</td>
+            <td className="num">{cell(props.rowCounts, k)}</td>
+            <td className="num">{cell(props.added, k)}</td>
           </tr>
         ))}
       </tbody>
@@ -30,14 +46,43 @@ export function KindCounts(props: { rowCounts: Readonly<Record<string, number>>;
   );
 }
 
+/** One sentence for a dataset's counts: "Read 255 blocks; new: 262 transactions, 298 transfers…". */
+export function CountsSentence(props: { rowCounts: Readonly<Record<string, number>>; added: Readonly<Record<string, number>> }) {
+  const read = describeRead(props.rowCounts);
+  const fresh = describeNew(props.added);
+  return (
+    <p className="counts-sentence">
+      Read {read || 'nothing'} from the files; {fresh ? `new in the store: ${fresh}` : 'nothing new for the store'}.
+    </p>
+  );
+}
+
 export function ImportSummary({ dataset }: { dataset: Dataset }) {
+  return (
+    <div className="import-summary-part" data-testid="summary-dataset">
+      <p>
+        Dataset <strong>#{dataset.id}</strong>: {formatName(dataset.format, dataset.chain)} <span className="mono muted">({dataset.format})</span> on{' '}
+        <strong>{chainName(dataset.chain)}</strong> <span className="mono muted">({dataset.chain})</span>, from{' '}
+        {dataset.sources.map((s) => s.name).join(', ') || 'no files'}.
+      </p>
+      <CountsSentence rowCounts={dataset.rowCounts} added={dataset.added} />
+      <KindCounts rowCounts={dataset.rowCounts} added={dataset.added} />
+    </div>
+  );
+}
+
+/** The outcome of an import: its dataset, or one per part of a mixed import, kept together. */
+export function ImportSummaries({ datasets }: { datasets: readonly Dataset[] }) {
   return (
     <div className="import-summary" data-testid="import-summary">
       <p>
-        Import finished: dataset #{dataset.id} ({dataset.format}, {dataset.chain}) from{' '}
-        {dataset.sources.map((s) => s.name).join(', ') || 'no files'}.
+        {datasets.length === 1
+          ? 'Import finished and committed.'
+          : `Import finished: ${datasets.length} datasets, one per format, committed together.`}
       </p>
-      <KindCounts rowCounts={dataset.rowCounts} added={dataset.added} />
+      {datasets.map((d) => (
+        <ImportSummary key={d.id} dataset={d} />
+      ))}
     </div>
   );
 }

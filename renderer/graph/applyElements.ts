@@ -1,4 +1,5 @@
-import type { Core, NodeSingular, SingularElementArgument } from 'cytoscape';
+import type { Core, SingularElementArgument } from 'cytoscape';
+import { bandClassesOf } from './labelDetail';
 import type { GraphElement } from './toElements';
 
 /** Data keys cytoscape will not change through `ele.data(...)`; they are handled structurally. */
@@ -16,13 +17,9 @@ function sameData(ele: SingularElementArgument, wanted: Record<string, unknown>)
   return true;
 }
 
-function wantedParent(el: GraphElement): string | null {
-  return el.group === 'nodes' && el.data.kind === 'address' ? (el.data.parent ?? null) : null;
-}
-
-function currentParent(node: NodeSingular): string | null {
-  const parent = node.parent();
-  return parent.nonempty() ? parent.first().id() : null;
+/** Optional keys the element has but no longer should (a node taken out of its cluster, an edge now straight). */
+function staleKeys(ele: SingularElementArgument, wanted: Record<string, unknown>): string[] {
+  return Object.keys(ele.data() as Record<string, unknown>).filter((key) => !STRUCTURAL_KEYS.has(key) && !(key in wanted));
 }
 
 /** An element whose identity changed shape (group, or edge endpoints) is replaced, not updated. */
@@ -32,33 +29,21 @@ function needsReplace(ele: SingularElementArgument, el: GraphElement): boolean {
   return false;
 }
 
+/** Compared without the zoom band's class, which labelDetail owns. */
 function sameClasses(current: string[], wanted: string): boolean {
-  return [...current].sort().join(' ') === wanted.split(' ').filter(Boolean).sort().join(' ');
+  return [...current].filter((c) => !c.startsWith('band-')).sort().join(' ') === wanted.split(' ').filter(Boolean).sort().join(' ');
 }
 
 const POSITION_EPSILON = 0.01;
 
 /**
  * Brings `cy` in line with the wanted elements, touching only what changed, so selection,
- * zoom and pan survive every update. Order matters for compounds: new clusters are added
- * before nodes move into them, and nodes leave a cluster before it is removed (removing a
- * compound parent would take its children with it).
+ * zoom and pan survive every update. Clusters are not compound nodes (their outlines are
+ * drawn by clusterLayer), so elements can be added and removed in any order.
  */
 export function applyElements(cy: Core, elements: readonly GraphElement[]): void {
   const wanted = new Map(elements.map((el) => [el.data.id, el]));
   cy.batch(() => {
-    for (const el of elements) {
-      if (el.group === 'nodes' && el.data.kind === 'cluster' && cy.getElementById(el.data.id).empty()) {
-        cy.add(el);
-      }
-    }
-    for (const el of elements) {
-      if (el.group !== 'nodes' || el.data.kind !== 'address') continue;
-      const ele = cy.getElementById(el.data.id);
-      if (ele.empty() || !ele.isNode()) continue;
-      const parent = wantedParent(el);
-      if (currentParent(ele) !== parent) ele.move({ parent });
-    }
     cy.elements()
       .filter((ele) => {
         const el = wanted.get(ele.id());
@@ -72,8 +57,11 @@ export function applyElements(cy: Core, elements: readonly GraphElement[]): void
       if (ele.empty()) continue;
       const data = mutableData(el);
       if (!sameData(ele, data)) ele.data(data);
-      if (!sameClasses(ele.classes(), el.classes)) ele.classes(el.classes);
-      if (el.group === 'nodes' && el.position && ele.isNode() && !ele.isParent() && !ele.grabbed()) {
+      const stale = staleKeys(ele, data);
+      if (stale.length) ele.removeData(...stale);
+      const classes = ele.classes();
+      if (!sameClasses(classes, el.classes)) ele.classes([el.classes, ...bandClassesOf(classes)].join(' '));
+      if (el.group === 'nodes' && el.position && ele.isNode() && !ele.grabbed()) {
         const p = ele.position();
         if (Math.abs(p.x - el.position.x) > POSITION_EPSILON || Math.abs(p.y - el.position.y) > POSITION_EPSILON) {
           ele.position({ x: el.position.x, y: el.position.y });

@@ -1,4 +1,5 @@
-import type { Core, CytoscapeOptions, NodeSingular, StylesheetJson } from 'cytoscape';
+import type { Core, CytoscapeOptions, EdgeSingular, NodeSingular, StylesheetJson, StylesheetJsonBlock } from 'cytoscape';
+import { bandOf, bandSpec, ellipsize, LABEL_BANDS, MIN_LABEL_PX } from './labelDetail';
 
 const SANS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const MONO = 'ui-monospace, "SF Mono", Menlo, Consolas, "Liberation Mono", monospace';
@@ -10,21 +11,94 @@ export const ROLE_COLOURS = {
   other: '#7a6a3a',
 } as const;
 
+/** Seed nodes' fills, under their role-coloured borders (the legend draws the same). */
+export const ROLE_FILLS = {
+  victim: '#f6d5d4',
+  suspect: ROLE_COLOURS.suspect,
+  service: '#d6e4f8',
+  other: '#efe8d2',
+} as const;
+
 const ACCENT = '#0b7a75';
 /** The canvas area's background (renderer/styles/layout.css, .canvas-area). */
 const CANVAS_BACKGROUND = '#fbfbfc';
 /** Transactions and their flows in the "Tx nodes" view. */
-const TX_COLOUR = '#8250df';
+export const TX_COLOUR = '#8250df';
+/** Native-asset transfers, token transfers and "same key" links; the legend shows the same. */
+export const EDGE_COLOURS = { native: '#8c959f', token: '#a37f2c', sameKey: '#1f6feb' } as const;
 
-/** Pill width from its label ("+99,990 more"); cytoscape no longer sizes shapes to labels. */
+/** Full address at the near and close bands wraps at this width, inside a grid column (220). */
+const FULL_LABEL_WIDTH = 190;
+/** The base rules draw labels as at the overview band (labelDetail). */
+const OVERVIEW = bandSpec('overview');
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** "+K more" pills are sized to their label, in the band's node font. */
 function pillWidth(node: NodeSingular): number {
-  const label: unknown = node.data('label');
-  return 16 + 6 * (typeof label === 'string' ? label.length : 8);
+  return 16 + 0.62 * bandOf(node).node * text(node.data('label')).length;
+}
+
+function clusterLabel(node: NodeSingular): string {
+  return ellipsize(text(node.data('label')), bandOf(node).clusterChars);
 }
 
 /**
- * Readable on the light canvas. Edge labels are 10px with a minimum rendered size of 6px,
- * so cytoscape skips drawing them below zoom 0.6, which keeps large graphs responsive.
+ * The rules that change with the zoom band (labelDetail): an element of class band-X takes
+ * band X's label text and font sizes. Without a band class an element is drawn as at
+ * overview (the base rules), which is also how the render bench draws it.
+ */
+function bandRules(): StylesheetJsonBlock[] {
+  const rules: StylesheetJsonBlock[] = [];
+  for (const { band: b } of LABEL_BANDS) {
+    if (b === 'overview') continue;
+    const s = bandSpec(b);
+    const cls = `.band-${b}`;
+    if (b !== 'far') {
+      const full = b === 'near' || b === 'close';
+      rules.push({ selector: `node.address${cls}`, style: { label: full ? 'data(full)' : 'data(label)', 'font-size': s.node } });
+      rules.push({ selector: `node.more${cls}`, style: { 'font-size': s.node, height: s.node + 10 } });
+      rules.push({ selector: `node.tx${cls}`, style: { label: 'data(label)', 'font-size': s.tx } });
+      rules.push({ selector: `edge${cls}`, style: { 'font-size': s.edge } });
+    }
+    rules.push({ selector: `node.cluster${cls}`, style: { 'font-size': s.cluster } });
+  }
+  return rules;
+}
+
+/** Room between a node and the label next to it, and between labels in line, in model pixels. */
+const END_LABEL_GAP = 20;
+
+/**
+ * How far from its end a label near that end sits (to its centre): clear of the node, and for
+ * the k-th of several edges between the same two nodes, past the labels before it. Label width
+ * is estimated from the monospace font (0.6 em a character).
+ */
+function labelOffset(edge: EdgeSingular): number {
+  const slot: unknown = edge.data('labelSlot');
+  const k = typeof slot === 'number' ? slot : 0;
+  const width = 0.6 * bandOf(edge).edge * text(edge.data('label')).length;
+  return END_LABEL_GAP + width / 2 + k * (width + END_LABEL_GAP / 2);
+}
+
+/** Labels of edges between the same two nodes, stacked a line apart (edgeRouting's labelShift). */
+function labelShift(edge: EdgeSingular): number {
+  const shift: unknown = edge.data('labelShift');
+  return typeof shift === 'number' ? shift * (bandOf(edge).edge + 5) : 0;
+}
+
+function edgeWidth(edge: EdgeSingular): number {
+  const w: unknown = edge.data('width');
+  return typeof w === 'number' && w > 0 ? w : 1.5;
+}
+
+/**
+ * Readable on the light canvas at every zoom: font sizes and label texts come from the zoom
+ * band (labelDetail), so a label is either 10–21 px on screen or not drawn. Edges are as wide
+ * as their value (edgeWidth.ts) and curve around the nodes in their way (edgeRouting.ts).
+ * Clusters are drawn by clusterLayer under the graph; their node here is the name tag.
  */
 export const graphStyle: StylesheetJson = [
   {
@@ -49,21 +123,25 @@ export const graphStyle: StylesheetJson = [
     style: {
       label: 'data(label)',
       'font-family': MONO,
-      'font-size': 10,
+      'font-size': OVERVIEW.node,
       color: '#1f2328',
       'text-wrap': 'wrap',
+      'text-max-width': '400px',
       'text-valign': 'bottom',
       'text-halign': 'center',
       'text-margin-y': 4,
       'text-background-color': '#ffffff',
-      'text-background-opacity': 0.8,
+      'text-background-opacity': 0.85,
       'text-background-padding': '1px',
-      'min-zoomed-font-size': 5,
+      'min-zoomed-font-size': MIN_LABEL_PX,
     },
   },
   {
     selector: 'node.address',
     style: {
+      label: 'data(brief)',
+      'text-max-width': `${FULL_LABEL_WIDTH}px`,
+      'text-overflow-wrap': 'anywhere',
       shape: 'ellipse',
       width: 22,
       height: 22,
@@ -77,32 +155,32 @@ export const graphStyle: StylesheetJson = [
   { selector: 'node.seed', style: { width: 28, height: 28, 'font-weight': 'bold' } },
   {
     selector: 'node.seed-victim',
-    style: { 'border-width': 4, 'border-color': ROLE_COLOURS.victim, 'background-color': '#f6d5d4' },
+    style: { 'border-width': 4, 'border-color': ROLE_COLOURS.victim, 'background-color': ROLE_FILLS.victim },
   },
   {
     selector: 'node.seed-suspect',
-    style: { 'border-width': 3, 'border-color': '#000000', 'background-color': ROLE_COLOURS.suspect },
+    style: { 'border-width': 3, 'border-color': '#000000', 'background-color': ROLE_FILLS.suspect },
   },
   {
     selector: 'node.seed-service',
-    style: { 'border-width': 3, 'border-color': ROLE_COLOURS.service, 'background-color': '#d6e4f8' },
+    style: { 'border-width': 3, 'border-color': ROLE_COLOURS.service, 'background-color': ROLE_FILLS.service },
   },
   {
     selector: 'node.seed-other',
-    style: { 'border-width': 3, 'border-color': ROLE_COLOURS.other, 'background-color': '#efe8d2' },
+    style: { 'border-width': 3, 'border-color': ROLE_COLOURS.other, 'background-color': ROLE_FILLS.other },
   },
   {
     selector: 'node.more',
     style: {
       shape: 'round-rectangle',
       width: pillWidth,
-      height: 20,
+      height: OVERVIEW.node + 10,
       'background-color': '#ffffff',
       'border-width': 1,
       'border-style': 'dashed',
       'border-color': '#6e7781',
       'font-family': SANS,
-      'font-size': 10,
+      'font-size': OVERVIEW.node,
       color: '#57606a',
       'text-valign': 'center',
       'text-margin-y': 0,
@@ -122,68 +200,110 @@ export const graphStyle: StylesheetJson = [
       'background-color': '#ffffff',
       'border-width': 2,
       'border-color': TX_COLOUR,
-      'font-size': 9,
+      // No tx labels zoomed out (overview and far); bandRules give them at normal and closer.
+      label: '',
+      'font-size': bandSpec('normal').tx,
       color: '#57606a',
       'text-margin-y': 2,
     },
   },
   {
+    // A cluster's name tag, beside its outline (drawn by clusterLayer). Its label is what the
+    // investigator grabs, clicks and double-clicks, so label events are on.
     selector: 'node.cluster',
     style: {
       shape: 'round-rectangle',
-      'background-color': 'data(color)',
-      'background-opacity': 0.1,
-      'border-width': 1.5,
-      'border-color': 'data(color)',
-      padding: '18px',
+      width: 8,
+      height: 8,
+      'background-opacity': 0,
+      'border-width': 0,
+      label: clusterLabel,
       'font-family': SANS,
-      'font-size': 11,
+      'font-size': OVERVIEW.cluster,
       'font-weight': 'bold',
       color: '#24292f',
-      'text-valign': 'top',
-      'text-halign': 'center',
-      'text-margin-y': -4,
-      'text-background-opacity': 0,
+      // The label starts at the tag's position and runs right (toElements' clusterTagPosition).
+      'text-valign': 'center',
+      'text-halign': 'right',
+      'text-margin-x': -4,
+      'text-margin-y': 0,
+      'text-background-color': '#ffffff',
+      'text-background-opacity': 1,
+      'text-background-padding': '3px',
+      'text-background-shape': 'roundrectangle',
+      'text-border-width': 1.5,
+      'text-border-color': 'data(color)',
+      'text-border-opacity': 1,
+      'text-events': 'yes',
+      'overlay-opacity': 0,
     },
   },
   {
     selector: 'edge',
     style: {
       'curve-style': 'bezier',
-      width: 1.5,
-      'line-color': '#8c959f',
+      'control-point-step-size': 48,
+      width: edgeWidth,
+      'line-color': EDGE_COLOURS.native,
       'target-arrow-shape': 'triangle',
-      'target-arrow-color': '#8c959f',
-      'arrow-scale': 0.9,
+      'target-arrow-color': EDGE_COLOURS.native,
+      'arrow-scale': 1.1,
       label: 'data(label)',
       'font-family': MONO,
-      'font-size': 10,
+      'font-size': OVERVIEW.edge,
       color: '#424a53',
-      'text-rotation': 'autorotate',
+      // Level, not along the line: steep edges between grid rows are common, and slanted text is hard to read.
+      'text-rotation': 'none',
+      'text-margin-y': labelShift,
       'text-background-color': '#ffffff',
       'text-background-opacity': 0.85,
       'text-background-padding': '1px',
-      'min-zoomed-font-size': 6,
+      'min-zoomed-font-size': MIN_LABEL_PX,
     },
   },
   {
-    selector: 'edge.tx-flow',
-    style: { width: 1.25, 'line-color': TX_COLOUR, 'target-arrow-color': TX_COLOUR, 'line-opacity': 0.8, color: '#5a3d99' },
+    // Labels of edges converging on a hub sit near their other end (edgeRouting.ts, labelEnd).
+    selector: 'edge.label-source',
+    style: { label: '', 'source-label': 'data(label)', 'source-text-offset': labelOffset, 'source-text-rotation': 'none' },
   },
-  { selector: 'edge.token', style: { 'line-style': 'solid', 'line-color': '#a37f2c', 'target-arrow-color': '#a37f2c' } },
+  {
+    selector: 'edge.label-target',
+    style: { label: '', 'target-label': 'data(label)', 'target-text-offset': labelOffset, 'target-text-rotation': 'none' },
+  },
+  {
+    // Bent around the nodes its straight line would cross (edgeRouting.ts).
+    selector: 'edge.routed',
+    style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': 'data(bend)', 'control-point-weights': 0.5 },
+  },
+  {
+    selector: 'edge.tx-flow',
+    style: { 'line-color': TX_COLOUR, 'target-arrow-color': TX_COLOUR, 'line-opacity': 0.8, color: '#5a3d99' },
+  },
+  { selector: 'edge.token', style: { 'line-style': 'solid', 'line-color': EDGE_COLOURS.token, 'target-arrow-color': EDGE_COLOURS.token } },
   {
     // One key on two chains: no value moved, so no arrow; dashed so it never reads as a transfer.
     selector: 'edge.same-key',
-    style: { 'line-style': 'dashed', 'line-color': '#1f6feb', 'target-arrow-shape': 'none', width: 1.5, color: '#1f6feb', 'font-family': 'system-ui, sans-serif' },
+    style: {
+      'line-style': 'dashed',
+      'line-color': EDGE_COLOURS.sameKey,
+      'target-arrow-shape': 'none',
+      width: 1.5,
+      color: EDGE_COLOURS.sameKey,
+      'font-family': SANS,
+    },
   },
+  ...bandRules(),
   {
     selector: 'node:selected',
     style: { 'overlay-color': ACCENT, 'overlay-opacity': 0.18, 'overlay-padding': 5, 'underlay-opacity': 0 },
   },
-  { selector: 'node.cluster:selected', style: { 'border-width': 3, 'border-color': ACCENT } },
+  {
+    selector: 'node.cluster:selected',
+    style: { 'overlay-opacity': 0, 'text-border-width': 3, 'text-border-color': ACCENT, color: ACCENT },
+  },
   {
     selector: 'edge:selected',
-    style: { 'line-color': ACCENT, 'target-arrow-color': ACCENT, width: 2.5 },
+    style: { 'line-color': ACCENT, 'target-arrow-color': ACCENT, 'underlay-color': ACCENT, 'underlay-opacity': 0.2, 'underlay-padding': 3 },
   },
 ];
 
@@ -281,9 +401,17 @@ export function canvasOptions(lod: LevelOfDetail = FULL_DETAIL): CytoscapeOption
     selectionType: 'single',
     minZoom: 0.05,
     maxZoom: 4,
+    // cytoscape takes a mouse wheel's fixed steps as an "inaccurate" device and zooms each
+    // notch by only about 3 % (25 notches to double). At 5 a notch zooms some 15 % (the first
+    // four 26 %, while cytoscape tells the device apart), measured with Chromium's 100 px
+    // notches. A touchpad's small steps zoom five times faster than before too: the price of
+    // one setting for both.
+    wheelSensitivity: WHEEL_SENSITIVITY,
     ...lod,
   };
 }
+
+export const WHEEL_SENSITIVITY = 5;
 
 /** The fields of cytoscape's canvas renderer (3.34) that its constructor copies the options above into. */
 interface RendererLevelOfDetail {

@@ -3,17 +3,24 @@
  * The model is the source of truth; GraphCanvas diffs these definitions into `cy`.
  */
 import type { AddressNode, Graph, GraphCluster, GraphEdge, MoreNode, SEED_ROLES } from '../../shared/api/schemas';
-import { formatAmount } from '../format/amount';
+import { parseBaseUnits } from '../../shared/model/amount';
+import { formatAmountRounded } from '../format/amount';
 import { formatCount } from '../format/text';
+import { edgeWidths, type ValuedEdge } from './edgeWidth';
+import { addressLabels } from './labelDetail';
 
 type SeedRole = (typeof SEED_ROLES)[number];
 
+/** A cluster's name tag; the outline around its members is drawn by clusterLayer. */
 export type ClusterElementData = {
   id: string;
   kind: 'cluster';
+  /** The full name; the canvas shortens it to the zoom band's length. */
   label: string;
   color: string;
   category: string;
+  /** Hover text: the full name and the category. */
+  title: string;
 };
 
 export type AddressElementData = {
@@ -24,8 +31,18 @@ export type AddressElementData = {
   address: string;
   display: string;
   role: SeedRole | null;
-  /** Compound parent (cluster id); absent when the node is in no cluster. */
-  parent?: string;
+  /** One line for the overview band: first tag or short address (labelDetail). */
+  brief: string;
+  /** The full address and tags, for the near and close bands. */
+  full: string;
+  /** Hover text: the full address, every tag and the cluster, untruncated. */
+  title: string;
+  /**
+   * The cluster the node belongs to; absent when the node is in no drawn cluster. Not
+   * `parent`: clusters are outlines around their members (clusterLayer), not compound nodes,
+   * whose boxes would also enclose other nodes placed between the members.
+   */
+  cluster?: string;
 };
 
 export type MoreElementData = {
@@ -52,10 +69,21 @@ export type EdgeElementData = {
   kind: 'edge';
   source: string;
   target: string;
+  /** The amount rounded to a few significant digits (formatAmountRounded), and the count. */
   label: string;
   /** Exact base units, for tooltips. */
   title: string;
+  /** The exact amount in whole units with its symbol, for tooltips. */
+  exact?: string;
   count: number;
+  /** Line width by value on a log scale per asset (edgeWidth.ts). */
+  width?: number;
+  /** Set by routeEdges: how far the edge bends around nodes in its way, or absent when straight. */
+  bend?: number;
+  /** Set by routeEdges for a label near one end: its place in line from that end (0, 1…). */
+  labelSlot?: number;
+  /** Set by routeEdges for edges sharing both nodes: lines to move the middle label down (or up, if negative). */
+  labelShift?: number;
 };
 
 /** A "same key" link: one address on two account chains. */
@@ -67,6 +95,9 @@ export type LinkElementData = {
   label: string;
   /** Why, in full, for the tooltip. */
   title: string;
+  bend?: number;
+  labelSlot?: number;
+  labelShift?: number;
 };
 
 export type NodeElementData = ClusterElementData | AddressElementData | MoreElementData | TxElementData;
@@ -85,43 +116,93 @@ export type EdgeElement = { group: 'edges'; data: EdgeElementData | LinkElementD
 
 export type GraphElement = NodeElement | EdgeElement;
 
+/** Short address and first tag (shortened): the label at the normal zoom band. */
 export function addressLabel(node: AddressNode): string {
-  const tag = node.tags[0];
-  return tag ? `${node.short}\n${tag.label}` : node.short;
+  return addressLabels(node.short, node.display, node.tags.map((t) => t.label)).label;
 }
 
 export function moreLabel(node: MoreNode): string {
   return `+${formatCount(node.remaining)} more`;
 }
 
+/** The amount rounded for the canvas ("19.625 ETH ×3"); the exact one is in the tooltip and the details. */
 export function edgeLabel(edge: GraphEdge): string {
-  const amount = formatAmount(edge.total, edge.asset).text;
+  const amount = formatAmountRounded(edge.total, edge.asset).text;
   return edge.count > 1 ? `${amount} ×${formatCount(edge.count)}` : amount;
+}
+
+/** Which width scale an edge's asset uses: one per chain and contract. */
+export function assetScale(asset: GraphEdge['asset']): string {
+  return `${asset.chain}|${asset.contract ?? 'native'}`;
+}
+
+function valueOf(total: string): bigint {
+  try {
+    return parseBaseUnits(total);
+  } catch {
+    return 0n;
+  }
 }
 
 function classList(...names: Array<string | false | null | undefined>): string {
   return names.filter((n): n is string => typeof n === 'string' && n.length > 0).join(' ');
 }
 
-function clusterElement(cluster: GraphCluster): NodeElement {
+/** The name tag hangs off the right of the outline, level with its topmost member. */
+export const CLUSTER_TAG_OFFSET = { x: 36, y: -10 } as const;
+
+/**
+ * Where a cluster's name tag goes: just right of its topmost member's bubble (of several at
+ * that height, the rightmost, so the name runs into no other member). Right, not above: in the
+ * grid the server lays out, the row above a node is 72 px away and its label fills the gap,
+ * while the gap between columns is free. The tag's label starts here and runs right.
+ */
+export function clusterTagPosition(members: readonly { x: number; y: number }[]): { x: number; y: number } {
+  let top = members[0] ?? { x: 0, y: 0 };
+  for (const p of members) if (p.y < top.y - 1 || (Math.abs(p.y - top.y) <= 1 && p.x > top.x)) top = p;
+  return { x: top.x + CLUSTER_TAG_OFFSET.x, y: top.y + CLUSTER_TAG_OFFSET.y };
+}
+
+function clusterElement(cluster: GraphCluster, members: readonly { x: number; y: number }[]): NodeElement {
   return {
     group: 'nodes',
-    data: { id: cluster.id, kind: 'cluster', label: cluster.name, color: cluster.color, category: cluster.category },
+    data: {
+      id: cluster.id,
+      kind: 'cluster',
+      label: cluster.name,
+      color: cluster.color,
+      category: cluster.category,
+      title: `${cluster.name}\ncluster · ${cluster.category.replace(/_/g, ' ')} · ${formatCount(cluster.members)} member${cluster.members === 1 ? '' : 's'}`,
+    },
+    position: clusterTagPosition(members),
     classes: classList('cluster', `category-${cluster.category}`),
   };
 }
 
-function addressElement(node: AddressNode, clusterIds: ReadonlySet<string>): NodeElement {
+function addressTitle(node: AddressNode, cluster: GraphCluster | undefined): string {
+  const lines = [node.display];
+  for (const t of node.tags) lines.push(`tag: ${t.label}`);
+  if (cluster) lines.push(`cluster: ${cluster.name}`);
+  if (node.role) lines.push(`seed: ${node.role}`);
+  return lines.join('\n');
+}
+
+function addressElement(node: AddressNode, clusters: ReadonlyMap<string, GraphCluster>): NodeElement {
+  const labels = addressLabels(node.short, node.display, node.tags.map((t) => t.label));
+  const cluster = node.clusterId !== null ? clusters.get(node.clusterId) : undefined;
   const data: AddressElementData = {
     id: node.id,
     kind: 'address',
-    label: addressLabel(node),
+    label: labels.label,
     chain: node.chain,
     address: node.address,
     display: node.display,
     role: node.role,
+    brief: labels.brief,
+    full: labels.full,
+    title: addressTitle(node, cluster),
   };
-  if (node.clusterId !== null && clusterIds.has(node.clusterId)) data.parent = node.clusterId;
+  if (cluster) data.cluster = cluster.id;
   return {
     group: 'nodes',
     data,
@@ -152,46 +233,55 @@ function moreElement(node: MoreNode): NodeElement {
   };
 }
 
-function edgeElement(edge: GraphEdge): EdgeElement {
+function edgeElement(edge: GraphEdge, width: number | undefined): EdgeElement {
+  const amount = formatAmountRounded(edge.total, edge.asset);
+  const data: EdgeElementData = {
+    id: edge.id,
+    kind: 'edge',
+    source: edge.source,
+    target: edge.target,
+    label: edgeLabel(edge),
+    title: amount.title,
+    exact: amount.exact,
+    count: edge.count,
+  };
+  if (width !== undefined) data.width = width;
   return {
     group: 'edges',
-    data: {
-      id: edge.id,
-      kind: 'edge',
-      source: edge.source,
-      target: edge.target,
-      label: edgeLabel(edge),
-      title: formatAmount(edge.total, edge.asset).title,
-      count: edge.count,
-    },
+    data,
     classes: classList('transfer', edge.asset.contract !== null && 'token'),
   };
 }
 
 /**
- * Clusters first (a compound parent must exist before its children), then address and
- * "more" nodes, then edges. Hidden nodes, edges touching them and clusters with no
- * visible member are left out: an empty compound would be drawn as a stray box.
+ * Cluster name tags first, then address and "more" nodes, then edges. Hidden nodes, edges
+ * touching them and clusters with no visible member are left out: a cluster with nothing to
+ * draw around would be a stray name.
  */
 export function toElements(graph: Graph): GraphElement[] {
   const visible = graph.nodes.filter((n) => !n.hidden);
   const visibleIds = new Set(visible.map((n) => n.id));
-  const knownClusters = new Set(graph.clusters.map((c) => c.id));
-  const populated = new Set<string>();
+  const knownClusters = new Map(graph.clusters.map((c) => [c.id, c]));
+  const members = new Map<string, { x: number; y: number }[]>();
   for (const n of visible) {
-    if (n.kind === 'address' && n.clusterId !== null && knownClusters.has(n.clusterId)) populated.add(n.clusterId);
+    if (n.kind !== 'address' || n.clusterId === null || !knownClusters.has(n.clusterId)) continue;
+    const list = members.get(n.clusterId);
+    if (list) list.push({ x: n.x, y: n.y });
+    else members.set(n.clusterId, [{ x: n.x, y: n.y }]);
   }
+  const drawnClusters = new Map([...knownClusters].filter(([id]) => members.has(id)));
 
   const elements: GraphElement[] = [];
   for (const cluster of graph.clusters) {
-    if (populated.has(cluster.id)) elements.push(clusterElement(cluster));
+    const at = members.get(cluster.id);
+    if (at) elements.push(clusterElement(cluster, at));
   }
   for (const node of visible) {
-    elements.push(node.kind === 'address' ? addressElement(node, populated) : moreElement(node));
+    elements.push(node.kind === 'address' ? addressElement(node, drawnClusters) : moreElement(node));
   }
-  for (const edge of graph.edges) {
-    if (visibleIds.has(edge.source) && visibleIds.has(edge.target)) elements.push(edgeElement(edge));
-  }
+  const shownEdges = graph.edges.filter((e) => visibleIds.has(e.source) && visibleIds.has(e.target));
+  const widths = edgeWidths(shownEdges.map((e): ValuedEdge => ({ id: e.id, asset: assetScale(e.asset), value: valueOf(e.total) })));
+  for (const edge of shownEdges) elements.push(edgeElement(edge, widths.get(edge.id)));
   for (const link of graph.links) {
     if (!visibleIds.has(link.source) || !visibleIds.has(link.target)) continue;
     elements.push({

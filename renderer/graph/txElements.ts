@@ -6,9 +6,11 @@
  * Tx node positions are computed here from the address nodes' positions; they are never saved.
  */
 import type { Graph, TxFlow, TxFlowPart, TxFlows } from '../../shared/api/schemas';
-import { formatAmount, nativeAssetOf, type AssetShape } from '../format/amount';
+import { parseBaseUnits } from '../../shared/model/amount';
+import { formatAmountRounded, nativeAssetOf, type AssetShape } from '../format/amount';
 import { formatCount, shortMiddle } from '../format/text';
-import type { EdgeElement, GraphElement, NodeElement } from './toElements';
+import { edgeWidths, type ValuedEdge } from './edgeWidth';
+import type { EdgeElement, EdgeElementData, GraphElement, NodeElement } from './toElements';
 
 interface Point {
   x: number;
@@ -29,8 +31,9 @@ export function txNodeId(tx: Pick<TxFlow, 'chain' | 'txid'>): string {
   return `tx:${tx.chain}:${tx.txid}`;
 }
 
+/** Short txid over its total out, rounded like every amount on the canvas. */
 export function txLabel(tx: TxFlow): string {
-  return `${shortMiddle(tx.txid, 6, 4)}\n${formatAmount(tx.totalOut, nativeAssetOf(tx.chain)).text}`;
+  return `${shortMiddle(tx.txid, 6, 4)}\n${formatAmountRounded(tx.totalOut, nativeAssetOf(tx.chain)).text}`;
 }
 
 /** A transaction reduced to the address nodes that are drawn right now. */
@@ -112,26 +115,48 @@ function placeTxs(txs: readonly ShownTx[], at: ReadonlyMap<string, Point>): Map<
   return out;
 }
 
-function partEdge(tx: TxFlow, part: TxFlowPart, direction: 'in' | 'out', asset: AssetShape): EdgeElement {
-  const txId = txNodeId(tx);
-  const amount = formatAmount(part.value, asset);
-  const what = direction === 'in' ? 'input' : 'output';
-  return {
-    group: 'edges',
-    data: {
-      id: `${txId}:${direction}:${part.nodeId}`,
-      kind: 'edge',
-      source: direction === 'in' ? part.nodeId : txId,
-      target: direction === 'in' ? txId : part.nodeId,
-      label: amount.text,
-      title: `${amount.title} (${formatCount(part.count)} ${what}${part.count === 1 ? '' : 's'})`,
-      count: part.count,
-    },
-    classes: `tx-flow tx-${direction}`,
-  };
+function partEdgeId(tx: TxFlow, part: TxFlowPart, direction: 'in' | 'out'): string {
+  return `${txNodeId(tx)}:${direction}:${part.nodeId}`;
 }
 
-function txElements(tx: ShownTx, position: Point): GraphElement[] {
+function partEdge(tx: TxFlow, part: TxFlowPart, direction: 'in' | 'out', asset: AssetShape, widths: ReadonlyMap<string, number>): EdgeElement {
+  const txId = txNodeId(tx);
+  const amount = formatAmountRounded(part.value, asset);
+  const what = direction === 'in' ? 'input' : 'output';
+  const id = partEdgeId(tx, part, direction);
+  const data: EdgeElementData = {
+    id,
+    kind: 'edge',
+    source: direction === 'in' ? part.nodeId : txId,
+    target: direction === 'in' ? txId : part.nodeId,
+    label: amount.text,
+    title: `${amount.title} (${formatCount(part.count)} ${what}${part.count === 1 ? '' : 's'})`,
+    exact: amount.exact,
+    count: part.count,
+  };
+  const width = widths.get(id);
+  if (width !== undefined) data.width = width;
+  return { group: 'edges', data, classes: `tx-flow tx-${direction}` };
+}
+
+/** Widths of the tx input and output edges, on one log scale per chain (edgeWidth.ts). */
+function partWidths(txs: readonly ShownTx[]): Map<string, number> {
+  const valued: ValuedEdge[] = [];
+  const value = (text: string): bigint => {
+    try {
+      return parseBaseUnits(text);
+    } catch {
+      return 0n;
+    }
+  };
+  for (const { flow, inputs, outputs } of txs) {
+    for (const p of inputs) valued.push({ id: partEdgeId(flow, p, 'in'), asset: flow.chain, value: value(p.value) });
+    for (const p of outputs) valued.push({ id: partEdgeId(flow, p, 'out'), asset: flow.chain, value: value(p.value) });
+  }
+  return edgeWidths(valued);
+}
+
+function txElements(tx: ShownTx, position: Point, widths: ReadonlyMap<string, number>): GraphElement[] {
   const asset = nativeAssetOf(tx.flow.chain);
   const node: NodeElement = {
     group: 'nodes',
@@ -140,7 +165,11 @@ function txElements(tx: ShownTx, position: Point): GraphElement[] {
     grabbable: false,
     classes: 'tx',
   };
-  return [node, ...tx.inputs.map((p) => partEdge(tx.flow, p, 'in', asset)), ...tx.outputs.map((p) => partEdge(tx.flow, p, 'out', asset))];
+  return [
+    node,
+    ...tx.inputs.map((p) => partEdge(tx.flow, p, 'in', asset, widths)),
+    ...tx.outputs.map((p) => partEdge(tx.flow, p, 'out', asset, widths)),
+  ];
 }
 
 /**
@@ -170,8 +199,9 @@ export function withTxFlows(elements: readonly GraphElement[], graph: Graph, flo
   if (txs.length === 0) return [...elements];
   const replaced = replacedEdgeIds(graph, txs);
   const positions = placeTxs(txs, drawn);
+  const widths = partWidths(txs);
   return [
     ...elements.filter((el) => el.group !== 'edges' || !replaced.has(el.data.id)),
-    ...txs.flatMap((tx) => txElements(tx, positions.get(txNodeId(tx.flow))!)),
+    ...txs.flatMap((tx) => txElements(tx, positions.get(txNodeId(tx.flow))!, widths)),
   ];
 }

@@ -1,15 +1,59 @@
 import { useEffect, useState } from 'react';
-import type { AddressNode, AddressSummary, GraphCluster } from '../../shared/api/schemas';
+import type { AddressNode, AddressSummary, GraphCluster, SEED_ROLES } from '../../shared/api/schemas';
+import { displayAddress } from '../../shared/codec/address';
 import type { ChainOption } from '../dialogs/fields';
 import { formatUnixUtc } from '../format/text';
+import { useInspectorContext } from '../state/inspector';
+import { useCaseReadOnly } from '../state/readOnly';
 import { useServices } from '../state/services';
 import { AssetTotals } from './AssetTotals';
 import { CopyButton } from './CopyButton';
 import { TagList } from './TagList';
 import { TransferTable } from './TransferTable';
 
+/** An address opened from a link that is not drawn on the canvas: what it is, and how to draw it. */
+function OffCanvas({ chain, address, node }: { chain: string; address: string; node: AddressNode | null }) {
+  const inspector = useInspectorContext();
+  const readOnly = useCaseReadOnly();
+  const [adding, setAdding] = useState(false);
+  const hidden = node?.hidden ?? false;
+  const add = () => {
+    setAdding(true);
+    void inspector.bringToCanvas(chain, address).finally(() => setAdding(false));
+  };
+  return (
+    <div className="off-canvas-note" data-testid="off-canvas">
+      <span>{hidden ? 'Hidden on the canvas.' : 'Not on the canvas.'}</span>
+      {!readOnly && (
+        <button type="button" className="small primary" disabled={adding} onClick={add} data-testid="add-to-canvas">
+          {hidden ? 'Show on canvas' : 'Add to canvas'}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function displayOf(chain: string, address: string): string {
+  try {
+    return displayAddress(chain, address);
+  } catch {
+    return address;
+  }
+}
+
+/**
+ * An address: selected on the canvas (node drawn and selected), or opened from a link (a lead:
+ * node null, or hidden), which offers to put it on the canvas. Tagging acts on the canvas
+ * selection, so it is offered only for the selected node.
+ */
 export function AddressDetails(props: {
-  node: AddressNode;
+  chain: string;
+  address: string;
+  /** Its node on the canvas, drawn or hidden; null when it has none. */
+  node: AddressNode | null;
+  /** True when it is the canvas selection, false when opened from a link. */
+  selected: boolean;
+  role: (typeof SEED_ROLES)[number] | null;
   /** The case whose facts to read (a received case's own evidence until it is merged). */
   caseId: string;
   factsFromBundle: boolean;
@@ -18,27 +62,28 @@ export function AddressDetails(props: {
   onRemoveTag(tagId: number): void;
   onTag(): void;
 }) {
-  const { node } = props;
+  const { chain, address, node } = props;
   const { client, run } = useServices();
   const [summary, setSummary] = useState<AddressSummary | null>(null);
 
   useEffect(() => {
     let current = true;
     setSummary(null);
-    void run(() => client['address.summary']({ chain: node.chain, address: node.address, caseId: props.caseId })).then((s) => {
+    void run(() => client['address.summary']({ chain, address, caseId: props.caseId })).then((s) => {
       if (current && s) setSummary(s);
     });
     return () => {
       current = false;
     };
-  }, [client, run, node.chain, node.address, props.caseId]);
+  }, [client, run, chain, address, props.caseId]);
 
-  const chainName = props.chains.find((c) => c.id === node.chain)?.name ?? node.chain;
-  const display = summary?.display ?? node.display;
-  const known = summary?.known ?? node.known;
+  const chainName = props.chains.find((c) => c.id === chain)?.name ?? chain;
+  const display = summary?.display ?? node?.display ?? displayOf(chain, address);
+  const known = summary?.known ?? node?.known ?? false;
+  const drawn = node !== null && !node.hidden;
 
   return (
-    <div className="address-details">
+    <div className="address-details" data-testid="address-details">
       <h2>Address</h2>
       <div className="address-field">
         <input
@@ -52,16 +97,17 @@ export function AddressDetails(props: {
         />
         <CopyButton text={display} />
       </div>
+      {!drawn && <OffCanvas chain={chain} address={address} node={node} />}
       <dl className="facts">
         <dt>Chain</dt>
-        <dd title={node.chain}>{chainName}</dd>
+        <dd title={chain}>{chainName}</dd>
         <dt>{props.factsFromBundle ? 'In the bundle' : 'In store'}</dt>
         <dd>{known ? 'known' : props.factsFromBundle ? 'unknown (the bundle carries no transfers of it)' : 'unknown (no transfers imported)'}</dd>
-        {node.role && (
+        {props.role && (
           <>
             <dt>Seed role</dt>
             <dd>
-              <span className={`role-badge role-${node.role}`}>{node.role}</span>
+              <span className={`role-badge role-${props.role}`}>{props.role}</span>
             </dd>
           </>
         )}
@@ -73,6 +119,12 @@ export function AddressDetails(props: {
             </dd>
           </>
         )}
+        {!props.selected && node && node.tags.length > 0 && (
+          <>
+            <dt>Tags</dt>
+            <dd>{node.tags.map((t) => t.label).join(', ')}</dd>
+          </>
+        )}
         <dt>First seen</dt>
         <dd className="mono">{summary ? formatUnixUtc(summary.firstSeen) : '…'}</dd>
         <dt>Last seen</dt>
@@ -82,8 +134,8 @@ export function AddressDetails(props: {
         <h3 id="totals-title">Totals</h3>
         {summary ? <AssetTotals totals={summary.totals} /> : <p className="muted">Loading…</p>}
       </section>
-      <TagList tags={node.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />
-      <TransferTable chain={node.chain} address={node.address} caseId={props.caseId} />
+      {props.selected && node && <TagList tags={node.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />}
+      <TransferTable chain={chain} address={address} caseId={props.caseId} />
     </div>
   );
 }

@@ -44,6 +44,7 @@ export function CasePicker(props: {
       <select
         id={id}
         value={props.currentId ?? ''}
+        title={props.cases.find((c) => c.id === props.currentId)?.name}
         onChange={(e) => {
           const chosen = props.cases.find((c) => c.id === e.target.value);
           if (chosen && chosen.origin !== 'broken') props.onOpen(chosen.id);

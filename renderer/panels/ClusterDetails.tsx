@@ -18,7 +18,10 @@ export function ClusterDetails(props: {
       <h2>Cluster</h2>
       <dl className="facts">
         <dt>Name</dt>
-        <dd>{c.name}</dd>
+        {/* At most two lines of a long name, then an ellipsis; the whole name on hover. */}
+        <dd className="clamp-lines" title={c.name} data-testid="cluster-name">
+          {c.name}
+        </dd>
         <dt>Category</dt>
         <dd>{categoryLabel(c.category)}</dd>
         <dt>Colour</dt>

@@ -18,10 +18,11 @@ export function ClusterList(props: {
         {props.clusters.map((c) => (
           <li key={c.id} className="cluster-item" data-cluster-id={c.id}>
             <span className="swatch" style={{ backgroundColor: c.color }} aria-hidden="true" />
-            <button type="button" className="link cluster-name ellipsis" title={c.note || c.name} onClick={() => props.onFocus(c.id)}>
+            {/* A long name is cut with an ellipsis; the whole name (and the note) is its hover text. */}
+            <button type="button" className="link cluster-name ellipsis" title={c.note ? `${c.name}\n${c.note}` : c.name} onClick={() => props.onFocus(c.id)}>
               {c.name}
             </button>
-            <span className="muted small">{categoryLabel(c.category)}</span>
+            <span className="muted small nowrap">{categoryLabel(c.category)}</span>
             <span className="num small" title={`${c.members} member addresses`}>
               {formatCount(c.members)}
             </span>

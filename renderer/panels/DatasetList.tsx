@@ -1,40 +1,67 @@
 import type { Dataset } from '../../shared/api/schemas';
-import { formatCount, shortMiddle } from '../format/text';
+import { chainName, describeNew, describeRead, explainCounts, formatName } from '../format/datasetWords';
+import { shortMiddle } from '../format/text';
 
-function rowsRead(d: Dataset): number {
-  return d.sources.reduce((sum, s) => sum + s.rows, 0);
-}
-
+/**
+ * Every import, newest first: its chain by name, its format, what its files held and what it
+ * added (a tooltip names every count), and the files with their SHA-256.
+ */
 export function DatasetList({ datasets }: { datasets: readonly Dataset[] }) {
   return (
     <section className="side-section" aria-labelledby="datasets-title">
       <h2 id="datasets-title">Datasets</h2>
       <ul className="side-list datasets" data-testid="dataset-list">
         {datasets.length === 0 && <li className="muted empty">Nothing imported yet (Ctrl+I).</li>}
-        {datasets.map((d) => (
-          <li key={d.id} className="dataset-item">
-            <div className="dataset-head">
-              <span className="mono">#{d.id}</span>
-              <span>{d.format}</span>
-              <span className="num muted">{formatCount(rowsRead(d))} rows</span>
-            </div>
-            {d.partialOf && (
-              <div className="dataset-source small muted" title="An explorer export of one address's history: it shows what touched that address, not everything in those blocks.">
-                partial view of <span className="mono">{shortMiddle(d.partialOf, 6, 4)}</span>
+        {/* Newest first: the list scrolls inside a capped height, and the last import is the one to check. */}
+        {[...datasets].reverse().map((d) => {
+          const read = describeRead(d.rowCounts, 3);
+          const fresh = describeNew(d.added, 3);
+          const counts = explainCounts(d.rowCounts, d.added);
+          return (
+            <li key={d.id} className="dataset-item" data-testid="dataset-item">
+              <div className="dataset-head">
+                <span className="mono muted">#{d.id}</span>{' '}
+                <strong data-testid="dataset-chain" title={d.chain}>
+                  {chainName(d.chain)}
+                </strong>{' '}
+                <span className="muted">· {formatName(d.format, d.chain)}</span>
               </div>
-            )}
-            {d.sources.map((s) => (
-              <div key={s.path} className="dataset-source small">
-                <span className="ellipsis" title={s.path}>
-                  {s.name}
-                </span>
-                <span className="mono muted" title={`SHA-256 ${s.sha256}`}>
-                  {shortMiddle(s.sha256, 8, 4)}
-                </span>
+              <div className="dataset-counts small" data-testid="dataset-counts" title={counts}>
+                <div>
+                  <span className="muted">read </span>
+                  {read || 'nothing'}
+                </div>
+                <div>
+                  <span className="muted">new </span>
+                  {fresh || 'nothing (all of it was already in the store)'}
+                </div>
               </div>
-            ))}
-          </li>
-        ))}
+              {d.partialOf && (
+                <div className="dataset-source small muted" title="An explorer export of one address's history: it shows what touched that address, not everything in those blocks.">
+                  partial view of <span className="mono">{shortMiddle(d.partialOf, 6, 4)}</span>
+                </div>
+              )}
+              <details className="dataset-files small">
+                <summary>
+                  <span className="mono muted" title={`parser ${d.parserVersion}`}>
+                    {d.format}
+                  </span>{' '}
+                  · {d.sources.length} file{d.sources.length === 1 ? '' : 's'}
+                </summary>
+                {d.sources.map((s) => (
+                  <div key={s.path} className="dataset-source">
+                    <span className="ellipsis" title={s.path}>
+                      {s.name}
+                    </span>
+                    <span className="mono muted" title={`SHA-256 ${s.sha256}`}>
+                      {shortMiddle(s.sha256, 8, 4)}
+                    </span>
+                  </div>
+                ))}
+              </details>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

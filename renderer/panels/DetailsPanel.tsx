@@ -1,8 +1,13 @@
-import type { Graph } from '../../shared/api/schemas';
+import { useEffect, useRef } from 'react';
+import type { Graph, GraphEdge } from '../../shared/api/schemas';
 import type { ChainOption } from '../dialogs/fields';
+import { formatAmount } from '../format/amount';
+import { formatCount } from '../format/text';
+import { useInspectorContext, type Lead } from '../state/inspector';
 import { selectionSize, type SelectionInfo } from '../state/selection';
 import { AddressDetails } from './AddressDetails';
 import { ClusterDetails } from './ClusterDetails';
+import { EdgeDetails } from './EdgeDetails';
 import { MoreNodeDetails } from './MoreNodeDetails';
 import { MultiSelectionDetails } from './MultiSelectionDetails';
 import { TxDetails } from './TxDetails';
@@ -18,13 +23,68 @@ export interface DetailsPanelProps {
   factsFromBundle: boolean;
 }
 
-function DetailsBody({ graph, selection, chains, runCommand, onRemoveTag, factsFromBundle }: DetailsPanelProps) {
+function shortOf(graph: Graph, nodeId: string): string {
+  const node = graph.nodes.find((n) => n.id === nodeId);
+  return node?.kind === 'address' ? node.short : nodeId;
+}
+
+/** Several edges selected (a box catches them): each leads to its own transfers. */
+function EdgeList({ edges, graph }: { edges: readonly GraphEdge[]; graph: Graph }) {
+  const inspector = useInspectorContext();
+  return (
+    <div className="edge-list">
+      <h2>{formatCount(edges.length)} edges selected</h2>
+      <p className="muted">Choose one to see its transfers.</p>
+      <ul className="plain-list">
+        {edges.map((e) => (
+          <li key={e.id}>
+            <button type="button" className="link mono" onClick={() => inspector.focusOnCanvas([e.id])} title={formatAmount(e.total, e.asset).title}>
+              {shortOf(graph, e.source)} → {shortOf(graph, e.target)}: {formatAmount(e.total, e.asset).text}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function LeadBody({ lead, ...props }: DetailsPanelProps & { graph: Graph; lead: Lead }) {
+  const { graph } = props;
+  if (lead.kind === 'tx') return <TxDetails key={`${lead.chain}:${lead.hash}`} chain={lead.chain} txid={lead.hash} graph={graph} chains={props.chains} />;
+  const node = graph.nodes.find((n) => n.kind === 'address' && n.chain === lead.chain && n.address === lead.address);
+  const address = node?.kind === 'address' ? node : null;
+  const seed = graph.seeds.find((s) => s.chain === lead.chain && s.address === lead.address);
+  return (
+    <AddressDetails
+      key={`${lead.chain}:${lead.address}`}
+      chain={lead.chain}
+      address={lead.address}
+      node={address}
+      selected={false}
+      role={seed?.role ?? null}
+      caseId={graph.caseId}
+      factsFromBundle={props.factsFromBundle}
+      cluster={graph.clusters.find((c) => c.id === address?.clusterId) ?? null}
+      chains={props.chains}
+      onRemoveTag={props.onRemoveTag}
+      onTag={() => undefined}
+    />
+  );
+}
+
+function DetailsBody(props: DetailsPanelProps) {
+  const { graph, selection, chains, runCommand, onRemoveTag, factsFromBundle } = props;
+  const inspector = useInspectorContext();
   if (!graph) return <p className="muted">No case open.</p>;
+  if (inspector.lead) return <LeadBody {...props} graph={graph} lead={inspector.lead} />;
   const count = selectionSize(selection);
   if (count === 0) {
+    const [edge] = selection.edges;
+    if (selection.edges.length > 1) return <EdgeList edges={selection.edges} graph={graph} />;
+    if (edge) return <EdgeDetails key={edge.id} edge={edge} graph={graph} />;
     return (
       <p className="muted">
-        Select a node to see its details. Double-click an address to expand it; right-click for more actions.
+        Select a node to see its details, or an edge to see its transfers. Double-click an address to expand it; right-click for more actions.
       </p>
     );
   }
@@ -45,7 +105,11 @@ function DetailsBody({ graph, selection, chains, runCommand, onRemoveTag, factsF
     return (
       <AddressDetails
         key={address.id}
+        chain={address.chain}
+        address={address.address}
         node={address}
+        selected
+        role={address.role}
         caseId={graph.caseId}
         factsFromBundle={factsFromBundle}
         cluster={cluster}
@@ -70,13 +134,41 @@ function DetailsBody({ graph, selection, chains, runCommand, onRemoveTag, factsF
   const [more] = selection.more;
   if (more) return <MoreNodeDetails node={more} graph={graph} onExpand={() => runCommand('expand-both')} />;
   const [tx] = selection.txs;
-  if (tx) return <TxDetails key={`${tx.chain}:${tx.txid}`} flow={tx} graph={graph} chains={chains} />;
+  if (tx) return <TxDetails key={`${tx.chain}:${tx.txid}`} chain={tx.chain} txid={tx.txid} flow={tx} graph={graph} chains={chains} />;
   return null;
 }
 
+function isTextEntry(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || target.matches('input, textarea, select'));
+}
+
 export function DetailsPanel(props: DetailsPanelProps) {
+  const inspector = useInspectorContext();
+  const { canGoBack, back } = inspector;
+  // Alt+Left goes back, as in a browser; taken before the browser shell's own history sees it.
+  useEffect(() => {
+    if (!canGoBack) return;
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (e.key !== 'ArrowLeft' || !e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || isTextEntry(e.target)) return;
+      e.preventDefault();
+      back();
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [canGoBack, back]);
+  // Each place the panel leads to starts at its top, not where the last one was scrolled to.
+  const panel = useRef<HTMLElement>(null);
+  const place = inspector.lead ? JSON.stringify(inspector.lead) : props.selection.ids.join(' ');
+  useEffect(() => {
+    panel.current?.scrollTo({ top: 0 });
+  }, [place]);
   return (
-    <aside className="details-panel" data-testid="details-panel" aria-label="Details">
+    <aside className="details-panel" data-testid="details-panel" aria-label="Details" ref={panel}>
+      {canGoBack && (
+        <button type="button" className="small back-button" onClick={back} title="Back to what the panel showed before (Alt+←)" data-testid="details-back">
+          ← Back
+        </button>
+      )}
       <DetailsBody {...props} />
     </aside>
   );

@@ -1,20 +1,35 @@
 import type { Dataset, Graph } from '../../shared/api/schemas';
 import { ClusterList } from './ClusterList';
 import { DatasetList } from './DatasetList';
+import { HiddenList } from './HiddenList';
 import { SeedList } from './SeedList';
 
+type Seed = Graph['seeds'][number];
+
+/**
+ * Seeds, hidden nodes, clusters and datasets, top to bottom. Each section scrolls inside a
+ * bounded height (sidebar.css), so a case with hundreds of seeds still shows its clusters and
+ * datasets without scrolling the sidebar.
+ */
 export function Sidebar(props: {
   graph: Graph | null;
   datasets: readonly Dataset[];
   onFocus(id: string): void;
   onEditCluster(clusterId: string): void;
   onUngroup(clusterId: string): void;
+  onRemoveSeed(seed: Seed): void;
+  onShowAllHidden(): void;
 }) {
   return (
     <aside className="sidebar" aria-label="Overview">
-      <SeedList graph={props.graph} onFocus={props.onFocus} />
-      <ClusterList clusters={props.graph?.clusters ?? []} onFocus={props.onFocus} onEdit={props.onEditCluster} onUngroup={props.onUngroup} />
-      <DatasetList datasets={props.datasets} />
+      <SeedList graph={props.graph} onRemove={props.onRemoveSeed} />
+      <HiddenList graph={props.graph} onShowAll={props.onShowAllHidden} />
+      <div className="side-slot side-slot-clusters">
+        <ClusterList clusters={props.graph?.clusters ?? []} onFocus={props.onFocus} onEdit={props.onEditCluster} onUngroup={props.onUngroup} />
+      </div>
+      <div className="side-slot side-slot-datasets">
+        <DatasetList datasets={props.datasets} />
+      </div>
     </aside>
   );
 }

@@ -21,7 +21,9 @@ export function TagList({ tags, onRemove, onAdd }: { tags: readonly Tag[]; onRem
           {tags.map((t) => (
             <li key={t.id} className="tag-item">
               <div className="tag-head">
-                <strong>{t.label}</strong>
+                <strong className="tag-label ellipsis" title={t.label}>
+                  {t.label}
+                </strong>
                 {t.category && <span className="chip">{categoryLabel(t.category)}</span>}
                 <span className="num muted" title="Confidence (0–100)">
                   {t.confidence}

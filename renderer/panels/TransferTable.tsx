@@ -1,15 +1,17 @@
 import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { TransferPage } from '../../shared/api/schemas';
-import { formatAmount } from '../format/amount';
-import { formatCount, formatUnixUtc, shortMiddle } from '../format/text';
+import { amountTooltip, formatAmountRounded } from '../format/amount';
+import { formatCount, formatUnixUtc } from '../format/text';
 import { useServices } from '../state/services';
+import { AddressLink, TxLink } from './LeadLinks';
 
 type Page = z.infer<typeof TransferPage>;
 type Row = Page['items'][number];
 
 const PAGE_SIZE = 25;
-const ARROWS: Record<Row['direction'], string> = { in: '←in', out: '→out', self: '↺self' };
+/** Arrows alone leave the amount column room enough in the narrow panel. */
+const ARROWS: Record<Row['direction'], string> = { in: '←', out: '→', self: '↺' };
 
 /** Date over time keeps the column narrow enough for the 360px panel. */
 function TimeCell({ seconds }: { seconds: number | null }) {
@@ -28,21 +30,29 @@ function TimeCell({ seconds }: { seconds: number | null }) {
   );
 }
 
-function TransferRowView({ row }: { row: Row }) {
-  const amount = formatAmount(row.value, row.asset);
-  const counterparty = row.counterpartyDisplay ?? row.counterparty;
+function TransferRowView({ row, chain }: { row: Row; chain: string }) {
+  // Rounded to fit the column; the exact amount and its base units are in the title.
+  const amount = formatAmountRounded(row.value, row.asset);
   return (
     <tr className={row.status === 'failed' ? 'failed' : undefined}>
       <TimeCell seconds={row.time} />
-      <td className={`dir dir-${row.direction}`}>{ARROWS[row.direction]}</td>
-      <td className="mono" title={counterparty ?? 'no counterparty (e.g. contract creation)'}>
-        {counterparty ? shortMiddle(counterparty, 6, 4) : '—'}
+      <td className={`dir dir-${row.direction}`} title={row.direction} aria-label={row.direction}>
+        {ARROWS[row.direction]}
       </td>
-      <td className="num amount" title={amount.title + (row.status === 'failed' ? ' (failed: no value moved)' : '')}>
+      {/* Counterparty over its transaction: one column fewer, so the table fits the narrowest panel. */}
+      <td className="mono party-tx">
+        {row.counterparty ? (
+          <AddressLink chain={chain} address={row.counterparty} display={row.counterpartyDisplay} />
+        ) : (
+          <span className="muted" title="no counterparty (a block reward, or a contract creation)">
+            —
+          </span>
+        )}
+        <br />
+        <TxLink chain={chain} hash={row.txHash} block={row.block} note={row.kind} />
+      </td>
+      <td className="num amount" title={amountTooltip(amount) + (row.status === 'failed' ? ' (failed: no value moved)' : '')} data-base-units={row.value}>
         {amount.text}
-      </td>
-      <td className="mono" title={`${row.txHash}${row.block !== null ? ` (block ${row.block})` : ''} · ${row.kind}`}>
-        {shortMiddle(row.txHash, 6, 4)}
       </td>
     </tr>
   );
@@ -82,18 +92,19 @@ export function TransferTable({ chain, address, caseId }: { chain: string; addre
           <tr>
             <th scope="col">Time (UTC)</th>
             <th scope="col">Dir</th>
-            <th scope="col">Counterparty</th>
+            <th scope="col" title="The counterparty, and under it the transaction">
+              Counterparty
+            </th>
             <th scope="col" className="num">
               Amount
             </th>
-            <th scope="col">Tx</th>
           </tr>
         </thead>
         <tbody>
-          {page?.items.map((row, i) => <TransferRowView key={`${row.txHash}:${offset + i}`} row={row} />)}
+          {page?.items.map((row, i) => <TransferRowView key={`${row.txHash}:${offset + i}`} row={row} chain={chain} />)}
           {page && page.items.length === 0 && (
             <tr>
-              <td colSpan={5} className="muted">
+              <td colSpan={4} className="muted">
                 No transfers in the store for this address.
               </td>
             </tr>

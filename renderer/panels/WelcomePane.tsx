@@ -18,7 +18,7 @@ function CaseRow({ c, onOpen }: { c: CaseSummary; onOpen(caseId: string): void }
   return (
     <li>
       <span className="case-name">
-        <button type="button" className="link" onClick={() => onOpen(c.id)}>
+        <button type="button" className="link" onClick={() => onOpen(c.id)} title={c.name}>
           {c.name}
         </button>
         {c.received && (

@@ -3,6 +3,7 @@
  * cannot drift apart. Selection commands act on the current canvas selection.
  */
 import type { Graph } from '../../shared/api/schemas';
+import type { CanvasNavigation } from '../graph/NavControls';
 import type { DialogState, TagTargetValue } from './dialogState';
 import type { GraphActions } from './useGraphActions';
 import { selectedNodeIds, selectionSize, touchedClusterIds, type SelectionInfo } from './selection';
@@ -16,6 +17,8 @@ export interface CommandContext {
   openDialog(dialog: DialogState): void;
   /** Switches the "Tx nodes" view (UTXO transactions as their own nodes) on or off. */
   toggleTxNodes(): void;
+  /** Fits, zooms or recentres the canvas, or shows its legend or overview map; absent without a canvas. */
+  navigate?(action: CanvasNavigation): void;
 }
 
 export type CommandScope =
@@ -85,6 +88,56 @@ function expandCommand(id: string, label: string, k: string, direction: 'in' | '
     },
   };
 }
+
+/**
+ * Re-lays the selection (two or more nodes) or else the whole case as layers read left to right;
+ * one undoable step.
+ */
+function relayoutCommand(id: string, label: string, shortcut: string, matches: (e: KeyboardEvent) => boolean, by: 'hop' | 'time'): Command {
+  return {
+    id,
+    label,
+    shortcut,
+    scope: 'canvas',
+    matches,
+    enabled: (ctx) => editable(ctx) && (ctx.graph?.nodes.some((n) => !n.hidden) ?? false),
+    run: (ctx) => {
+      const ids = selectedNodeIds(ctx.graph, ctx.selection);
+      void ctx.actions.relayout(ids.length > 1 ? ids : null, by);
+    },
+  };
+}
+
+/** The canvas is there to move around in: any open case, read-only ones too. */
+const canNavigate = (ctx: CommandContext) => ctx.graph !== null && ctx.navigate !== undefined;
+
+/** A key with no modifier but Shift, which some layouts need to type it ("+" is Shift+= on many). */
+function typed(...keys: string[]) {
+  return (e: KeyboardEvent) => keys.includes(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey;
+}
+
+function navigationCommand(
+  id: string,
+  label: string,
+  shortcut: string,
+  scope: CommandScope,
+  matches: (e: KeyboardEvent) => boolean,
+  action: CanvasNavigation,
+  enabled: (ctx: CommandContext) => boolean = canNavigate,
+): Command {
+  return { id, label, shortcut, scope, matches, enabled, run: (ctx) => ctx.navigate?.(action) };
+}
+
+/** Moving around the canvas; the same actions as its navigation buttons (graph/NavControls). */
+const NAVIGATION: readonly Command[] = [
+  navigationCommand('fit-all', 'Fit all', 'F', 'canvas', key('f'), 'fit-all'),
+  navigationCommand('fit-selection', 'Fit selection', 'Shift+F', 'selection', key('f', { shift: true }), 'fit-selection', (ctx) => canNavigate(ctx) && ctx.selection.ids.length > 0),
+  navigationCommand('zoom-in', 'Zoom in', '+', 'app', typed('+', '='), 'zoom-in'),
+  navigationCommand('zoom-out', 'Zoom out', '-', 'app', typed('-', '_'), 'zoom-out'),
+  navigationCommand('recentre', 'Recentre', 'C', 'canvas', key('c'), 'recentre'),
+  navigationCommand('toggle-legend', 'Legend on/off', 'L', 'canvas', key('l'), 'toggle-legend'),
+  navigationCommand('toggle-overview', 'Overview map on/off', 'M', 'app', key('m'), 'toggle-overview'),
+];
 
 export const COMMANDS: readonly Command[] = [
   expandCommand('expand-out', 'Expand out', 'o', 'out'),
@@ -166,6 +219,8 @@ export const COMMANDS: readonly Command[] = [
     enabled: (ctx) => editable(ctx) && (ctx.graph?.nodes.some((n) => n.hidden) ?? false),
     run: (ctx) => void ctx.actions.showHidden(),
   },
+  relayoutCommand('relayout-hop', 'Re-lay out by hop', 'R', key('r'), 'hop'),
+  relayoutCommand('relayout-time', 'Re-lay out by time', 'Shift+R', key('r', { shift: true }), 'time'),
   {
     // Shift+T, not T: T tags the selection.
     id: 'toggle-tx-nodes',
@@ -231,6 +286,7 @@ export const COMMANDS: readonly Command[] = [
     enabled: caseOpen,
     run: (ctx) => ctx.openDialog({ kind: 'verifyLog' }),
   },
+  ...NAVIGATION,
 ];
 
 export function commandsIn(scope: CommandScope): Command[] {

@@ -1,4 +1,4 @@
-import type { AddressNode, Graph, GraphCluster, MoreNode, TxFlow, TxFlows } from '../../shared/api/schemas';
+import type { AddressNode, Graph, GraphCluster, GraphEdge, MoreNode, TxFlow, TxFlows } from '../../shared/api/schemas';
 import { txNodeId } from '../graph/txElements';
 
 export interface SelectionInfo {
@@ -8,9 +8,14 @@ export interface SelectionInfo {
   readonly clusters: readonly GraphCluster[];
   /** Tx nodes of the "Tx nodes" view; no command acts on them, the details panel shows them. */
   readonly txs: readonly TxFlow[];
+  /**
+   * Aggregated transfer edges. Apart from the nodes: no command acts on them and selectionSize
+   * leaves them out, so a box that catches edges with its nodes still acts on the nodes.
+   */
+  readonly edges: readonly GraphEdge[];
 }
 
-export const EMPTY_SELECTION: SelectionInfo = { ids: [], addresses: [], more: [], clusters: [], txs: [] };
+export const EMPTY_SELECTION: SelectionInfo = { ids: [], addresses: [], more: [], clusters: [], txs: [], edges: [] };
 
 /** Resolves canvas element ids against the model; ids the model no longer has are dropped. */
 export function describeSelection(graph: Graph | null, ids: readonly string[], txFlows: TxFlows | null = null): SelectionInfo {
@@ -25,7 +30,10 @@ export function describeSelection(graph: Graph | null, ids: readonly string[], t
   }
   const clusters = graph.clusters.filter((c) => wanted.has(c.id));
   const txs = txFlows?.caseId === graph.caseId ? txFlows.txs.filter((t) => wanted.has(txNodeId(t))) : [];
-  return { ids, addresses, more, clusters, txs };
+  // An edge is drawn only while both its nodes are; one touching a hidden node is not selectable.
+  const shown = new Set(graph.nodes.filter((n) => !n.hidden).map((n) => n.id));
+  const edges = graph.edges.filter((e) => wanted.has(e.id) && shown.has(e.source) && shown.has(e.target));
+  return { ids, addresses, more, clusters, txs, edges };
 }
 
 export function selectionSize(s: SelectionInfo): number {

@@ -10,6 +10,8 @@ export interface Services {
    * resolves to undefined, so callers only handle success.
    */
   run<T>(task: () => Promise<T>): Promise<T | undefined>;
+  /** Clears the error banner: a dialog whose action went through after a failed try leaves no stale error behind. */
+  dismissError?(): void;
 }
 
 export const ServicesContext = createContext<Services | null>(null);

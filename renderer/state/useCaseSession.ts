@@ -1,12 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CaseSummary, Graph } from '../../shared/api/schemas';
 import type { Services } from './services';
+import type { FilterValue } from './flowFilter';
 
 /** The open case, its graph and the case list. Every mutation returns the whole Graph, which replaces ours. */
 export function useCaseSession({ client, run }: Services) {
   const [cases, setCases] = useState<CaseSummary[]>([]);
   const [graph, setGraph] = useState<Graph | null>(null);
   const openCaseId = useRef<string | null>(null);
+  /** The canvas filter (time window, asset, least amount); null shows every flow. */
+  const [filter, setFilterState] = useState<FilterValue | null>(null);
+  const filterRef = useRef<FilterValue | null>(null);
+  /** The open case's graph, summed through the filter when one is on. */
+  const fetchGraph = useCallback((caseId: string) => client['graph.get']({ caseId, ...(filterRef.current ? { filter: filterRef.current } : {}) }), [client]);
 
   const refreshCases = useCallback(async () => {
     const list = await run(() => client['case.list']({}));
@@ -16,7 +22,12 @@ export function useCaseSession({ client, run }: Services) {
 
   const openCase = useCallback(
     async (caseId: string) => {
-      const loaded = await run(() => client['graph.get']({ caseId }));
+      // Another case starts unfiltered: a filter is a view of one case.
+      if (caseId !== openCaseId.current) {
+        filterRef.current = null;
+        setFilterState(null);
+      }
+      const loaded = await run(() => fetchGraph(caseId));
       if (!loaded) return false;
       openCaseId.current = loaded.caseId;
       setGraph(loaded);
@@ -25,7 +36,21 @@ export function useCaseSession({ client, run }: Services) {
       void client['settings.set']({ lastCase: loaded.caseId }).catch(() => undefined);
       return true;
     },
-    [client, run],
+    [client, run, fetchGraph],
+  );
+
+  /** Sets or clears the canvas filter and draws the case through it. */
+  const setFilter = useCallback(
+    async (next: FilterValue | null) => {
+      filterRef.current = next;
+      setFilterState(next);
+      const caseId = openCaseId.current;
+      if (!caseId) return false;
+      const loaded = await run(() => fetchGraph(caseId));
+      if (loaded && loaded.caseId === openCaseId.current) setGraph(loaded);
+      return Boolean(loaded);
+    },
+    [run, fetchGraph],
   );
 
   const createCase = useCallback(
@@ -55,12 +80,16 @@ export function useCaseSession({ client, run }: Services) {
     async (task: (caseId: string) => Promise<Graph>): Promise<boolean> => {
       const caseId = openCaseId.current;
       if (!caseId) return false;
-      const next = await run(() => task(caseId));
+      // With a filter on, the graph a mutation returns is unfiltered: read it again through the filter.
+      const next = await run(async () => {
+        const changed = await task(caseId);
+        return filterRef.current && !changed.filter ? fetchGraph(caseId) : changed;
+      });
       if (!next) return false;
       if (next.caseId === openCaseId.current) setGraph(next);
       return true;
     },
-    [run],
+    [run, fetchGraph],
   );
 
   /** Adopts a case just added from a bundle: lists it, then opens it. */
@@ -81,7 +110,7 @@ export function useCaseSession({ client, run }: Services) {
       if (!done) return false;
       await refreshCases();
       // The log may have a new entry, undo may now be offered, facts may come from elsewhere: read the graph again.
-      const next = await run(() => client['graph.get']({ caseId }));
+      const next = await run(() => fetchGraph(caseId));
       if (next && next.caseId === openCaseId.current) setGraph(next);
       return true;
     },
@@ -99,7 +128,7 @@ export function useCaseSession({ client, run }: Services) {
     const caseId = openCaseId.current;
     if (!caseId) return;
     try {
-      const next = await client['graph.get']({ caseId });
+      const next = await fetchGraph(caseId);
       if (next.caseId === openCaseId.current) setGraph(next);
     } catch {
       // A background refresh failing is not worth a banner; the next action will report it.
@@ -120,7 +149,7 @@ export function useCaseSession({ client, run }: Services) {
   /** Read-only here: received and not continued, or a case file this workspace did not create. */
   const readOnly = currentCase?.readOnly ?? false;
 
-  return { cases, graph, currentCase, readOnly, refreshCases, openCase, openReceived, continueCase, mergeEvidence, createCase, renameCase, mutate, refreshGraph };
+  return { cases, graph, currentCase, readOnly, filter, setFilter, refreshCases, openCase, openReceived, continueCase, mergeEvidence, createCase, renameCase, mutate, refreshGraph };
 }
 
 export type CaseSession = ReturnType<typeof useCaseSession>;

@@ -41,16 +41,18 @@ async function inSequence<T>(items: readonly T[], call: (item: T) => Promise<Gra
 
 /** Every graph mutation the UI offers, bound to the open case. Each resolves to true on success. */
 export function useGraphActions(client: Client, session: CaseSession) {
-  const { mutate, graph } = session;
+  const { mutate, graph, filter } = session;
+  // Expansions go through the canvas filter too ("expand only transfers above 1 ETH after the theft").
+  const through = useMemo(() => (filter ? { filter } : {}), [filter]);
   return useMemo(() => {
     const mutateIf = (condition: boolean, task: (caseId: string) => Promise<Graph>) =>
       condition ? mutate(task) : Promise.resolve(false);
     return {
       expand: (nodeIds: readonly string[], direction: Direction) =>
-        mutateIf(nodeIds.length > 0, (caseId) => inSequence(nodeIds, (nodeId) => client['graph.expand']({ caseId, nodeId, direction }))),
+        mutateIf(nodeIds.length > 0, (caseId) => inSequence(nodeIds, (nodeId) => client['graph.expand']({ caseId, nodeId, direction, ...through }))),
       expandMore: (more: readonly MoreNode[]) =>
         mutateIf(more.length > 0, (caseId) =>
-          inSequence(more, (m) => client['graph.expand']({ caseId, nodeId: m.id, direction: m.direction })),
+          inSequence(more, (m) => client['graph.expand']({ caseId, nodeId: m.id, direction: m.direction, ...through })),
         ),
       hide: (nodeIds: string[]) =>
         mutateIf(nodeIds.length > 0, (caseId) => client['graph.setHidden']({ caseId, nodeIds, hidden: true })),
@@ -58,8 +60,14 @@ export function useGraphActions(client: Client, session: CaseSession) {
         const nodeIds = graph?.nodes.filter((n) => n.hidden).map((n) => n.id) ?? [];
         return mutateIf(nodeIds.length > 0, (caseId) => client['graph.setHidden']({ caseId, nodeIds, hidden: false }));
       },
+      /** Shows these hidden nodes again, one or a few, where showHidden shows them all. */
+      show: (nodeIds: readonly string[]) =>
+        mutateIf(nodeIds.length > 0, (caseId) => client['graph.setHidden']({ caseId, nodeIds: [...nodeIds], hidden: false })),
+      removeSeed: (chain: string, address: string) => mutate((caseId) => client['case.removeSeed']({ caseId, chain, address })),
       remove: (nodeIds: string[]) =>
         mutateIf(nodeIds.length > 0, (caseId) => client['graph.remove']({ caseId, nodeIds })),
+      relayout: (nodeIds: string[] | null, by: 'hop' | 'time') =>
+        mutate((caseId) => client['graph.layout']({ caseId, by, ...(nodeIds ? { nodeIds } : {}) })),
       move: (positions: NodePosition[]) =>
         mutateIf(positions.length > 0, (caseId) => client['graph.move']({ caseId, positions })),
       undo: () => mutate((caseId) => client['case.undo']({ caseId })),
@@ -80,7 +88,7 @@ export function useGraphActions(client: Client, session: CaseSession) {
             : client['graph.addAddress']({ caseId, chain: f.chain, address: f.address }),
         ),
     };
-  }, [client, mutate, graph]);
+  }, [client, mutate, graph, through]);
 }
 
 export type GraphActions = ReturnType<typeof useGraphActions>;

@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Graph } from '../../../shared/api/schemas';
-import { toElements, type EdgeElement, type GraphElement, type NodeElement } from '../../../renderer/graph/toElements';
+import { EDGE_WIDTH } from '../../../renderer/graph/edgeWidth';
+import { CLUSTER_TAG_OFFSET, clusterTagPosition, toElements, type EdgeElement, type GraphElement, type NodeElement } from '../../../renderer/graph/toElements';
 
 const ETH = { id: 1, chain: 'eip155:1', contract: null, symbol: 'ETH', decimals: 18 };
 const USDT = { id: 2, chain: 'eip155:1', contract: '0xdac17f958d2ee523a2206206994597c13d831ec7', symbol: 'USDT', decimals: 6 };
@@ -93,14 +94,35 @@ const node = (elements: GraphElement[], id: string) => byId(elements, id) as Nod
 const edge = (elements: GraphElement[], id: string) => byId(elements, id) as EdgeElement;
 
 describe('toElements', () => {
-  it('maps clusters to compound parents with name and colour, before their children', () => {
+  it('maps clusters to name tags with name, colour and hover text, over their members, before the nodes', () => {
     const elements = toElements(sampleGraph());
     const c1 = node(elements, 'c1');
-    assert.deepEqual(c1.data, { id: 'c1', kind: 'cluster', label: 'Sinbad mixer', color: '#6b4fd9', category: 'mixing_service' });
-    assert.equal(c1.position, undefined);
+    assert.deepEqual(c1.data, {
+      id: 'c1',
+      kind: 'cluster',
+      label: 'Sinbad mixer',
+      color: '#6b4fd9',
+      category: 'mixing_service',
+      title: 'Sinbad mixer\ncluster · mixing service · 2 members',
+    });
+    // Beside the topmost member (n2 at 400,10; n3 is at 400,120), right of its bubble.
+    assert.deepEqual(c1.position, { x: 400 + CLUSTER_TAG_OFFSET.x, y: 10 + CLUSTER_TAG_OFFSET.y });
     assert.match(c1.classes, /\bcluster\b/);
     const index = (id: string) => elements.findIndex((e) => e.data.id === id);
     assert.ok(index('c1') < index('n2'));
+  });
+
+  it('puts a name tag by the topmost member, the rightmost of a row, so it runs into no other member', () => {
+    const row = [
+      { x: 0, y: 0 },
+      { x: 220, y: 0 },
+      { x: 440, y: 72 },
+    ];
+    assert.deepEqual(clusterTagPosition(row), { x: 220 + CLUSTER_TAG_OFFSET.x, y: CLUSTER_TAG_OFFSET.y });
+  });
+
+  it('marks cluster members by data, never as compound children (whose box would cover non-members)', () => {
+    for (const el of toElements(sampleGraph())) assert.equal((el.data as { parent?: string }).parent, undefined, el.data.id);
   });
 
   it('leaves out clusters with no visible member', () => {
@@ -112,7 +134,12 @@ describe('toElements', () => {
     assert.equal(node(elements, 'n1').data.label, '0x1B63…62ca');
     const n2 = node(elements, 'n2');
     assert.equal(n2.data.label, '0x8E1b…4567\nLazarus Group');
-    assert.equal(n2.data.kind === 'address' && n2.data.parent, 'c1');
+    assert.equal(n2.data.kind === 'address' && n2.data.cluster, 'c1');
+    // Zoomed out one line; zoomed in the full address and the tags; on hover everything.
+    assert.ok(n2.data.kind === 'address');
+    assert.equal(n2.data.brief, 'Lazarus Gro…');
+    assert.equal(n2.data.full, '0x8E1b2C3D4e5F60718293A4b5C6d7E8F901234567\nLazarus Group');
+    assert.equal(n2.data.title, '0x8E1b2C3D4e5F60718293A4b5C6d7E8F901234567\ntag: Lazarus Group\ncluster: Sinbad mixer');
     assert.match(n2.classes, /\btagged\b/);
   });
 
@@ -123,7 +150,7 @@ describe('toElements', () => {
     assert.equal(n1.data.address, '0x1b6392b4a4d4c3e7a0b5c5a1e1f2c3d4e5f662ca');
     assert.equal(n1.data.display, '0x1B6392B4A4d4C3e7A0b5C5a1E1F2c3d4E5F662ca');
     assert.equal(n1.data.role, 'victim');
-    assert.equal(n1.data.parent, undefined);
+    assert.equal(n1.data.cluster, undefined);
     assert.deepEqual(n1.classes.split(' ').sort(), ['address', 'seed', 'seed-victim']);
     assert.match(node(toElements(sampleGraph()), 'n3').classes, /\bunknown\b/);
   });
@@ -140,10 +167,12 @@ describe('toElements', () => {
     assert.deepEqual(m5.data, { id: 'm5', kind: 'more', label: '+99,990 more', ofNode: 'n2', direction: 'out', remaining: 99990 });
   });
 
-  it('labels edges with the exact whole-unit amount, symbol and count', () => {
+  it('labels edges with the amount rounded to five significant digits, symbol and count; exact for hover', () => {
     const elements = toElements(sampleGraph());
     const e1 = edge(elements, 'e1');
-    assert.equal(e1.data.label, '0.01100044 ETH ×3');
+    assert.equal(e1.data.label, '0.011 ETH ×3');
+    assert.ok(e1.data.kind === 'edge');
+    assert.equal(e1.data.exact, '0.01100044 ETH');
     assert.equal(e1.data.source, 'n1');
     assert.equal(e1.data.target, 'n2');
     assert.equal(e1.data.title, '11000440000000000 base units');
@@ -151,10 +180,39 @@ describe('toElements', () => {
     assert.match(edge(elements, 'e3').classes, /\btoken\b/);
   });
 
-  it('formats an amount above 2^64 exactly', () => {
+  it('rounds an amount above 2^64 without a float, and keeps it exact for hover', () => {
     const e2 = edge(toElements(sampleGraph()), 'e2');
-    assert.equal(e2.data.label, '18,446.744073709551617 ETH');
+    assert.equal(e2.data.label, '18,447 ETH');
+    assert.ok(e2.data.kind === 'edge');
+    assert.equal(e2.data.exact, '18,446.744073709551617 ETH');
     assert.equal(e2.data.title, '18446744073709551617000 base units');
+  });
+
+  it('draws edges as wide as their value, on one scale per asset', () => {
+    const elements = toElements(sampleGraph());
+    const width = (id: string) => {
+      const e = edge(elements, id);
+      return e.data.kind === 'edge' ? e.data.width : undefined;
+    };
+    // e2 is the biggest ETH flow, e1 more than a thousand times smaller.
+    assert.equal(width('e2'), EDGE_WIDTH.max);
+    assert.equal(width('e1'), EDGE_WIDTH.min);
+    // The only USDT edge is not compared with ETH.
+    assert.equal(width('e3'), EDGE_WIDTH.single);
+  });
+
+  it('shortens a 200-character tag on the canvas and keeps it whole for hover', () => {
+    const g = sampleGraph();
+    const long = 'L'.repeat(200);
+    const n2 = g.nodes.find((n) => n.id === 'n2')!;
+    if (n2.kind === 'address') n2.tags = [{ ...tag, label: long }];
+    const el = node(toElements(g), 'n2');
+    assert.ok(el.data.kind === 'address');
+    for (const line of [...el.data.label.split('\n'), el.data.brief, ...el.data.full.split('\n').slice(1)]) {
+      assert.ok(line.length <= 42, `"${line}" is ${line.length} characters`);
+    }
+    assert.match(el.data.label, /…$/);
+    assert.ok(el.data.title.includes(long));
   });
 
   it('shows raw base units with "units" when decimals are unknown', () => {

@@ -1,0 +1,150 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { Graph } from '../../shared/api/schemas';
+import { formatUnits } from '../../shared/model/amount';
+import { formatUnixUtc } from '../format/text';
+import { assetsOf, describeFilter, isActive, NO_FILTER, parseLeastAmount, timeSpan, type FilterValue } from '../state/flowFilter';
+
+/**
+ * Filters the value flows on the canvas and the pages expansions add: a time window (two sliders
+ * over the case's time span), one asset, and a least amount per transfer ("above 1 ETH after the
+ * theft"). The back end sums the edges again from just the transfers kept, so figures stay exact.
+ */
+export function FilterBar(props: { graph: Graph; filter: FilterValue | null; onChange(filter: FilterValue | null): void }) {
+  const { graph, filter } = props;
+  const [open, setOpen] = useState(isActive(filter));
+  // The span and assets of the case unfiltered: a filtered graph would narrow its own sliders.
+  const unfiltered = useRef<Graph | null>(null);
+  if (!graph.filter) unfiltered.current = graph;
+  const base = unfiltered.current?.caseId === graph.caseId ? unfiltered.current : graph;
+  const span = useMemo(() => timeSpan(base), [base]);
+  const assets = useMemo(() => assetsOf(base), [base]);
+
+  const [draft, setDraft] = useState<FilterValue>(filter ?? NO_FILTER);
+  const [amountText, setAmountText] = useState('');
+  useEffect(() => {
+    setDraft(filter ?? NO_FILTER);
+    if (!filter?.minAmount) setAmountText('');
+  }, [filter]);
+
+  const asset = assets.find((a) => a.id === draft.assetId) ?? null;
+  const least = parseLeastAmount(amountText, asset);
+  // Sliders apply when they settle, not on every step of a drag.
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const apply = (next: FilterValue, delay = 0) => {
+    setDraft(next);
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => props.onChange(isActive(next) ? next : null), delay);
+  };
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+
+  const active = isActive(filter);
+  const summary = active ? describeFilter(filter, assets, formatUnixUtc) : '';
+  return (
+    <div className={`filter-bar${active ? ' filter-active' : ''}`} data-testid="filter-bar">
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} title="Filter the flows on the canvas and in expansions (time, asset, least amount)">
+        Filter{active ? ' (on)' : ''} {open ? '▴' : '▾'}
+      </button>
+      {active && !open && (
+        <span className="filter-summary" data-testid="filter-summary" title={summary}>
+          {summary}
+        </span>
+      )}
+      {active && (
+        <button type="button" onClick={() => apply(NO_FILTER)} data-testid="filter-clear">
+          Clear filter
+        </button>
+      )}
+      {open && (
+        <div className="filter-controls">
+          {span ? (
+            <fieldset className="filter-time">
+              <legend>Time (UTC)</legend>
+              <label>
+                From <span className="mono">{formatUnixUtc(draft.from ?? span.min)}</span>
+                <input
+                  type="range"
+                  aria-label="From time"
+                  min={span.min}
+                  max={span.max}
+                  step={Math.max(1, Math.round((span.max - span.min) / 500))}
+                  value={draft.from ?? span.min}
+                  onChange={(e) => {
+                    const v = Number(e.target.value);
+                    apply({ ...draft, from: v <= span.min ? null : Math.min(v, draft.to ?? span.max) }, 300);
+                  }}
+                />
+              </label>
+              <label>
+                To <span className="mono">{formatUnixUtc(draft.to ?? span.max)}</span>
+                <input
+                  type="range"
+                  aria-label="To time"
+                  min={span.min}
+                  max={span.max}
+                  step={Math.max(1, Math.round((span.max - span.min) / 500))}
+                  value={draft.to ?? span.max}
+                  onChange={(e) => {
+                    const v = Number(e.target.value);
+                    apply({ ...draft, to: v >= span.max ? null : Math.max(v, draft.from ?? span.min) }, 300);
+                  }}
+                />
+              </label>
+            </fieldset>
+          ) : (
+            <span className="muted">No dated flows on the canvas yet.</span>
+          )}
+          <label>
+            Asset
+            <select
+              aria-label="Asset"
+              value={draft.assetId ?? ''}
+              onChange={(e) => {
+                const id = e.target.value === '' ? null : Number(e.target.value);
+                setAmountText('');
+                apply({ ...draft, assetId: id, minAmount: null });
+              }}
+            >
+              <option value="">all assets</option>
+              {assets.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.symbol ?? a.contract ?? 'unknown token'} ({a.chain})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            At least
+            <input
+              type="text"
+              inputMode="decimal"
+              aria-label="Least amount per transfer"
+              placeholder={asset ? `0 ${asset.symbol ?? ''}` : 'choose an asset'}
+              disabled={!asset}
+              value={amountText}
+              aria-invalid={!least.ok}
+              onChange={(e) => setAmountText(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' && least.ok) apply({ ...draft, minAmount: least.value });
+              }}
+              onBlur={() => {
+                if (least.ok && least.value !== draft.minAmount) apply({ ...draft, minAmount: least.value });
+              }}
+            />
+            {asset?.symbol && <span className="muted">{asset.symbol}</span>}
+          </label>
+          {!least.ok && (
+            <span className="field-error" role="alert">
+              {least.error}
+            </span>
+          )}
+          {draft.minAmount !== null && asset?.decimals !== null && asset && (
+            <span className="muted" title={`${draft.minAmount} base units`}>
+              = {formatUnits(BigInt(draft.minAmount), asset.decimals ?? 0)} {asset.symbol}
+            </span>
+          )}
+          <span className="muted filter-note">Expansions use this filter too.</span>
+        </div>
+      )}
+    </div>
+  );
+}
