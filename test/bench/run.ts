@@ -27,6 +27,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'test/bench/results/latest.json' },
     /** Only the case-file section (signed log, bundles): about a minute. */
     'case-files-only': { type: 'boolean', default: false },
+    /** Only the world at --scale (imported, no ceiling) and the investigator's session on it. */
+    'session-only': { type: 'boolean', default: false },
   },
 });
 const started = new Date().toISOString();
@@ -70,6 +72,20 @@ if (values['case-files-only']) {
     const cf = await benchCaseFiles(work, log);
     printCaseFileResults(cf);
     results.caseFiles = cf;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  saveResults(values.out!, results);
+  console.log(`results written to ${values.out}`);
+  process.exit(0);
+}
+if (values['session-only']) {
+  try {
+    const world = await benchWorld(scale, work, { ceiling: false, log });
+    printWorld(world);
+    const session = await benchSession(work, scale, log);
+    printSessionResults(session);
+    results.session = session;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
