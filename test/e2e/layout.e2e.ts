@@ -10,7 +10,7 @@ import { expect, test } from './app';
 import { labels, offCanvas, openSample, settledView, view } from './canvasProbe';
 import { dialog, probe } from './pages';
 
-test('a hot wallet paged eight times fits with readable labels, its "+K more" in view; the filter and re-layout act on the canvas', async ({ app }) => {
+test('a hot wallet paged eight times fits in view, its "+K more" node followed into view, no drawn label under 10 px; the filter and re-layout act on the canvas', async ({ app }) => {
   test.setTimeout(240_000);
   const { page } = app;
   await page.setViewportSize({ width: 1600, height: 1000 });
