@@ -6,25 +6,9 @@ import { edgeLabel } from '../graph/toElements';
 import { useServices } from '../state/services';
 import { CopyButton } from './CopyButton';
 import { AddressLink, TxLink } from './LeadLinks';
+import { TimeCell } from './TransferTable';
 
 const PAGE_SIZE = 25;
-
-/** Date over time keeps the column narrow enough for the 360px panel. */
-function TimeCell({ seconds }: { seconds: number | null }) {
-  const iso = formatUnixUtc(seconds);
-  const [date, time] = iso.split('T');
-  return (
-    <td className="mono time" title={iso}>
-      {time === undefined ? iso : (
-        <>
-          {date}
-          <br />
-          {time}
-        </>
-      )}
-    </td>
-  );
-}
 
 /**
  * An edge of the graph: the transfers it sums, page by page, oldest first, with the exact total

@@ -14,7 +14,7 @@ const PAGE_SIZE = 25;
 const ARROWS: Record<Row['direction'], string> = { in: '←', out: '→', self: '↺' };
 
 /** Date over time keeps the column narrow enough for the 360px panel. */
-function TimeCell({ seconds }: { seconds: number | null }) {
+export function TimeCell({ seconds }: { seconds: number | null }) {
   const iso = formatUnixUtc(seconds);
   const [date, time] = iso.split('T');
   return (
