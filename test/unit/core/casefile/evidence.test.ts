@@ -3,11 +3,15 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import { EVIDENCE_COLUMNS, extractEvidence, mergeEvidence } from '../../../../electron/core/casefile/evidence';
+import { buildGraph } from '../../../../electron/core/cases/caseGraph';
+import type { CaseFile } from '../../../../electron/core/cases/caseFiles';
+import { caseMigrations } from '../../../../electron/core/cases/caseMigrations';
+import { txFlows } from '../../../../electron/core/cases/txFlows';
 import { importDataset } from '../../../../electron/core/ingest/importDataset';
 import { listDatasets } from '../../../../electron/core/store/datasets';
-import { openStore, type Db } from '../../../../electron/core/store/openStore';
+import { openDatabase, openStore, type Db } from '../../../../electron/core/store/openStore';
 import { fromDbAmount } from '../../../../electron/core/store/sqlFunctions';
 import { getTx, getUtxoParts } from '../../../../electron/core/store/txQueries';
 import { BLK_FIXTURE, ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, factCounts, tempDir } from '../../helpers';
@@ -334,43 +338,22 @@ test('transaction flows and details over the evidence equal the store: block 170
   }
 });
 
-test('buildGraph and txFlows of the case code give the same answers over the evidence (when the case code loads)', async (t: TestContext) => {
-  let caseGraph: typeof import('../../../../electron/core/cases/caseGraph');
-  let flows: typeof import('../../../../electron/core/cases/txFlows');
-  let migrations: typeof import('../../../../electron/core/cases/caseMigrations');
-  try {
-    caseGraph = await import('../../../../electron/core/cases/caseGraph');
-    flows = await import('../../../../electron/core/cases/txFlows');
-    migrations = await import('../../../../electron/core/cases/caseMigrations');
-  } catch (error) {
-    t.skip(`the case code does not load right now: ${(error as Error).message.split('\n')[0]}`);
-    return;
-  }
+test('buildGraph and txFlows of the case code give the same answers over the evidence', async () => {
   const { store, dir, addrs, evidence } = await sender();
-  const { openDatabase } = await import('../../../../electron/core/store/openStore');
-  const caseDb = openDatabase(join(dir, 'case.cairn'), migrations.caseMigrations);
+  const caseDb = openDatabase(join(dir, 'case.cairn'), caseMigrations);
   const addNode = caseDb.prepare("INSERT INTO node (kind, chain, addr, x, y) VALUES ('address', ?, ?, ?, 0)");
   addrs.forEach((a, i) => addNode.run(a.chain, a.addr, i * 100));
   caseDb.prepare("INSERT INTO seed (chain, addr, role, note, created_at) VALUES (?, ?, 'victim', '', '2024-01-01T00:00:00Z')").run(BTC, SATOSHI);
   // A case as buildGraph and txFlows read it: its tables, read-only (no undo history to show).
-  const c = { id: 'case', db: caseDb, origin: 'own', readOnly: true, undoStacks: () => ({ undo: [], redo: [] }) } as unknown as import('../../../../electron/core/cases/caseFiles').CaseFile;
+  const c = { id: 'case', db: caseDb, origin: 'own', readOnly: true, undoStacks: () => ({ undo: [], redo: [] }) } as unknown as CaseFile;
   const ev = readOnly(evidence);
   try {
-    let g: ReturnType<typeof caseGraph.buildGraph>;
-    let f: ReturnType<typeof flows.txFlows>;
-    try {
-      g = caseGraph.buildGraph(store, c);
-      f = flows.txFlows(store, c, 100);
-    } catch (error) {
-      // The case code is being rewritten: this stand-in no longer fits it. The graph and flows
-      // are compared by the tests above through the same store queries.
-      t.skip(`the case code does not take this stand-in case right now: ${(error as Error).message.split('\n')[0]}`);
-      return;
-    }
-    assert.deepEqual(caseGraph.buildGraph(ev, c), g);
+    const g = buildGraph(store, c);
+    const f = txFlows(store, c, 100);
+    assert.deepEqual(buildGraph(ev, c), g);
     assert.ok(g.edges.some((e) => e.total === '1000000000'));
     assert.equal(g.nodes.filter((n) => n.kind === 'address' && n.known).length, addrs.length - 1);
-    assert.deepEqual(flows.txFlows(ev, c, 100), f);
+    assert.deepEqual(txFlows(ev, c, 100), f);
     assert.equal(f.txs[0]!.txid, F4184);
   } finally {
     ev.close();
