@@ -6,7 +6,7 @@ import { edgeLabel } from '../graph/toElements';
 import { useServices } from '../state/services';
 import { CopyButton } from './CopyButton';
 import { AddressLink, TxLink } from './LeadLinks';
-import { TimeCell } from './TransferTable';
+import { PageButtons, TimeCell } from './TransferTable';
 
 const PAGE_SIZE = 25;
 
@@ -139,12 +139,7 @@ export function EdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Graph }) 
               {formatCount(page.failed)} failed transfer{page.failed === 1 ? '' : 's'} moved nothing and {page.failed === 1 ? 'is' : 'are'} not counted
             </span>
           )}
-          <button type="button" className="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-            Prev
-          </button>
-          <button type="button" className="small" disabled={offset + PAGE_SIZE >= count} onClick={() => setOffset(offset + PAGE_SIZE)}>
-            Next
-          </button>
+          <PageButtons offset={offset} total={count} pageSize={PAGE_SIZE} onOffset={setOffset} />
         </div>
       </section>
     </div>

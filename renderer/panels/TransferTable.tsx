@@ -13,6 +13,21 @@ const PAGE_SIZE = 25;
 /** Arrows alone leave the amount column room enough in the narrow panel. */
 const ARROWS: Record<Row['direction'], string> = { in: '←', out: '→', self: '↺' };
 
+/** Prev and Next for a table read a page at a time. */
+export function PageButtons(props: { offset: number; total: number; pageSize: number; onOffset(offset: number): void }) {
+  const { offset, total, pageSize } = props;
+  return (
+    <>
+      <button type="button" className="small" disabled={offset === 0} onClick={() => props.onOffset(Math.max(0, offset - pageSize))}>
+        Prev
+      </button>
+      <button type="button" className="small" disabled={offset + pageSize >= total} onClick={() => props.onOffset(offset + pageSize)}>
+        Next
+      </button>
+    </>
+  );
+}
+
 /** Date over time keeps the column narrow enough for the 360px panel. */
 export function TimeCell({ seconds }: { seconds: number | null }) {
   const iso = formatUnixUtc(seconds);
@@ -113,12 +128,7 @@ export function TransferTable({ chain, address, caseId }: { chain: string; addre
       </table>
       </div>
       <div className="pager">
-        <button type="button" className="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE_SIZE))}>
-          Prev
-        </button>
-        <button type="button" className="small" disabled={offset + PAGE_SIZE >= total} onClick={() => setOffset(offset + PAGE_SIZE)}>
-          Next
-        </button>
+        <PageButtons offset={offset} total={total} pageSize={PAGE_SIZE} onOffset={setOffset} />
       </div>
     </section>
   );
