@@ -29,6 +29,8 @@ export const EDGE_COLOURS = { native: '#8c959f', token: '#a37f2c', sameKey: '#1f
 
 /** Full address at the near and close bands wraps at this width, inside a grid column (220). */
 const FULL_LABEL_WIDTH = 190;
+/** Columns of the placement grid are this far apart (GRID.columnStep in electron/core/cases/placement.ts). */
+const GRID_COLUMN = 220;
 /** The base rules draw labels as at the overview band (labelDetail). */
 const OVERVIEW = bandSpec('overview');
 
@@ -56,7 +58,12 @@ function bandRules(): StylesheetJsonBlock[] {
     if (b === 'overview') continue;
     const s = bandSpec(b);
     const cls = `.band-${b}`;
-    if (b !== 'far') {
+    if (b === 'distant') {
+      // The overview's one line in a bigger font, unwrapped up to a grid column; no edge amounts.
+      rules.push({ selector: `node.address${cls}`, style: { 'font-size': s.node, 'text-max-width': `${GRID_COLUMN}px` } });
+      rules.push({ selector: `node.more${cls}`, style: { 'font-size': s.node, height: s.node + 10 } });
+      rules.push({ selector: `edge${cls}`, style: { label: '', 'source-label': '', 'target-label': '' } });
+    } else if (b !== 'far') {
       const full = b === 'near' || b === 'close';
       rules.push({ selector: `node.address${cls}`, style: { label: full ? 'data(full)' : 'data(label)', 'font-size': s.node } });
       rules.push({ selector: `node.more${cls}`, style: { 'font-size': s.node, height: s.node + 10 } });

@@ -3,7 +3,10 @@
  * and shrinks with the zoom; here the zoom range is cut into bands, each with its own font
  * size and its own amount of text, so that every label drawn is 10–21 px high on screen:
  *  - far: no address or edge labels (only cluster names, as landmarks);
- *  - overview: one line per address, its first tag or its short form, and amounts on edges;
+ *  - distant: one line per address, its first tag or its short form, in a big model font so a
+ *    hub paged many times still reads when fitted; no edge amounts (a hub's fan of amounts
+ *    would only cover each other);
+ *  - overview: the same line per address, and amounts on edges;
  *  - normal: short address and first tag, amounts on edges;
  *  - near and close: the full address and every tag, in a smaller model font.
  * Going down a band, a label holds less text in a bigger model font, so labels of
@@ -20,7 +23,7 @@
  */
 import type { Collection, Core, SingularElementArgument } from 'cytoscape';
 
-export type LabelBand = 'far' | 'overview' | 'normal' | 'near' | 'close';
+export type LabelBand = 'far' | 'distant' | 'overview' | 'normal' | 'near' | 'close';
 
 export interface BandSpec {
   readonly band: LabelBand;
@@ -40,7 +43,8 @@ export interface BandSpec {
 
 export const LABEL_BANDS: readonly BandSpec[] = [
   { band: 'far', from: 0, node: 25, edge: 25, cluster: 40, tx: 0, clusterChars: 14 },
-  { band: 'overview', from: 0.4, node: 25, edge: 25, cluster: 25, tx: 0, clusterChars: 12 },
+  { band: 'distant', from: 0.34, node: 30, edge: 0, cluster: 30, tx: 0, clusterChars: 11 },
+  { band: 'overview', from: 0.5, node: 25, edge: 25, cluster: 25, tx: 0, clusterChars: 12 },
   { band: 'normal', from: 0.75, node: 14, edge: 13.5, cluster: 14, tx: 13.5, clusterChars: 20 },
   { band: 'near', from: 1.5, node: 7.5, edge: 8, cluster: 8, tx: 7, clusterChars: 36 },
   { band: 'close', from: 2.5, node: 5, edge: 5, cluster: 5.5, tx: 4.5, clusterChars: 56 },
@@ -51,9 +55,11 @@ export const MIN_LABEL_PX = 10;
 
 /**
  * Characters of a tag shown under a node: at the band's font, no wider than the label's wrap
- * width (graphStyle's FULL_LABEL_WIDTH, 190 model pixels at 0.6 em a character).
+ * width (graphStyle's FULL_LABEL_WIDTH, 190 model pixels at 0.6 em a character). The one-line
+ * tag of the distant and overview bands is as long as a short address (11 characters), which
+ * at the distant font leaves a gap of some 20 model pixels to the next grid column's label.
  */
-export const TAG_CHARS = { overview: 12, normal: 22, full: 40 } as const;
+export const TAG_CHARS = { overview: 11, normal: 22, full: 40 } as const;
 /** Tags listed under a node when zoomed in; more are counted. */
 export const FULL_TAGS = 3;
 

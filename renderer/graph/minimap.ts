@@ -1,6 +1,6 @@
 /**
  * The overview map: the whole graph small, with the part in view outlined. A press or drag on
- * it moves the view there. The graph is drawn once per change into an offscreen canvas; the
+ * it moves the view there. It stands aside (data-idle) while the whole graph is in view. The graph is drawn once per change into an offscreen canvas; the
  * viewport rectangle is drawn over it on every pan and zoom.
  */
 import type { Core } from 'cytoscape';
@@ -21,6 +21,8 @@ interface Frame {
   /** Model box drawn, and its scale to map pixels. */
   x1: number;
   y1: number;
+  x2: number;
+  y2: number;
   scale: number;
   offsetX: number;
   offsetY: number;
@@ -84,7 +86,7 @@ export function installMinimap(cy: Core, canvas: HTMLCanvasElement): Minimap {
     const scale = Math.min((w - 2 * PAD) / (x2 - x1), (h - 2 * PAD) / (y2 - y1));
     const offsetX = (w - (x2 - x1) * scale) / 2;
     const offsetY = (h - (y2 - y1) * scale) / 2;
-    frame = { x1, y1, scale, offsetX, offsetY };
+    frame = { x1, y1, x2, y2, scale, offsetX, offsetY };
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     const at = (x: number, y: number): [number, number] => [offsetX + (x - x1) * scale, offsetY + (y - y1) * scale];
     const edges = cy.edges();
@@ -121,9 +123,13 @@ export function installMinimap(cy: Core, canvas: HTMLCanvasElement): Minimap {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     ctx.drawImage(base, 0, 0);
+    const e = cy.extent();
+    // While the whole graph is in view the map shows nothing the canvas does not, and would
+    // only cover a corner of it: it stands aside until part of the graph leaves the view.
+    const whole = !frame || (e.x1 <= frame.x1 && e.y1 <= frame.y1 && e.x2 >= frame.x2 && e.y2 >= frame.y2);
+    canvas.toggleAttribute('data-idle', whole);
     if (!frame) return;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const e = cy.extent();
     const vx1 = frame.offsetX + (e.x1 - frame.x1) * frame.scale;
     const vy1 = frame.offsetY + (e.y1 - frame.y1) * frame.scale;
     const vx2 = frame.offsetX + (e.x2 - frame.x1) * frame.scale;

@@ -61,6 +61,8 @@ test('navigation: Fit all, zoom buttons and keys, and labels readable at the fit
   await page.getByRole('button', { name: 'Fit all' }).click();
   await expect.poll(async () => (await offCanvas(page)).length).toBe(0);
   await expect.poll(async () => Math.abs((await view(page)).zoom - fitZoom)).toBeLessThan(0.01);
+  // With the whole graph in view the map stands aside, uncovering the corner it sat on.
+  await expect(map).toBeHidden();
 
   // Zoom out from the keyboard, then F fits again.
   await page.keyboard.press('-');

@@ -8,7 +8,7 @@ import type { FlowFilter as ApiFlowFilter } from '../../../shared/api/schemas';
 import { filteredNeighbours, isFiltering } from '../analysis/filteredFlows';
 import { addrKey, storeAddressIds, toFlowFilter, type NodeRow } from './caseGraph';
 import { applyChange, ChangeError, invertChanges, parseChanges, type CaseWriter } from './caseTables';
-import { GRID, Occupancy, placeInGrid, placeLoose, type Point } from './placement';
+import { GRID, hubRows, Occupancy, placeInGrid, placeLoose, type Point } from './placement';
 
 
 /** Parses "n12" / "m5" / "c3" ids coming from the renderer. */
@@ -155,7 +155,7 @@ export function expand(store: Db, c: CaseFile, actor: Actor, key: string, reques
       // A grid per side, filled column by column with the most valuable counterparties nearest
       // the anchor; an expansion that will page (a hub) gets taller columns, so its pages make a
       // compact block. Later pages continue the grid past the slots earlier pages took.
-      const rows = page.total > limit ? GRID.hubRows : GRID.rows;
+      const rows = page.total > limit ? hubRows(page.total) : GRID.rows;
       const place = (list: typeof fresh, side: 1 | -1): void => {
         const spots = placeInGrid(occupancy, anchor, side, rows, list.length);
         list.forEach((n, i) => insertAddressNode(c, w, anchor.chain!, n.address, spots[i]!.x, spots[i]!.y));

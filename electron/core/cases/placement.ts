@@ -16,13 +16,27 @@ export const GRID = {
   /** Between columns: room for a node and its label. */
   columnStep: 220,
   rowGap: 72,
-  /** Rows per column for an ordinary expansion, and for one that will page (a hub). */
+  /** Rows per column for an ordinary expansion; one that will page (a hub) takes hubRows(total). */
   rows: 10,
-  hubRows: 20,
+  /** A hub's block is shaped for this many counterparties at most (twelve pages of 25). */
+  hubShapedFor: 300,
   /** Two nodes closer than this on both axes overlap (node plus label). */
   clearX: 180,
   clearY: 60,
 } as const;
+
+/**
+ * Rows per column of a hub's grid, from how many counterparties it has. A block of n nodes in r
+ * rows is about as wide as it is tall when r × rowGap ≈ (n / r) × columnStep, that is
+ * r ≈ √(n × columnStep / rowGap) ≈ √(3n); a block shaped so fits a screen at the largest zoom,
+ * so its labels stay readable when fitted. Beyond hubShapedFor the block keeps growing sideways,
+ * page after page, at that height. Every page of one hub gets the same rows (its total does not
+ * change between pages), so later pages continue the grid.
+ */
+export function hubRows(total: number): number {
+  const n = Math.min(total, GRID.hubShapedFor);
+  return Math.max(GRID.rows, Math.round(Math.sqrt((n * GRID.columnStep) / GRID.rowGap)));
+}
 
 /** The positions taken so far; grows as nodes are placed. */
 export class Occupancy {

@@ -32,18 +32,21 @@ describe('label bands', () => {
     }
   });
 
-  it('gives way when zoomed out: below the overview band address and edge labels would be under the minimum, so they are not drawn', () => {
+  it('gives way when zoomed out: below the distant band address and edge labels would be under the minimum, so they are not drawn', () => {
     const far = bandSpec('far');
-    const overview = bandSpec('overview');
-    assert.ok(far.node * overview.from <= MIN_LABEL_PX);
-    assert.ok(far.edge * overview.from <= MIN_LABEL_PX);
+    const distant = bandSpec('distant');
+    assert.ok(far.node * distant.from <= MIN_LABEL_PX);
+    assert.ok(far.edge * distant.from <= MIN_LABEL_PX);
     // Cluster names stay as landmarks a little further out.
-    assert.ok(far.cluster * overview.from > MIN_LABEL_PX);
+    assert.ok(far.cluster * distant.from > MIN_LABEL_PX);
+    // Edge amounts only from the overview band on.
+    assert.equal(distant.edge, 0);
   });
 
   it('picks the band by zoom', () => {
     assert.equal(bandFor(0.1).band, 'far');
-    assert.equal(bandFor(0.4).band, 'overview');
+    assert.equal(bandFor(0.36).band, 'distant');
+    assert.equal(bandFor(0.5).band, 'overview');
     assert.equal(bandFor(0.9).band, 'normal');
     assert.equal(bandFor(1.5).band, 'near');
     assert.equal(bandFor(4).band, 'close');
@@ -63,6 +66,9 @@ describe('label bands', () => {
     assert.ok(monoWidth(TAG_CHARS.full, bandSpec('near').node) <= 190);
     // A short address ("0xd2C7…E2ed") at overview size.
     assert.ok(monoWidth(11, bandSpec('overview').node) <= 190);
+    // The distant band's one line, short address or tag, unwrapped, with a gap to the next column's.
+    assert.ok(monoWidth(TAG_CHARS.overview, bandSpec('distant').node) <= 200);
+    assert.ok(monoWidth(11, bandSpec('distant').node) <= 200);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AddressNode, Graph, GraphNode } from '../../../../shared/api/schemas';
-import { GRID, Occupancy, overlappingPairs, placeInGrid, placeLoose } from '../../../../electron/core/cases/placement';
+import { GRID, hubRows, Occupancy, overlappingPairs, placeInGrid, placeLoose } from '../../../../electron/core/cases/placement';
 import { TX_HEADER, addr, tempDir, txRow, writeFile } from '../../helpers';
 import { freshBackend, importAndWait, ok } from '../backendHelpers';
 
@@ -15,9 +15,20 @@ test('grid placement never puts a node on another, whatever was there before', (
   const before = Array.from({ length: 200 }, () => ({ x: rand() * 3000 - 500, y: rand() * 1500 - 750 }));
   const spread = before.filter((p, i) => before.slice(0, i).every((q) => Math.abs(q.x - p.x) >= GRID.clearX || Math.abs(q.y - p.y) >= GRID.clearY));
   const occupancy = new Occupancy(spread);
-  const placed = [...placeInGrid(occupancy, { x: 0, y: 0 }, 1, GRID.rows, 60), ...placeInGrid(occupancy, { x: 0, y: 0 }, -1, GRID.hubRows, 60), placeLoose(occupancy, spread)];
+  const placed = [...placeInGrid(occupancy, { x: 0, y: 0 }, 1, GRID.rows, 60), ...placeInGrid(occupancy, { x: 0, y: 0 }, -1, hubRows(400), 60), placeLoose(occupancy, spread)];
   assert.equal(overlappingPairs([...spread, ...placed]), 0);
   assert.ok(placed.slice(0, 60).every((p) => p.x > 0) && placed.slice(60, 120).every((p) => p.x < 0), 'receivers right, senders left');
+});
+
+test('a hub grid has as many rows as makes its block about square, the same for every page', () => {
+  assert.equal(hubRows(26), GRID.rows, 'a small hub keeps the ordinary columns');
+  for (const total of [100, 300, 2_000, 1_000_000]) {
+    const rows = hubRows(total);
+    const n = Math.min(total, GRID.hubShapedFor);
+    const ratio = (Math.ceil(n / rows) * GRID.columnStep) / (rows * GRID.rowGap);
+    assert.ok(ratio > 0.7 && ratio < 1.4, `${total} counterparties: ${rows} rows, width/height ${ratio.toFixed(2)}`);
+  }
+  assert.equal(hubRows(1_000_000), hubRows(GRID.hubShapedFor), 'a huge hub grows sideways past the shaped size');
 });
 
 test('a hub paged eight times stays a compact block with no overlaps, its "+K more" node beside the last page', async () => {
@@ -46,7 +57,8 @@ test('a hub paged eight times stays a compact block with no overlaps, its "+K mo
   const ys = senders.map((n) => n.y);
   const width = Math.max(...xs) - Math.min(...xs);
   const height = Math.max(...ys) - Math.min(...ys);
-  assert.ok(width / height < 2.5 && height / width < 2.5, `a compact block, not a stack or a ribbon: ${width} × ${height}`);
+  // About as wide as tall (a screen, not a ribbon), so a fit of it is no further out than it must be.
+  assert.ok(width / height < 1.6 && height / width < 1.6, `a compact block, not a stack or a ribbon: ${width} × ${height}`);
   const more = g.nodes.find((n) => n.kind === 'more')!;
   assert.ok(more.x >= Math.min(...xs) - GRID.columnStep && more.x <= Math.max(...xs) + GRID.columnStep, 'the +K more node sits at the block');
   assert.ok(more.y >= Math.min(...ys) - GRID.rowGap && more.y <= Math.max(...ys) + GRID.rowGap);
