@@ -20,7 +20,7 @@ import { installMinimap, type Minimap } from './minimap';
 import { NavControls, type CanvasNavigation } from './NavControls';
 import { toElements, type NodeElementData } from './toElements';
 import { withTxFlows } from './txElements';
-import { decideFollow, FIT_PADDING, fitZoom, union, type Box, type DrawnNode } from './viewFollow';
+import { decideFollow, FIT_PADDING, fitZoom, NAV_STRIP, union, type Box, type DrawnNode } from './viewFollow';
 
 export type CanvasNodeKind = NodeElementData['kind'];
 export type { CanvasNavigation } from './NavControls';
@@ -92,10 +92,17 @@ function drawnNodes(cy: Core): NodeSingular[] {
 
 /** A node's box for fitting: its body, with room for its label below. */
 function nodeBox(node: NodeSingular): Box {
+  // With its label as drawn now (a tag under a node can be wider than the margin).
+  const b = node.boundingBox({ includeLabels: true, includeOverlays: false });
   const p = node.position();
   const w = node.width() / 2;
   const h = node.height() / 2;
-  return { x1: p.x - w - FIT_MARGIN.side, y1: p.y - h - FIT_MARGIN.top, x2: p.x + w + FIT_MARGIN.side, y2: p.y + h + FIT_MARGIN.bottom };
+  return {
+    x1: Math.min(b.x1, p.x - w - FIT_MARGIN.side),
+    y1: Math.min(b.y1, p.y - h - FIT_MARGIN.top),
+    x2: Math.max(b.x2, p.x + w + FIT_MARGIN.side),
+    y2: Math.max(b.y2, p.y + h + FIT_MARGIN.bottom),
+  };
 }
 
 interface Wiring {
@@ -263,7 +270,8 @@ export function GraphCanvas({ graph, txFlows, ref, locked = false, ...callbacks 
     if (!box) return null;
     // The canvas may have just changed size (a folded panel, a resized window): measure it now.
     cy.resize();
-    const w = cy.width();
+    // The view controls' strip on the right is left out of the area fitted into.
+    const w = cy.width() - NAV_STRIP;
     const h = cy.height();
     const zoom = Math.max(cy.minZoom(), fitZoom(box, w, h, FIT_PADDING));
     return { zoom, pan: { x: w / 2 - ((box.x1 + box.x2) / 2) * zoom, y: h / 2 - ((box.y1 + box.y2) / 2) * zoom } };
@@ -434,7 +442,7 @@ export function GraphCanvas({ graph, txFlows, ref, locked = false, ...callbacks 
         view: cy.extent(),
         auto,
         zoom: cy.zoom(),
-        width: cy.width(),
+        width: cy.width() - NAV_STRIP,
         height: cy.height(),
       });
       if (decision.kind === 'fit-all') fitAll(cy);

@@ -38,6 +38,8 @@ export interface ProbedLabel {
   readonly y: number;
   /** For edges: the exact amount in whole units that hovering shows, or null. */
   readonly exact: string | null;
+  /** For edges: the node ids at its two ends, source first; null for nodes. */
+  readonly ends: readonly [string, string] | null;
 }
 
 export interface ProbedView {
@@ -89,6 +91,7 @@ function labelOf(cy: Core, container: HTMLElement, ele: SingularElementArgument)
     x: rect.left + at.x,
     y: rect.top + at.y,
     exact: typeof exact === 'string' ? exact : null,
+    ends: ele.isEdge() ? [ele.source().id(), ele.target().id()] : null,
   };
 }
 

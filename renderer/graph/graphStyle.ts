@@ -29,6 +29,8 @@ export const EDGE_COLOURS = { native: '#8c959f', token: '#a37f2c', sameKey: '#1f
 
 /** Full address at the near and close bands wraps at this width, inside a grid column (220). */
 const FULL_LABEL_WIDTH = 190;
+/** A short address ("0xd2C7…E2ed") is this many characters: the usual width of a node's label. */
+const SHORT_ADDRESS_CHARS = 11;
 /** Columns of the placement grid are this far apart (GRID.columnStep in electron/core/cases/placement.ts). */
 const GRID_COLUMN = 220;
 /** The base rules draw labels as at the overview band (labelDetail). */
@@ -75,19 +77,22 @@ function bandRules(): StylesheetJsonBlock[] {
   return rules;
 }
 
-/** Room between a node and the label next to it, and between labels in line, in model pixels. */
-const END_LABEL_GAP = 20;
+/** Room between a label and the next, in line, in model pixels. */
+const END_LABEL_GAP = 10;
 
 /**
- * How far from its end a label near that end sits (to its centre): clear of the node, and for
- * the k-th of several edges between the same two nodes, past the labels before it. Label width
- * is estimated from the monospace font (0.6 em a character).
+ * How far from its end a label near that end sits (to its centre): past the end node's own
+ * label (a short address under the node, up to the full label width), and for the k-th of
+ * several edges between the same two nodes, past the labels before it. Label width is
+ * estimated from the monospace font (0.6 em a character).
  */
 function labelOffset(edge: EdgeSingular): number {
   const slot: unknown = edge.data('labelSlot');
   const k = typeof slot === 'number' ? slot : 0;
-  const width = 0.6 * bandOf(edge).edge * text(edge.data('label')).length;
-  return END_LABEL_GAP + width / 2 + k * (width + END_LABEL_GAP / 2);
+  const band = bandOf(edge);
+  const width = 0.6 * band.edge * text(edge.data('label')).length;
+  const nodeLabelHalf = Math.min(0.3 * band.node * SHORT_ADDRESS_CHARS, FULL_LABEL_WIDTH / 2);
+  return nodeLabelHalf + END_LABEL_GAP + width / 2 + k * (width + END_LABEL_GAP);
 }
 
 /** Labels of edges between the same two nodes, stacked a line apart (edgeRouting's labelShift). */

@@ -44,7 +44,7 @@ export interface BandSpec {
 export const LABEL_BANDS: readonly BandSpec[] = [
   { band: 'far', from: 0, node: 25, edge: 25, cluster: 40, tx: 0, clusterChars: 14 },
   { band: 'distant', from: 0.34, node: 30, edge: 0, cluster: 30, tx: 0, clusterChars: 11 },
-  { band: 'overview', from: 0.5, node: 25, edge: 25, cluster: 25, tx: 0, clusterChars: 12 },
+  { band: 'overview', from: 0.4, node: 25, edge: 25, cluster: 25, tx: 0, clusterChars: 12 },
   { band: 'normal', from: 0.75, node: 14, edge: 13.5, cluster: 14, tx: 13.5, clusterChars: 20 },
   { band: 'near', from: 1.5, node: 7.5, edge: 8, cluster: 8, tx: 7, clusterChars: 36 },
   { band: 'close', from: 2.5, node: 5, edge: 5, cluster: 5.5, tx: 4.5, clusterChars: 56 },

@@ -40,6 +40,11 @@ export type FollowDecision =
   | { kind: 'fit'; ids: string[] };
 
 export const FIT_PADDING = 48;
+/**
+ * The view controls stand over the canvas's right edge (NavControls: 24 px in, 38 px wide), so a
+ * fit keeps this much more room on that side than on the others, and nothing fitted lies under them.
+ */
+export const NAV_STRIP = 22;
 /** Fitting never zooms in further than this: one node alone is not drawn huge (and keeps the normal labels). */
 export const MAX_FIT_ZOOM = 1.4;
 /** After nodes are removed, a graph this small a share of the view (both ways) is refitted. */

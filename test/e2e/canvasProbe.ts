@@ -15,6 +15,7 @@ export interface ProbedLabel {
   x: number;
   y: number;
   exact: string | null;
+  ends: [string, string] | null;
 }
 
 export interface ProbedView {

@@ -4,8 +4,8 @@ import type { Graph } from '../../../shared/api/schemas';
 import type { Point } from './placement';
 
 /**
- * Re-lays a case (or part of it) as layers that read left to right: by hop (ELK's layered
- * algorithm, so each transfer points rightwards where the graph allows) or by time (layers
+ * Re-lays a case (or part of it) as layers that read left to right: by hop from the seeds (ELK's
+ * layered algorithm, so each transfer points rightwards where the graph allows) or by time (layers
  * follow the time money first reached each address). Only node positions come out of it; what
  * is drawn between them stays the canvas's business.
  */
@@ -14,8 +14,42 @@ export type LayoutBy = 'hop' | 'time';
 /** A node with its label takes this much room; ELK keeps this apart. */
 const NODE_WIDTH = 170;
 const NODE_HEIGHT = 48;
+/** Room between layers, for the amounts on the edges that cross it, and between nodes of a layer. */
+const LAYER_GAP = 200;
+const NODE_GAP = 80;
 
 const elk = new ELK();
+
+/**
+ * Hops count from the seeds: an edge that runs back towards them (the exchange that once paid
+ * the victim, a thief returning change) is turned round before ELK sees it, so its cycle
+ * breaking cannot put a victim at the far right of the path that starts there. Edges among
+ * addresses the seeds' money never reaches are left as they are.
+ */
+export function orientFromSeeds(edges: { source: string; target: string }[], seeds: ReadonlySet<string>): void {
+  const out = new Map<string, string[]>();
+  for (const e of edges) out.set(e.source, [...(out.get(e.source) ?? []), e.target]);
+  const hop = new Map<string, number>([...seeds].map((s) => [s, 0]));
+  const queue = [...seeds];
+  for (let i = 0; i < queue.length; i++) {
+    const at = queue[i]!;
+    for (const to of out.get(at) ?? []) {
+      if (hop.has(to)) continue;
+      hop.set(to, hop.get(at)! + 1);
+      queue.push(to);
+    }
+  }
+  turnRound(edges, hop);
+}
+
+/** Turns round every edge that runs from a higher rank to a lower one; unranked ends stay. */
+function turnRound(edges: { source: string; target: string }[], rank: ReadonlyMap<string, number>): void {
+  for (const e of edges) {
+    const hs = rank.get(e.source);
+    const ht = rank.get(e.target);
+    if (hs !== undefined && ht !== undefined && ht < hs) [e.source, e.target] = [e.target, e.source];
+  }
+}
 
 /**
  * New positions for `ids` (address and "+K more" nodes of `graph`), using the value edges and
@@ -29,6 +63,8 @@ export async function layeredPositions(graph: Graph, ids: ReadonlySet<string>, b
   for (const e of graph.edges) if (ids.has(e.source) && ids.has(e.target) && e.source !== e.target) edges.push({ source: e.source, target: e.target });
   for (const n of nodes) if (n.kind === 'more' && ids.has(n.parentId)) edges.push(n.direction === 'in' ? { source: n.id, target: n.parentId } : { source: n.parentId, target: n.id });
 
+  if (by === 'hop') orientFromSeeds(edges, new Set(graph.seeds.flatMap((s) => (s.nodeId !== null && ids.has(s.nodeId) ? [s.nodeId] : []))));
+
   // By time: each address's layer hint is the rank of the first time value reached it (addresses
   // nothing on the canvas paid come first); ELK's interactive layering keeps that order.
   const hint = new Map<string, number>();
@@ -41,6 +77,9 @@ export async function layeredPositions(graph: Graph, ids: ReadonlySet<string>, b
     const times = [...new Set(firstIn.values())].sort((a, b) => a - b);
     const rank = new Map(times.map((t, i) => [t, i + 1]));
     for (const n of nodes) hint.set(n.id, firstIn.has(n.id) ? rank.get(firstIn.get(n.id)!)! : 0);
+    // An edge from a later layer to an earlier one (an exchange that paid the victim before the
+    // theft) turns round too, or ELK's layering would move the earlier address after it.
+    turnRound(edges, hint);
   }
 
   const root: ElkNode = {
@@ -51,8 +90,8 @@ export async function layeredPositions(graph: Graph, ids: ReadonlySet<string>, b
       // Only node positions are used: the cheapest routing, and few crossing-minimisation passes.
       'elk.edgeRouting': 'POLYLINE',
       'elk.layered.thoroughness': '3',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '110',
-      'elk.spacing.nodeNode': '24',
+      'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_GAP),
+      'elk.spacing.nodeNode': String(NODE_GAP),
       'elk.spacing.componentComponent': '80',
       'elk.aspectRatio': '1.6',
       ...(by === 'time' ? { 'elk.layered.layering.strategy': 'INTERACTIVE', 'elk.layered.crossingMinimization.semiInteractive': 'true' } : {}),
@@ -61,7 +100,7 @@ export async function layeredPositions(graph: Graph, ids: ReadonlySet<string>, b
       id: n.id,
       width: NODE_WIDTH,
       height: NODE_HEIGHT,
-      ...(by === 'time' ? { x: (hint.get(n.id) ?? 0) * (NODE_WIDTH + 110), y: n.y } : {}),
+      ...(by === 'time' ? { x: (hint.get(n.id) ?? 0) * (NODE_WIDTH + LAYER_GAP), y: n.y } : {}),
     })),
     edges: edges.map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
   };

@@ -46,7 +46,7 @@ describe('label bands', () => {
   it('picks the band by zoom', () => {
     assert.equal(bandFor(0.1).band, 'far');
     assert.equal(bandFor(0.36).band, 'distant');
-    assert.equal(bandFor(0.5).band, 'overview');
+    assert.equal(bandFor(0.4).band, 'overview');
     assert.equal(bandFor(0.9).band, 'normal');
     assert.equal(bandFor(1.5).band, 'near');
     assert.equal(bandFor(4).band, 'close');

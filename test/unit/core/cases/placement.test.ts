@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AddressNode, Graph, GraphNode } from '../../../../shared/api/schemas';
 import { GRID, hubRows, Occupancy, overlappingPairs, placeInGrid, placeLoose } from '../../../../electron/core/cases/placement';
+import { orientFromSeeds } from '../../../../electron/core/cases/relayout';
 import { TX_HEADER, addr, tempDir, txRow, writeFile } from '../../helpers';
 import { freshBackend, importAndWait, ok } from '../backendHelpers';
 
@@ -84,6 +85,45 @@ test('a hub paged eight times stays a compact block with no overlaps, its "+K mo
   assert.equal(shown.hidden, false);
   assert.notDeepEqual([shown.x, shown.y], [first!.x, first!.y]);
   assert.equal(overlappingPairs(visible(g)), 0);
+  await backend.close();
+});
+
+test('re-laying by hop starts at the seeds: a transfer back to the victim is no reason to put it last', async () => {
+  // orientFromSeeds on its own: the return edge turns round, edges the seeds never reach stay.
+  const edges = [
+    { source: 'v', target: 'a' },
+    { source: 'a', target: 'b' },
+    { source: 'b', target: 'v' },
+    { source: 'x', target: 'y' },
+    { source: 'y', target: 'x' },
+  ];
+  orientFromSeeds(edges, new Set(['v']));
+  assert.deepEqual(edges, [
+    { source: 'v', target: 'a' },
+    { source: 'a', target: 'b' },
+    { source: 'v', target: 'b' },
+    { source: 'x', target: 'y' },
+    { source: 'y', target: 'x' },
+  ]);
+
+  // Through the API: a victim drained along a chain whose last two addresses (exchanges) once
+  // paid it: more edges into the victim than out of it, which ELK alone would read as an end.
+  const dir = tempDir();
+  const { backend } = freshBackend();
+  const rows: string[] = [txRow(addr(5), addr(1), '3', 90, 1_599_000_000), txRow(addr(4), addr(1), '2', 91, 1_599_000_060)];
+  for (let i = 1; i < 5; i++) rows.push(txRow(addr(i), addr(i + 1), String(100 - i), 100 + i, 1_600_000_000 + i * 60));
+  await importAndWait(backend, [writeFile(dir, 'cycle.csv', [TX_HEADER, ...rows].join('\n'))]);
+  const { id } = await ok(backend, 'case.create', { name: 'cycle' });
+  let g = await ok(backend, 'case.addSeed', { caseId: id, chain: 'eth', address: addr(1), role: 'victim' });
+  for (let i = 1; i < 5; i++) {
+    const n = addressNodes(g).find((x) => x.address === addr(i))!;
+    g = await ok(backend, 'graph.expand', { caseId: id, nodeId: n.id, direction: 'out' });
+  }
+  for (const by of ['hop', 'time'] as const) {
+    g = await ok(backend, 'graph.layout', { caseId: id, by });
+    const x = new Map(addressNodes(g).map((n) => [n.address, n.x]));
+    for (let i = 1; i < 5; i++) assert.ok(x.get(addr(i))! < x.get(addr(i + 1))!, `${by}: hop ${i} left of hop ${i + 1}`);
+  }
   await backend.close();
 });
 
