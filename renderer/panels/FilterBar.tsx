@@ -2,12 +2,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Graph } from '../../shared/api/schemas';
 import { formatUnits } from '../../shared/model/amount';
 import { formatUnixUtc } from '../format/text';
-import { assetsOf, describeFilter, isActive, NO_FILTER, parseLeastAmount, timeSpan, type FilterValue } from '../state/flowFilter';
+import { assetsOf, describeFilter, DIRECTION_TEXT, isActive, NO_FILTER, parseLeastAmount, timeSpan, type FilterValue } from '../state/flowFilter';
 
 /**
  * Filters the value flows on the canvas and the pages expansions add: a time window (two sliders
- * over the case's time span), one asset, and a least amount per transfer ("above 1 ETH after the
- * theft"). The back end sums the edges again from just the transfers kept, so figures stay exact.
+ * over the case's time span), one asset, a least amount per transfer ("above 1 ETH after the
+ * theft") and a direction (money moving away from the seeds, or into them). The back end sums
+ * the edges again from just the transfers kept, so figures stay exact.
  */
 export function FilterBar(props: { graph: Graph; filter: FilterValue | null; onChange(filter: FilterValue | null): void }) {
   const { graph, filter } = props;
@@ -41,7 +42,7 @@ export function FilterBar(props: { graph: Graph; filter: FilterValue | null; onC
   const summary = active ? describeFilter(filter, assets, formatUnixUtc) : '';
   return (
     <div className={`filter-bar${active ? ' filter-active' : ''}`} data-testid="filter-bar">
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} title="Filter the flows on the canvas and in expansions (time, asset, least amount)">
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} title="Filter the flows on the canvas and in expansions (time, asset, least amount, direction)">
         Filter{active ? ' (on)' : ''} {open ? '▴' : '▾'}
       </button>
       {active && !open && (
@@ -142,6 +143,22 @@ export function FilterBar(props: { graph: Graph; filter: FilterValue | null; onC
               = {formatUnits(BigInt(draft.minAmount), asset.decimals ?? 0)} {asset.symbol}
             </span>
           )}
+          <label>
+            Direction
+            <select
+              aria-label="Direction"
+              value={draft.direction ?? ''}
+              title="Keep the flows on a path leaving a seed (where the money went) or on a path into one (where it came from); expansions then go that way only"
+              onChange={(e) => {
+                const { direction: _, ...rest } = draft;
+                apply(e.target.value === 'downstream' || e.target.value === 'upstream' ? { ...rest, direction: e.target.value } : rest);
+              }}
+            >
+              <option value="">both ways</option>
+              <option value="downstream">{DIRECTION_TEXT.downstream}</option>
+              <option value="upstream">{DIRECTION_TEXT.upstream}</option>
+            </select>
+          </label>
           <span className="muted filter-note">Expansions use this filter too.</span>
         </div>
       )}

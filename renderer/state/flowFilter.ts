@@ -7,8 +7,11 @@ export type FilterValue = FlowFilter;
 export const NO_FILTER: FilterValue = { from: null, to: null, assetId: null, minAmount: null };
 
 export function isActive(f: FilterValue | null): f is FilterValue {
-  return !!f && (f.from !== null || f.to !== null || f.assetId !== null || f.minAmount !== null);
+  return !!f && (f.from !== null || f.to !== null || f.assetId !== null || f.minAmount !== null || f.direction !== undefined);
 }
+
+/** How the filter's direction reads, in the bar and its summary. */
+export const DIRECTION_TEXT = { downstream: 'away from the seeds', upstream: 'into the seeds' } as const;
 
 /** The time span of the case's value flows (unix seconds), or null when nothing on the canvas has a time. */
 export function timeSpan(graph: Graph | null): { min: number; max: number } | null {
@@ -59,5 +62,6 @@ export function describeFilter(f: FilterValue, assets: readonly Asset[], format:
     const min = asset && asset.decimals !== null ? `${groupDigits(formatUnits(BigInt(f.minAmount), asset.decimals))} ${asset.symbol ?? ''}`.trim() : `${f.minAmount} base units`;
     parts.push(`transfers of at least ${min}`);
   }
+  if (f.direction) parts.push(`money moving ${DIRECTION_TEXT[f.direction]}`);
   return parts.join(' · ');
 }

@@ -335,8 +335,17 @@ export const GraphLink = z.object({
 export type GraphLink = z.infer<typeof GraphLink>;
 
 /**
+ * Which way money moves relative to the case's seeds: `downstream` keeps the flows on a path
+ * leaving a seed (where the money went), `upstream` those on a path into a seed (where it came
+ * from). Absent: both ways.
+ */
+export const FlowDirection = z.enum(['downstream', 'upstream']);
+export type FlowDirection = z.infer<typeof FlowDirection>;
+
+/**
  * Which value flows to count: a time window (unix seconds, inclusive), one asset (its id in the
- * facts the case is drawn from, as edges name it) and a least amount per transfer of that asset.
+ * facts the case is drawn from, as edges name it), a least amount per transfer of that asset,
+ * and a direction relative to the seeds.
  */
 export const FlowFilter = z
   .object({
@@ -344,6 +353,7 @@ export const FlowFilter = z
     to: z.number().int().nullable().default(null),
     assetId: z.number().int().nullable().default(null),
     minAmount: BaseUnits.nullable().default(null),
+    direction: FlowDirection.optional(),
   })
   .refine((f) => f.minAmount === null || f.assetId !== null, { message: 'a least amount needs its asset', path: ['minAmount'] })
   .refine((f) => f.from === null || f.to === null || f.from <= f.to, { message: 'the window ends before it starts', path: ['to'] });

@@ -88,6 +88,18 @@ test('a hot wallet paged eight times fits in view, its "+K more" node followed i
   await expect(bar.getByTestId('filter-summary')).toContainText('transfers of at least 5 ETH');
   await bar.getByTestId('filter-clear').click();
   await expect.poll(edgesNow).toBe(all);
+  // Money moving away from the seeds only: the senders' deposits into the hot wallet are not
+  // the seeds' money moving, so their edges go; expanding in is refused while it is on.
+  await bar.getByRole('button', { name: /^Filter/ }).click();
+  await bar.getByLabel('Direction').selectOption('downstream');
+  await expect.poll(edgesNow).toBeLessThan(all);
+  await bar.getByRole('button', { name: /^Filter/ }).click();
+  await expect(bar.getByTestId('filter-summary')).toContainText('money moving away from the seeds');
+  await clickAt(hubNode.id);
+  await page.keyboard.press('i');
+  await expect(page.getByRole('alert').filter({ hasText: 'cannot expand in' })).toBeVisible();
+  await bar.getByTestId('filter-clear').click();
+  await expect.poll(edgesNow).toBe(all);
 
   // Re-lay out by hop: one undoable step.
   await page.keyboard.press('r');

@@ -18,10 +18,56 @@ export interface FlowFilter {
   readonly assetId: number | null;
   /** Least amount of one transfer, in base units of `assetId`. */
   readonly minAmount: bigint | null;
+  /** Only flows leaving the seeds (downstream) or reaching them (upstream); absent, both. */
+  readonly direction?: 'downstream' | 'upstream';
 }
 
 export function isFiltering(f: FlowFilter | null | undefined): f is FlowFilter {
+  return !!f && (f.direction !== undefined || selectsTransfers(f));
+}
+
+/** The filter keeps some transfers and not others (time, asset, amount), so sums must be made again. */
+export function selectsTransfers(f: FlowFilter | null | undefined): f is FlowFilter {
   return !!f && (f.from !== null || f.to !== null || f.assetId !== null || f.minAmount !== null);
+}
+
+/**
+ * The edges on a path leaving a seed (downstream: each edge's source is a seed or reached from
+ * one along edges kept) or on a path into a seed (upstream: each edge's target is a seed or
+ * reaches one). Reachability follows the edges as drawn, whatever their times: the order in
+ * which money moved is the business of a trace, not of this filter.
+ */
+export function alongDirection<E extends { source: string; target: string }>(edges: readonly E[], seeds: ReadonlySet<string>, direction: 'downstream' | 'upstream'): E[] {
+  const from = (e: E) => (direction === 'downstream' ? e.source : e.target);
+  const to = (e: E) => (direction === 'downstream' ? e.target : e.source);
+  const next = new Map<string, string[]>();
+  for (const e of edges) next.set(from(e), [...(next.get(from(e)) ?? []), to(e)]);
+  const reached = new Set(seeds);
+  const queue = [...seeds];
+  for (let i = 0; i < queue.length; i++) {
+    for (const n of next.get(queue[i]!) ?? []) {
+      if (reached.has(n)) continue;
+      reached.add(n);
+      queue.push(n);
+    }
+  }
+  return edges.filter((e) => reached.has(from(e)));
+}
+
+/**
+ * The way an expansion goes under a direction filter: "both" narrows to the filter's way, and
+ * the other way is refused, as nothing it added would be drawn.
+ */
+export function expansionUnder(requested: Direction, direction: FlowFilter['direction']): Direction | { refused: string } {
+  if (direction === undefined) return requested;
+  const way: Direction = direction === 'downstream' ? 'out' : 'in';
+  if (requested === 'both' || requested === way) return way;
+  return {
+    refused:
+      direction === 'downstream'
+        ? 'the filter shows only money moving away from the seeds, so expanding in would add nothing it draws; set its direction to both ways first'
+        : 'the filter shows only money moving into the seeds, so expanding out would add nothing it draws; set its direction to both ways first',
+  };
 }
 
 /** The SQL conditions on `transfer` (aliased t) for a filter, with their parameters. */

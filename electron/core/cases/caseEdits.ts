@@ -5,7 +5,7 @@ import { expandNeighbours, type Direction } from '../analysis/neighbours';
 import type { Db } from '../store/openStore';
 import type { Actor, CaseFile } from './caseFiles';
 import type { FlowFilter as ApiFlowFilter } from '../../../shared/api/schemas';
-import { filteredNeighbours, isFiltering } from '../analysis/filteredFlows';
+import { expansionUnder, filteredNeighbours, isFiltering, selectsTransfers } from '../analysis/filteredFlows';
 import { addrKey, storeAddressIds, toFlowFilter, type NodeRow } from './caseGraph';
 import { applyChange, ChangeError, invertChanges, parseChanges, type CaseWriter } from './caseTables';
 import { GRID, hubRows, Occupancy, placeInGrid, placeLoose, type Point } from './placement';
@@ -126,15 +126,18 @@ export function removeSeed(c: CaseFile, actor: Actor, chain: string, address: st
 export function expand(store: Db, c: CaseFile, actor: Actor, key: string, requested: Direction, limit: number, filter?: ApiFlowFilter): { added: number; total: number } {
   const node = getNode(c, key);
   const anchor = node.kind === 'more' ? getNode(c, `n${node.parent_node}`) : node;
-  const direction: Direction = node.kind === 'more' ? (node.direction ?? 'both') : requested;
+  const flows = filter ? toFlowFilter(filter) : null;
+  // A "+K more" node pages on the way it was made; a fresh expansion goes the filter's way.
+  const way = node.kind === 'more' ? (node.direction ?? 'both') : expansionUnder(requested, flows?.direction);
+  if (typeof way !== 'string') throw new ApiError('invalid_argument', `cannot expand ${requested === 'in' ? 'in' : 'out'}: ${way.refused}`);
+  const direction: Direction = way;
   const offset = node.kind === 'more' ? (node.page_offset ?? 0) : 0;
   if (anchor.kind !== 'address' || !anchor.chain || !anchor.addr) throw new ApiError('internal', `node ${key} has no address`);
   const storeId = storeAddressIds(store, [{ chain: anchor.chain, addr: anchor.addr }]).get(addrKey(anchor.chain, anchor.addr));
   if (storeId === undefined) {
     throw new ApiError('not_found', `no transfers of ${anchor.addr} on ${anchor.chain} are in the store; import data that includes it, then expand again`);
   }
-  const flows = filter ? toFlowFilter(filter) : null;
-  const page = isFiltering(flows) ? filteredNeighbours(store, storeId, direction, flows, offset, limit) : expandNeighbours(store, storeId, direction, offset, limit);
+  const page = selectsTransfers(flows) ? filteredNeighbours(store, storeId, direction, flows, offset, limit) : expandNeighbours(store, storeId, direction, offset, limit);
   const label = `Expand ${direction === 'both' ? 'in and out' : direction}`;
   return c.mutate(
     actor,

@@ -1,5 +1,5 @@
 import type { AddressNode, FlowFilter as ApiFlowFilter, Graph, GraphCluster, GraphEdge, GraphLink, GraphNode, Tag } from '../../../shared/api/schemas';
-import { filteredEdges, isFiltering, type FlowFilter, type FlowRow } from '../analysis/filteredFlows';
+import { alongDirection, filteredEdges, isFiltering, selectsTransfers, type FlowFilter, type FlowRow } from '../analysis/filteredFlows';
 import { displayAddress, shortAddress } from '../../../shared/codec/address';
 import { tronToHex } from '../../../shared/codec/tron';
 import { resolveChain } from '../../../shared/model/chains';
@@ -58,7 +58,7 @@ function toTag(r: TagRow): Tag {
 
 /** The API's filter (amounts as decimal text) as the store queries take it. */
 export function toFlowFilter(f: ApiFlowFilter): FlowFilter {
-  return { from: f.from, to: f.to, assetId: f.assetId, minAmount: f.minAmount === null ? null : BigInt(f.minAmount) };
+  return { from: f.from, to: f.to, assetId: f.assetId, minAmount: f.minAmount === null ? null : BigInt(f.minAmount), ...(f.direction ? { direction: f.direction } : {}) };
 }
 
 /** Maps case addresses (natural keys) to store address ids; absent ones are not in the store yet. */
@@ -143,6 +143,7 @@ export function buildGraph(store: Db, c: CaseFile, filter?: ApiFlowFilter): Grap
     if (t.cluster_id !== null) tagsByCluster.set(t.cluster_id, [...(tagsByCluster.get(t.cluster_id) ?? []), toTag(t)]);
     else if (t.chain && t.addr) tagsByAddr.set(addrKey(t.chain, t.addr), [...(tagsByAddr.get(addrKey(t.chain, t.addr)) ?? []), toTag(t)]);
   }
+  const nodeIdByAddr = new Map(addressRows.map((r) => [addrKey(r.chain, r.addr), r.id]));
   const storeIds = storeAddressIds(store, addressRows);
   const nodeByStoreId = new Map<number, number>();
 
@@ -187,7 +188,7 @@ export function buildGraph(store: Db, c: CaseFile, filter?: ApiFlowFilter): Grap
   if (nodeByStoreId.size > 1) {
     const ids = JSON.stringify([...nodeByStoreId.keys()]);
     // Filtered: summed from the transfers the filter keeps; otherwise the stored edges.
-    const edgeRows: FlowRow[] = isFiltering(flows)
+    const edgeRows: FlowRow[] = selectsTransfers(flows)
       ? filteredEdges(store, [...nodeByStoreId.keys()], flows)
       : (store
           .prepare(
@@ -212,6 +213,11 @@ export function buildGraph(store: Db, c: CaseFile, filter?: ApiFlowFilter): Grap
       });
     }
     edges.sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (flows?.direction) {
+      const seedNodes = new Set(seeds.flatMap((s) => (nodeIdByAddr.has(addrKey(s.chain, s.addr)) ? [nodeKey(nodeIdByAddr.get(addrKey(s.chain, s.addr))!)] : [])));
+      const kept = new Set(alongDirection(edges, seedNodes, flows.direction));
+      edges.splice(0, edges.length, ...edges.filter((e) => kept.has(e)));
+    }
   }
 
   const memberCounts = new Map<number, number>();
@@ -228,7 +234,6 @@ export function buildGraph(store: Db, c: CaseFile, filter?: ApiFlowFilter): Grap
     members: memberCounts.get(r.id) ?? 0,
   }));
 
-  const nodeIdByAddr = new Map(addressRows.map((r) => [addrKey(r.chain, r.addr), r.id]));
   return {
     caseId: c.id,
     nodes,

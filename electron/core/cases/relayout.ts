@@ -14,9 +14,15 @@ export type LayoutBy = 'hop' | 'time';
 /** A node with its label takes this much room; ELK keeps this apart. */
 const NODE_WIDTH = 170;
 const NODE_HEIGHT = 48;
-/** Room between layers, for the amounts on the edges that cross it, and between nodes of a layer. */
+/** Room between layers, for the amounts on the edges that cross it. */
 const LAYER_GAP = 200;
-const NODE_GAP = 80;
+/**
+ * Room between the nodes of a layer: wide where no layer is tall, so the amounts on edges that
+ * fan out between two layers stay apart; narrow once some address fans out to more than
+ * WIDE_FAN others (a hub's counterparties make one tall layer that must still fit a screen).
+ */
+const NODE_GAP = { wide: 80, narrow: 24 } as const;
+const WIDE_FAN = 12;
 
 const elk = new ELK();
 
@@ -82,6 +88,10 @@ export async function layeredPositions(graph: Graph, ids: ReadonlySet<string>, b
     turnRound(edges, hint);
   }
 
+  const fan = new Map<string, number>();
+  for (const e of edges) for (const end of [`o${e.source}`, `i${e.target}`]) fan.set(end, (fan.get(end) ?? 0) + 1);
+  const nodeGap = Math.max(0, ...fan.values()) > WIDE_FAN ? NODE_GAP.narrow : NODE_GAP.wide;
+
   const root: ElkNode = {
     id: 'root',
     layoutOptions: {
@@ -91,7 +101,7 @@ export async function layeredPositions(graph: Graph, ids: ReadonlySet<string>, b
       'elk.edgeRouting': 'POLYLINE',
       'elk.layered.thoroughness': '3',
       'elk.layered.spacing.nodeNodeBetweenLayers': String(LAYER_GAP),
-      'elk.spacing.nodeNode': String(NODE_GAP),
+      'elk.spacing.nodeNode': String(nodeGap),
       'elk.spacing.componentComponent': '80',
       'elk.aspectRatio': '1.6',
       ...(by === 'time' ? { 'elk.layered.layering.strategy': 'INTERACTIVE', 'elk.layered.crossingMinimization.semiInteractive': 'true' } : {}),

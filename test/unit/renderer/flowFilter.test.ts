@@ -50,4 +50,7 @@ test('a filter says what it keeps in words', () => {
   assert.equal(isActive(f), true);
   assert.equal(describeFilter(f, [ETH], (s) => `t${s}`), 't100 – t200 · ETH · transfers of at least 1 ETH');
   assert.equal(describeFilter({ ...NO_FILTER, from: 5 }, [], (s) => `t${s}`), 'from t5');
+  // A direction alone is a filter too.
+  assert.equal(isActive({ ...NO_FILTER, direction: 'downstream' }), true);
+  assert.equal(describeFilter({ ...NO_FILTER, to: 9, direction: 'upstream' }, [], (s) => `t${s}`), 'until t9 · money moving into the seeds');
 });
