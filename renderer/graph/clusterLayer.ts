@@ -7,7 +7,7 @@
  * redrawn with every frame cytoscape renders.
  */
 import type { Core, EventObject, NodeSingular } from 'cytoscape';
-import { clusterShape, shapeContains, type ClusterShape, type Point } from './clusterShape';
+import { boundsOf, clusterShape, shapeContains, type ClusterShape, type Point } from './clusterShape';
 import { clusterTagPosition } from './toElements';
 
 const ACCENT = '#0b7a75';
@@ -81,16 +81,7 @@ export function installClusterLayer(cy: Core, canvas: HTMLCanvasElement, options
       const own = members.get(id) ?? [];
       if (own.length === 0) return;
       const points = own.map((n) => ({ x: n.position().x, y: n.position().y }));
-      let x1 = Infinity;
-      let y1 = Infinity;
-      let x2 = -Infinity;
-      let y2 = -Infinity;
-      for (const p of points) {
-        x1 = Math.min(x1, p.x);
-        y1 = Math.min(y1, p.y);
-        x2 = Math.max(x2, p.x);
-        y2 = Math.max(y2, p.y);
-      }
+      const { x1, y1, x2, y2 } = boundsOf(points);
       const reach = 300;
       const others = all
         .filter((o) => o.cluster !== id && o.p.x > x1 - reach && o.p.x < x2 + reach && o.p.y > y1 - reach && o.p.y < y2 + reach)

@@ -20,6 +20,21 @@ export interface Point {
   y: number;
 }
 
+/** The smallest axis-aligned box holding every point (an empty list gives an inverted box). */
+export function boundsOf(points: Iterable<Point>): { x1: number; y1: number; x2: number; y2: number } {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const p of points) {
+    x1 = Math.min(x1, p.x);
+    y1 = Math.min(y1, p.y);
+    x2 = Math.max(x2, p.x);
+    y2 = Math.max(y2, p.y);
+  }
+  return { x1, y1, x2, y2 };
+}
+
 export const CLUSTER_SHAPE = {
   /** Around each member's node and label. */
   radius: 30,

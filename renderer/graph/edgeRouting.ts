@@ -6,6 +6,7 @@
  * cytoscape as an unbundled bezier. Pure: positions in, the same elements out, with `bend` set
  * and class `routed` on the edges that bend.
  */
+import { boundsOf } from './clusterShape';
 import type { EdgeElement, GraphElement } from './toElements';
 
 export const ROUTING = {
@@ -162,16 +163,7 @@ export function bentCurve(s: Point, t: Point, bend: number, samples: number = RO
  */
 function hits(near: readonly Obstacle[], s: Point, t: Point, bend: number, enough: number): number {
   const curve = bentCurve(s, t, bend);
-  let x1 = Infinity;
-  let y1 = Infinity;
-  let x2 = -Infinity;
-  let y2 = -Infinity;
-  for (const p of curve) {
-    x1 = Math.min(x1, p.x);
-    y1 = Math.min(y1, p.y);
-    x2 = Math.max(x2, p.x);
-    y2 = Math.max(y2, p.y);
-  }
+  const { x1, y1, x2, y2 } = boundsOf(curve);
   let counted: string | null = null;
   let n = 0;
   for (const o of near) {

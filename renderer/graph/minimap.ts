@@ -4,6 +4,7 @@
  * viewport rectangle is drawn over it on every pan and zoom.
  */
 import type { Core } from 'cytoscape';
+import { boundsOf } from './clusterShape';
 import { ROLE_COLOURS, TX_COLOUR } from './graphStyle';
 
 const ACCENT = '#0b7a75';
@@ -67,17 +68,7 @@ export function installMinimap(cy: Core, canvas: HTMLCanvasElement): Minimap {
       drawView();
       return;
     }
-    let x1 = Infinity;
-    let y1 = Infinity;
-    let x2 = -Infinity;
-    let y2 = -Infinity;
-    nodes.forEach((n) => {
-      const p = n.position();
-      x1 = Math.min(x1, p.x);
-      y1 = Math.min(y1, p.y);
-      x2 = Math.max(x2, p.x);
-      y2 = Math.max(y2, p.y);
-    });
+    let { x1, y1, x2, y2 } = boundsOf(nodes.nodes().map((n) => n.position()));
     // Some room round the nodes, so the one at the edge is not cut in half.
     x1 -= 40;
     y1 -= 40;

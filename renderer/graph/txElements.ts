@@ -18,14 +18,14 @@ interface Point {
 }
 
 /** Vertical gap between transactions at one spot: a tx node with its two-line label. */
-const STACK_STEP = 44;
+const STACK_STEP = 56;
 /** A tx this close to one of its address nodes would cover it; such txs go in a grid below it. */
 const NODE_CLEARANCE = 24;
-/** Where below an address node that grid starts, clear of the node's own label. */
-const BELOW_NODE = 52;
-/** Grid below a node: columns wide enough for a label such as "a16f3c…14be". */
-const GRID_COLUMNS = 4;
-const GRID_STEP_X = 90;
+/** Where below an address node that grid starts: clear of the node's own label, with a line's room for the amounts on the edges down to it. */
+const BELOW_NODE = 96;
+/** Grid below a node: columns wide enough for a label such as "a16f3c…14be" and a gap. */
+const GRID_COLUMNS = 3;
+const GRID_STEP_X = 140;
 
 export function txNodeId(tx: Pick<TxFlow, 'chain' | 'txid'>): string {
   return `tx:${tx.chain}:${tx.txid}`;

@@ -6,7 +6,7 @@ import { edgeLabel } from '../graph/toElements';
 import { useServices } from '../state/services';
 import { CopyButton } from './CopyButton';
 import { AddressLink, TxLink } from './LeadLinks';
-import { PageButtons, TimeCell } from './TransferTable';
+import { EmptyRow, PageButtons, TimeCell } from './TransferTable';
 
 const PAGE_SIZE = 25;
 
@@ -123,13 +123,7 @@ export function EdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Graph }) 
                   </tr>
                 );
               })}
-              {page && page.items.length === 0 && (
-                <tr>
-                  <td colSpan={4} className="muted">
-                    No transfers between these addresses in this asset.
-                  </td>
-                </tr>
-              )}
+              {page && page.items.length === 0 && <EmptyRow columns={4}>No transfers between these addresses in this asset.</EmptyRow>}
             </tbody>
           </table>
         </div>

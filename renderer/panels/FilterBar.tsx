@@ -60,36 +60,18 @@ export function FilterBar(props: { graph: Graph; filter: FilterValue | null; onC
           {span ? (
             <fieldset className="filter-time">
               <legend>Time (UTC)</legend>
-              <label>
-                From <span className="mono">{formatUnixUtc(draft.from ?? span.min)}</span>
-                <input
-                  type="range"
-                  aria-label="From time"
-                  min={span.min}
-                  max={span.max}
-                  step={Math.max(1, Math.round((span.max - span.min) / 500))}
-                  value={draft.from ?? span.min}
-                  onChange={(e) => {
-                    const v = Number(e.target.value);
-                    apply({ ...draft, from: v <= span.min ? null : Math.min(v, draft.to ?? span.max) }, 300);
-                  }}
-                />
-              </label>
-              <label>
-                To <span className="mono">{formatUnixUtc(draft.to ?? span.max)}</span>
-                <input
-                  type="range"
-                  aria-label="To time"
-                  min={span.min}
-                  max={span.max}
-                  step={Math.max(1, Math.round((span.max - span.min) / 500))}
-                  value={draft.to ?? span.max}
-                  onChange={(e) => {
-                    const v = Number(e.target.value);
-                    apply({ ...draft, to: v >= span.max ? null : Math.max(v, draft.from ?? span.min) }, 300);
-                  }}
-                />
-              </label>
+              <TimeSlider
+                name="From"
+                span={span}
+                value={draft.from ?? span.min}
+                onChange={(v) => apply({ ...draft, from: v <= span.min ? null : Math.min(v, draft.to ?? span.max) }, 300)}
+              />
+              <TimeSlider
+                name="To"
+                span={span}
+                value={draft.to ?? span.max}
+                onChange={(v) => apply({ ...draft, to: v >= span.max ? null : Math.max(v, draft.from ?? span.min) }, 300)}
+              />
             </fieldset>
           ) : (
             <span className="muted">No dated flows on the canvas yet.</span>
@@ -163,5 +145,24 @@ export function FilterBar(props: { graph: Graph; filter: FilterValue | null; onC
         </div>
       )}
     </div>
+  );
+}
+
+/** One end of the time window: a slider over the case's time span, its value shown in UTC. */
+function TimeSlider(props: { name: 'From' | 'To'; span: { min: number; max: number }; value: number; onChange(value: number): void }) {
+  const { span } = props;
+  return (
+    <label>
+      {props.name} <span className="mono">{formatUnixUtc(props.value)}</span>
+      <input
+        type="range"
+        aria-label={`${props.name} time`}
+        min={span.min}
+        max={span.max}
+        step={Math.max(1, Math.round((span.max - span.min) / 500))}
+        value={props.value}
+        onChange={(e) => props.onChange(Number(e.target.value))}
+      />
+    </label>
   );
 }

@@ -29,6 +29,17 @@ export function PageButtons(props: { offset: number; total: number; pageSize: nu
 }
 
 /** Date over time keeps the column narrow enough for the 360px panel. */
+/** The one row of a table with nothing to list, saying why. */
+export function EmptyRow({ columns, children }: { columns: number; children: string }) {
+  return (
+    <tr>
+      <td colSpan={columns} className="muted">
+        {children}
+      </td>
+    </tr>
+  );
+}
+
 export function TimeCell({ seconds }: { seconds: number | null }) {
   const iso = formatUnixUtc(seconds);
   const [date, time] = iso.split('T');
@@ -117,13 +128,7 @@ export function TransferTable({ chain, address, caseId }: { chain: string; addre
         </thead>
         <tbody>
           {page?.items.map((row, i) => <TransferRowView key={`${row.txHash}:${offset + i}`} row={row} chain={chain} />)}
-          {page && page.items.length === 0 && (
-            <tr>
-              <td colSpan={4} className="muted">
-                No transfers in the store for this address.
-              </td>
-            </tr>
-          )}
+          {page && page.items.length === 0 && <EmptyRow columns={4}>No transfers in the store for this address.</EmptyRow>}
         </tbody>
       </table>
       </div>

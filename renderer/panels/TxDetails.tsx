@@ -7,6 +7,7 @@ import { formatCount, formatUnixUtc } from '../format/text';
 import { useServices } from '../state/services';
 import { CopyButton } from './CopyButton';
 import { AddressLink, TxLink } from './LeadLinks';
+import { EmptyRow } from './TransferTable';
 
 type Detail = z.infer<typeof TxDetail>;
 type Transfer = Detail['transfers'][number];
@@ -109,13 +110,7 @@ function TransfersTable({ chain, transfers }: { chain: string; transfers: Transf
             </tr>
           </thead>
           <tbody>
-            {transfers.length === 0 && (
-              <tr>
-                <td colSpan={2} className="muted">
-                  This transaction moved no value the store records.
-                </td>
-              </tr>
-            )}
+            {transfers.length === 0 && <EmptyRow columns={2}>This transaction moved no value the store records.</EmptyRow>}
             {transfers.map((t, i) => (
               <tr key={i} className={t.status === 'failed' ? 'failed' : undefined} title={`${t.kind} transfer, ${t.status}`}>
                 <td className="mono from-to">
