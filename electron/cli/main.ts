@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ApiError, type MethodName, type Result } from '../../shared/api/contract';
+import type { Result } from '../../shared/api/contract';
 import { formatUnits, groupDigits } from '../../shared/model/amount';
 import { resolveChain } from '../../shared/model/chains';
 import { errorToShape } from '../core/api/errors';
@@ -14,6 +14,8 @@ import { importDataset } from '../core/ingest/importDataset';
 import { openStore } from '../core/store/openStore';
 import { ensureWorkspace, resolveWorkspaceDir } from '../core/workspace';
 import { startServer } from '../serve/server';
+import { call, print, UsageError, type Values } from './cliKit';
+import { runExposure, runLabels, runScreen, runSearch } from './intelCommands';
 
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
@@ -31,16 +33,17 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
   case continue CASE [--json]                       (makes a received case editable here)
   case merge-evidence CASE [--json]                 (adds a received case's chain facts to your store)
   audit verify CASE [--json]
+  labels import [--skip-invalid] [--json] PATH... | labels list [--json] | labels remove SET | labels show CHAIN ADDRESS [--json]
+                                (label sets: GraphSense TagPacks, OFAC SDN XML and lists, CSV)
+  search TEXT [--json]          (an address in any form, a tx hash, a label or actor, a case or cluster)
+  exposure CHAIN ADDRESS [--json]   (value exchanged with labelled counterparties, per category)
+  screen FILE [--chain CHAIN] [--json]   (a list of addresses: sanctioned, labelled, exposed; exit code 4 if any is sanctioned or exposed)
   keys [--json] | keys trust PUBLIC-KEY --name NAME   (your signing key; colleagues' keys you trust)
   serve [--port N]
   generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--json]   (a synthetic world with ground truth)
   demo [--out DIR] [--json]   (the sample investigation, in its own workspace: DIR, else <workspace>/sample)
 
 CHAIN is a CAIP-2 id (eip155:1) or an alias: eth bsc polygon avax arb op base tron btc btc-testnet ltc`;
-
-class UsageError extends Error {}
-
-type Values = Record<string, string | boolean | undefined>;
 
 function parse(argv: string[]): { positionals: string[]; values: Values } {
   const { positionals, values } = parseArgs({
@@ -68,6 +71,7 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       trust: { type: 'string' },
       name: { type: 'string' },
       overwrite: { type: 'boolean' },
+      'skip-invalid': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -80,16 +84,6 @@ function intOption(values: Values, name: string, fallback: number): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'string' || !/^[0-9]+$/.test(v)) throw new UsageError(`--${name} needs a whole number, found "${String(v)}"`);
   return Number(v);
-}
-
-function print(json: boolean, value: unknown, human: () => string): void {
-  process.stdout.write(json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
-}
-
-async function call<M extends MethodName>(backend: Backend, method: M, args: unknown): Promise<unknown> {
-  const r = await backend.call(method, args);
-  if (!r.ok) throw new ApiError(r.error.kind, r.error.message);
-  return r.result;
 }
 
 /** A bundle passphrase never goes on the command line (other users can read it there). */
@@ -416,6 +410,14 @@ async function main(argv: string[]): Promise<void> {
           [`your signing key: ${k.fingerprint}`, `  public key ${k.publicKey}`, ...k.trusted.map((t) => `trusted: ${t.name}  ${t.fingerprint}  (since ${t.addedAt})`)].join('\n'),
         );
       }
+      case 'labels':
+        return await runLabels(backend, rest, values, json);
+      case 'search':
+        return await runSearch(backend, rest, json);
+      case 'exposure':
+        return await runExposure(backend, rest, json);
+      case 'screen':
+        return await runScreen(backend, rest, values, json);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

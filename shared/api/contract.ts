@@ -80,6 +80,29 @@ export const api = {
     S.EdgeTransferPage,
   ),
 
+  /** Label sets (TagPacks, OFAC lists, CSV lists) imported into the workspace. */
+  'labels.list': method(z.object({}), z.array(S.LabelSet)),
+  /** Reads label files and says what importing them would do; keeps nothing. */
+  'labels.preview': method(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000) }), S.LabelPreview),
+  /**
+   * Imports label files, one set each. A file with skipped entries is refused (naming them)
+   * unless skipInvalid; a file whose content a set holds adds nothing; a newer version of a set
+   * (same title and creator) replaces it.
+   */
+  'labels.import': method(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(1000), skipInvalid: z.boolean().default(false) }), S.LabelImportResult, true),
+  'labels.remove': method(z.object({ setId: z.number().int() }), z.object({ removed: z.number().int() }), true),
+  /** Every label of an address, the most confident first. */
+  'labels.show': method(z.object({ ...ChainAddress }), z.object({ chain: S.ChainId, address: z.string(), display: z.string(), labels: z.array(S.Label) })),
+  /** One box for anything: an address on any chain in any form, a transaction hash, a label or actor name, a case or cluster. */
+  'search.query': method(z.object({ text: z.string().trim().min(1).max(300), limit: z.number().int().min(1).max(200).default(30) }), z.object({ hits: z.array(S.SearchHit) })),
+  /** Direct exposure of an address, or of a case's nodes (a selection or a cluster's members), to labelled counterparties. */
+  'exposure.get': method(
+    z.union([z.object({ ...ChainAddress }), z.object({ caseId: S.CaseId, nodeIds: z.array(S.NodeId).min(1).max(10000) })]),
+    S.Exposure,
+  ),
+  /** Screens a list of addresses (one per line, optionally "chain,address"): labelled, sanctioned, directly exposed. */
+  'screen.run': method(z.object({ text: z.string().min(1).max(5_000_000), chain: S.ChainId.optional() }), S.ScreenResult),
+
   'case.list': method(z.object({}), z.array(S.CaseSummary)),
   'case.create': method(z.object({ name: z.string().trim().min(1).max(120) }), S.CaseSummary, true),
   'case.rename': method(z.object({ caseId: S.CaseId, name: z.string().trim().min(1).max(120) }), S.CaseSummary, true),

@@ -122,6 +122,8 @@ export const TransferRow = z.object({
   direction: z.enum(['in', 'out', 'self']),
   counterparty: z.string().nullable(),
   counterpartyDisplay: z.string().nullable(),
+  /** The counterparty's best label from the label sets, when it has one. */
+  counterpartyLabel: z.lazy(() => CounterpartyLabel).nullable().optional(),
   asset: Asset,
   value: BaseUnits,
   kind: z.enum(['native', 'token', 'internal', 'utxo']),
@@ -208,9 +210,15 @@ export const TxDetail = z.object({
   outputs: z.array(TxOutput).optional(),
 });
 
+/** The best label of a counterparty, as tables show it beside the address. */
+export const CounterpartyLabel = z.object({ label: z.string(), category: z.string().nullable(), sanctioned: z.boolean(), count: z.number().int() });
+export type CounterpartyLabel = z.infer<typeof CounterpartyLabel>;
+
 export const Neighbor = z.object({
   address: z.string(),
   display: z.string(),
+  /** Its best label from the label sets, when it has one. */
+  label: CounterpartyLabel.nullable().optional(),
   direction: z.enum(['in', 'out', 'both']),
   assets: z.array(
     z.object({
@@ -276,6 +284,12 @@ export const AddressNode = z.object({
   /** False when the store holds no transfer for the address (yet). */
   known: z.boolean(),
   tags: z.array(Tag),
+  /** Labels from the workspace's label sets, the most confident first (at most 5; label.show lists all). */
+  labels: z.array(z.lazy(() => Label)).optional(),
+  /** How many labels the address has in all. */
+  labelCount: z.number().int().optional(),
+  /** Some label set lists it as sanctioned (abuse "sanction"). */
+  sanctioned: z.boolean().optional(),
 });
 
 export const MoreNode = z.object({
@@ -572,3 +586,132 @@ export const TagTarget = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('node'), nodeId: NodeId }),
   z.object({ kind: z.literal('cluster'), clusterId: ClusterId }),
 ]);
+
+/* ---- Intelligence: label sets, labels, search, exposure, screening (issue 12) ---- */
+
+export const LabelSetKind = z.enum(['tagpack', 'actorpack', 'ofac', 'csv', 'case-tags']);
+
+/** A label set: one imported file of labels with its provenance, removable as a unit. */
+export const LabelSet = z.object({
+  id: z.number().int(),
+  kind: LabelSetKind,
+  title: z.string(),
+  creator: z.string().nullable(),
+  description: z.string().nullable(),
+  /** Where the set comes from, when the file says (a URL). */
+  sourceUrl: z.string().nullable(),
+  license: z.string().nullable(),
+  /** The date the file says it was last changed (YYYY-MM-DD), or null. */
+  lastmod: z.string().nullable(),
+  /** When it was imported here (ISO 8601 UTC). */
+  importedAt: z.string(),
+  file: z.object({ name: z.string(), sha256: z.string(), size: z.number().int() }),
+  labels: z.number().int(),
+  addresses: z.number().int(),
+});
+export type LabelSet = z.infer<typeof LabelSet>;
+
+/** One label on an address, from a label set. */
+export const Label = z.object({
+  label: z.string(),
+  category: z.string().nullable(),
+  abuse: z.string().nullable(),
+  /** The named confidence level (authority_data, forensic, …), or null when the file gave a number. */
+  confidence: z.string().nullable(),
+  confidenceScore: z.number().int().nullable(),
+  source: z.string().nullable(),
+  context: z.string().nullable(),
+  actor: z.string().nullable(),
+  /** The actor's name from an ActorPack, when one is imported. */
+  actorName: z.string().nullable(),
+  lastmod: z.string().nullable(),
+  set: z.object({ id: z.number().int(), title: z.string(), kind: LabelSetKind }),
+});
+export type Label = z.infer<typeof Label>;
+
+/** An entry a label file could not give, and why, where it stands. */
+export const LabelSkip = z.object({ file: z.string(), line: z.number().int().nullable(), index: z.number().int().nullable(), reason: z.string() });
+export type LabelSkip = z.infer<typeof LabelSkip>;
+
+/** What importing some label files would do, before anything is kept. */
+export const LabelPreview = z.object({
+  files: z.array(
+    z.object({
+      file: z.string(),
+      kind: LabelSetKind,
+      title: z.string(),
+      creator: z.string().nullable(),
+      labels: z.number().int(),
+      addresses: z.number().int(),
+      /** The first skipped entries (at most 200) and how many in all. */
+      skipped: z.array(LabelSkip),
+      skippedCount: z.number().int(),
+      /** The same content is already here, in this set: importing it adds nothing. */
+      sameAs: z.object({ setId: z.number().int(), title: z.string() }).nullable(),
+      /** A set of the same title and creator with other content: importing it replaces that set. */
+      updates: z.object({ setId: z.number().int(), title: z.string(), adds: z.number().int(), changes: z.number().int(), drops: z.number().int() }).nullable(),
+    }),
+  ),
+});
+export type LabelPreview = z.infer<typeof LabelPreview>;
+
+export const LabelImportResult = z.object({
+  /** Sets added or replaced (an update keeps no old labels). */
+  sets: z.array(LabelSet),
+  /** Files whose content a set already holds: nothing added. */
+  unchanged: z.array(z.object({ file: z.string(), setId: z.number().int(), title: z.string() })),
+  skipped: z.array(LabelSkip),
+  skippedCount: z.number().int(),
+});
+export type LabelImportResult = z.infer<typeof LabelImportResult>;
+
+export const SearchHit = z.object({
+  kind: z.enum(['address', 'tx', 'label', 'actor', 'case', 'cluster']),
+  /** CAIP-2 chain of an address or transaction hit; null otherwise. */
+  chain: z.string().nullable(),
+  /** The address or hash (canonical), the case id, the cluster id ("caseId/c3"), or the label's address. */
+  id: z.string(),
+  /** What to show: a display address, a label, a case name. */
+  label: z.string(),
+  /** What it is and where it lives, in words. */
+  detail: z.string(),
+  caseId: CaseId.nullable(),
+});
+export type SearchHit = z.infer<typeof SearchHit>;
+
+/** Value an address (or a group) received from or sent to labelled counterparties, per category and asset. */
+export const ExposureRow = z.object({
+  /** The counterparties' category (exchange, mixing_service, …), or their abuse (sanction, …) when that is what marks them. */
+  category: z.string(),
+  direction: z.enum(['received', 'sent']),
+  asset: Asset,
+  /** Exact, in base units. */
+  total: BaseUnits,
+  count: z.number().int(),
+  counterparties: z.array(z.object({ chain: ChainId, address: z.string(), display: z.string(), label: z.string(), amount: BaseUnits })),
+});
+export type ExposureRow = z.infer<typeof ExposureRow>;
+
+export const Exposure = z.object({
+  /** The addresses screened (one, a selection, or a cluster's members). */
+  subjects: z.array(z.object({ chain: ChainId, address: z.string(), display: z.string() })),
+  rows: z.array(ExposureRow),
+});
+export type Exposure = z.infer<typeof Exposure>;
+
+export const ScreenRow = z.object({
+  /** The line as given. */
+  input: z.string(),
+  line: z.number().int(),
+  chain: ChainId.nullable(),
+  address: z.string().nullable(),
+  display: z.string().nullable(),
+  /** sanctioned: labelled with abuse "sanction"; exposed: directly paid by or paying a sanctioned or illicit counterparty. */
+  verdict: z.enum(['sanctioned', 'labelled', 'exposed', 'clear', 'invalid']),
+  labels: z.array(Label),
+  exposure: z.array(ExposureRow),
+  reason: z.string().nullable(),
+});
+export type ScreenRow = z.infer<typeof ScreenRow>;
+export const ScreenResult = z.object({ rows: z.array(ScreenRow) });
+export type ScreenResult = z.infer<typeof ScreenResult>;

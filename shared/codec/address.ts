@@ -1,19 +1,49 @@
 import { bech32, bech32m, createBase58check } from '@scure/base';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { resolveChain, type ChainInfo } from '../model/chains';
+import { CASHADDR_PREFIX, decodeCashAddr, encodeCashAddr, looksLikeCashAddr } from './cashaddr';
 import { canonicalEvmAddress, canonicalTxHash, toChecksumAddress } from './evm';
 import { canonicalTronAddress } from './tron';
 
 const base58check = createBase58check(sha256);
 
+const BTC = 'bip122:000000000019d6689c085ae165831e93';
+const LTC = 'bip122:12a765e31ffd4059bada1e25190f6e98';
+const BCH = 'bip122:000000000000000000651ef99cb9fcbe';
+const ZEC = 'bip122:00040fe8ec8471911baa1db1266ea15d';
+const TEST_NETS = ['bip122:000000000933ea01ad0ee984209779ba', 'bip122:00000000da84f2bafbbc53dee25a72ae', 'bip122:00000008819873e925422c1ff0f99f7c', 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328'];
+
 const UTXO_HRP: Record<string, string> = {
-  'bip122:000000000019d6689c085ae165831e93': 'bc',
+  [BTC]: 'bc',
   'bip122:000000000933ea01ad0ee984209779ba': 'tb',
   'bip122:00000000da84f2bafbbc53dee25a72ae': 'tb',
   'bip122:00000008819873e925422c1ff0f99f7c': 'tb',
   'bip122:0f9188f13cb7b2c71f2a335e3a4fc328': 'bcrt',
-  'bip122:12a765e31ffd4059bada1e25190f6e98': 'ltc',
+  [LTC]: 'ltc',
 };
+
+/**
+ * Base58check version prefixes (P2PKH, P2SH) each chain's addresses use, so that a valid address
+ * of another chain (a Tron `T…` in a Bitcoin list, a Litecoin `L…`) is not taken for this one.
+ * Litecoin still accepts its old P2SH `3…`; Zcash's prefixes are two bytes (t1…, t3…).
+ */
+const BASE58_VERSIONS: Record<string, readonly (readonly number[])[]> = {
+  [BTC]: [[0x00], [0x05]],
+  ...Object.fromEntries(TEST_NETS.map((id) => [id, [[0x6f], [0xc4]]])),
+  [LTC]: [[0x30], [0x32], [0x05]],
+  [BCH]: [[0x00], [0x05]],
+  [ZEC]: [[0x1c, 0xb8], [0x1c, 0xbd]],
+};
+
+const hex = (bytes: readonly number[]): string => bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+
+/** The base58check version prefix of `payload` among the chain's, or null when it uses none of them. */
+function base58Version(chainId: string, payload: Uint8Array): readonly number[] | null {
+  for (const v of BASE58_VERSIONS[chainId] ?? []) {
+    if (payload.length === v.length + 20 && v.every((b, i) => payload[i] === b)) return v;
+  }
+  return null;
+}
 
 function canonicalUtxoAddress(chain: ChainInfo, text: string): string {
   const hrp = UTXO_HRP[chain.id];
@@ -29,14 +59,38 @@ function canonicalUtxoAddress(chain: ChainInfo, text: string): string {
     }
     throw new Error(`not a ${chain.name} address: "${text}" fails its bech32 checksum`);
   }
+  if (chain.id === BCH && (lower.startsWith(CASHADDR_PREFIX + ':') || looksLikeCashAddr(text))) {
+    try {
+      const decoded = decodeCashAddr(text);
+      return encodeCashAddr(decoded.type, decoded.hash);
+    } catch (e) {
+      throw new Error(`not a ${chain.name} address: "${text.slice(0, 80)}" ${(e as Error).message}`);
+    }
+  }
+  if (chain.id === ZEC && /^(zs1|u1|zc)/.test(lower)) {
+    throw new Error(`not a transparent ${chain.name} address: "${text.slice(0, 80)}" is shielded; only t1…/t3… addresses can be traced`);
+  }
+  let payload: Uint8Array;
   try {
-    base58check.decode(text);
-    return text;
+    payload = base58check.decode(text);
   } catch {
     // Base58 characters with a checksum that fails are a typo, not another kind of address.
-    const why = /^[1-9A-HJ-NP-Za-km-z]{25,36}$/.test(text) ? 'fails its base58check checksum (a mistyped character?)' : 'is neither base58check nor bech32';
+    const why = /^[1-9A-HJ-NP-Za-km-z]{25,36}$/.test(text)
+      ? 'fails its base58check checksum (a mistyped character?)'
+      : `is neither base58check nor ${chain.id === BCH ? 'CashAddr' : 'bech32'}`;
     throw new Error(`not a ${chain.name} address: "${text.slice(0, 80)}" ${why}`);
   }
+  const version = base58Version(chain.id, payload);
+  if (!version && BASE58_VERSIONS[chain.id]) {
+    const why =
+      payload.length === 21 || payload.length === 22
+        ? `is base58check with version 0x${hex([...payload.slice(0, payload.length - 20)])}, which ${chain.name} addresses do not use`
+        : `is base58check of ${payload.length} bytes, not a version and a 20-byte hash`;
+    throw new Error(`not a ${chain.name} address: "${text.slice(0, 80)}" ${why}`);
+  }
+  // One Bitcoin Cash address, one stored form: legacy base58 becomes its CashAddr.
+  if (chain.id === BCH && version) return encodeCashAddr(version[0] === 0x00 ? 'p2pkh' : 'p2sh', payload.slice(1));
+  return text;
 }
 
 /** Canonical stored form of an address on a chain. Throws an Error saying what was wrong. */

@@ -89,6 +89,11 @@ const NETWORK_BY_CHAIN: ReadonlyMap<string, Readonly<BitcoinNetwork>> = new Map(
   ['bip122:12a765e31ffd4059bada1e25190f6e98', LITECOIN_MAINNET],
 ]);
 
+/** Whether Cairn can read this UTXO chain's blocks (it has the chain's address parameters). */
+export function hasBlockParameters(caip2: string): boolean {
+  return NETWORK_BY_CHAIN.has(caip2.trim());
+}
+
 /**
  * The address parameters of a Cairn UTXO chain id (CAIP-2, e.g.
  * `bip122:000000000019d6689c085ae165831e93`). Throws for any chain without them.

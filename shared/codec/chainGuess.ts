@@ -1,12 +1,15 @@
 import { base58, bech32, bech32m } from '@scure/base';
 import { CHAINS, resolveChain, type ChainFamily } from '../model/chains';
+import { looksLikeCashAddr } from './cashaddr';
 
 /**
  * Which chain an address belongs to, from its form alone: the bech32 prefix or base58 version
- * byte of Bitcoin and Litecoin, Tron's `T…` and `41…`, EVM's `0x` and 40 hex digits. A form can
- * fit several chains (any EVM chain; testnet3, testnet4 and signet share `tb1`), so the guess
- * lists them, most likely first, and the caller asks only then. The form is judged, not the
- * checksum: canonicalAddress says whether the address itself is valid.
+ * byte of Bitcoin and Litecoin, Bitcoin Cash's CashAddr, Zcash's `t1…`/`t3…`, Tron's `T…` and
+ * `41…`, EVM's `0x` and 40 hex digits. A form can fit several chains (any EVM chain; testnet3,
+ * testnet4 and signet share `tb1`), so the guess lists them, most likely first, and the caller
+ * asks only then. The form is judged, not the checksum: canonicalAddress says whether the
+ * address itself is valid. Bitcoin Cash's legacy `1…`/`3…` form is Bitcoin's and is guessed as
+ * Bitcoin; only its CashAddr names Bitcoin Cash.
  */
 export interface ChainGuess {
   /** CAIP-2 ids of the chains the form fits, the most likely first. */
@@ -22,6 +25,8 @@ const TESTNET4 = 'bip122:00000000da84f2bafbbc53dee25a72ae';
 const SIGNET = 'bip122:00000008819873e925422c1ff0f99f7c';
 const REGTEST = 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328';
 const LTC = 'bip122:12a765e31ffd4059bada1e25190f6e98';
+const BCH = 'bip122:000000000000000000651ef99cb9fcbe';
+const ZEC = 'bip122:00040fe8ec8471911baa1db1266ea15d';
 const TRON = 'tron:0x2b6653dc';
 const EVM_CHAINS = CHAINS.filter((c) => c.family === 'evm').map((c) => c.id);
 
@@ -83,6 +88,10 @@ function guessBase58(text: string): ChainGuess | null {
   } catch {
     return null;
   }
+  // Zcash transparent addresses have a two-byte version (t1… P2PKH, t3… P2SH).
+  if (bytes.length === 26 && bytes[0] === 0x1c && (bytes[1] === 0xb8 || bytes[1] === 0xbd)) {
+    return { chains: [ZEC], family: 'utxo', form: `Zcash transparent address (${bytes[1] === 0xb8 ? 'P2PKH' : 'P2SH'})` };
+  }
   // A version byte, a 20-byte hash and a 4-byte checksum.
   if (bytes.length !== 25) return null;
   if (bytes[0] === 0x41) return { chains: [TRON], family: 'tron', form: 'Tron base58 address' };
@@ -96,6 +105,10 @@ export function guessAddressChains(input: string): ChainGuess | null {
   const text = input.trim();
   if (/^0x[0-9a-fA-F]{40}$/.test(text)) return { chains: EVM_CHAINS, family: 'evm', form: 'EVM address (0x and 40 hex digits)' };
   if (/^(0x)?41[0-9a-fA-F]{40}$/.test(text)) return { chains: [TRON], family: 'tron', form: 'Tron hex address (41…)' };
+  if (looksLikeCashAddr(text)) {
+    const type = text.toLowerCase().replace(/^bitcoincash:/, '')[0] === 'q' ? 'P2PKH' : 'P2SH';
+    return { chains: [BCH], family: 'utxo', form: `Bitcoin Cash CashAddr (${type})` };
+  }
   return guessBech32(text) ?? guessBase58(text);
 }
 

@@ -32,6 +32,10 @@ export const CHAINS: readonly ChainInfo[] = [
   { id: 'bip122:00000008819873e925422c1ff0f99f7c', name: 'Bitcoin signet', family: 'utxo', nativeSymbol: 'sBTC', nativeDecimals: 8, aliases: ['btc-signet', 'signet'] },
   { id: 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328', name: 'Bitcoin regtest', family: 'utxo', nativeSymbol: 'rBTC', nativeDecimals: 8, aliases: ['btc-regtest', 'regtest'] },
   { id: 'bip122:12a765e31ffd4059bada1e25190f6e98', name: 'Litecoin', family: 'utxo', nativeSymbol: 'LTC', nativeDecimals: 8, aliases: ['ltc', 'litecoin'] },
+  // Bitcoin Cash's reference is its first block after the 2017 fork (height 478559), as the CAIP bip122 namespace lists it.
+  { id: 'bip122:000000000000000000651ef99cb9fcbe', name: 'Bitcoin Cash', family: 'utxo', nativeSymbol: 'BCH', nativeDecimals: 8, aliases: ['bch', 'bitcoin-cash'] },
+  // Zcash: transparent (t1…/t3…) addresses only; shielded ones hide the flows Cairn traces.
+  { id: 'bip122:00040fe8ec8471911baa1db1266ea15d', name: 'Zcash', family: 'utxo', nativeSymbol: 'ZEC', nativeDecimals: 8, aliases: ['zec', 'zcash'] },
 ];
 
 export const DEFAULT_EVM_CHAIN = 'eip155:1';

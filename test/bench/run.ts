@@ -1,4 +1,4 @@
-// `npm run bench [-- --scale S --out FILE]`: prints tables and writes JSON. Not part of npm test.
+// `npm run bench [-- --scale S --labels N --out FILE]`: prints tables and writes JSON. Not part of npm test.
 // Sections: the ethereum-etl and Bitcoin import micro-benchmarks (--rows, --blocks); the
 // synthetic world at --scale (import per format next to a same-run ceiling, store size, expand
 // latency), then an investigator's session replayed in the UI on that world (sessionBench.ts),
@@ -16,6 +16,7 @@ import { benchColdStart, benchRender, printRenderResults } from './renderBench';
 import { benchWorld, type WorldBenchResult } from './worldBench';
 import { benchCaseFiles, printCaseFileResults } from './caseFileBench';
 import { benchSession, printSessionResults } from './sessionBench';
+import { benchLabels, printLabelsResults } from './labelsBench';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +30,10 @@ const { values } = parseArgs({
     'case-files-only': { type: 'boolean', default: false },
     /** Only the world at --scale (imported, no ceiling) and the investigator's session on it. */
     'session-only': { type: 'boolean', default: false },
+    /** How many labels the label-pack section imports and searches (0 skips it). */
+    labels: { type: 'string', default: '1000000' },
+    /** Only the label-pack section. */
+    'labels-only': { type: 'boolean', default: false },
   },
 });
 const started = new Date().toISOString();
@@ -72,6 +77,19 @@ if (values['case-files-only']) {
     const cf = await benchCaseFiles(work, log);
     printCaseFileResults(cf);
     results.caseFiles = cf;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  saveResults(values.out!, results);
+  console.log(`results written to ${values.out}`);
+  process.exit(0);
+}
+const labelTotal = Number(values.labels);
+if (values['labels-only']) {
+  try {
+    const labels = await benchLabels(work, labelTotal, log);
+    printLabelsResults(labels);
+    results.labels = labels;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -136,6 +154,12 @@ try {
   const cf = await benchCaseFiles(work, log);
   printCaseFileResults(cf);
   results.caseFiles = cf;
+
+  if (labelTotal > 0) {
+    const labels = await benchLabels(work, labelTotal, log);
+    printLabelsResults(labels);
+    results.labels = labels;
+  }
 
   if (!values['no-render']) {
     const render = await benchRender();

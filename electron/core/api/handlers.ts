@@ -25,7 +25,10 @@ import type { Db } from '../store/openStore';
 import { chainCounts, getTx, getUtxoParts } from '../store/txQueries';
 import type { CallContext } from '../backendTypes';
 import type { Settings } from '../workspace';
-import type { FlowFilter } from '../../../shared/api/schemas';
+import type { CounterpartyLabel, FlowFilter, Graph } from '../../../shared/api/schemas';
+import { exposureOf, screen } from '../intel/exposure';
+import { importLabelFiles, LabelImportError, labelKeyOf, labelsOf, labelsOfMany, listLabelSets, previewLabelFiles, removeLabelSet } from '../intel/labelStore';
+import { search, type SearchableCase } from '../intel/search';
 
 export interface HandlerDeps {
   readonly version: string;
@@ -91,7 +94,44 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     const r = deps.registry.get(caseId);
     return r?.origin === 'received' && r.received && !r.received.evidenceMerged ? deps.evidence.get(caseId) : store;
   };
-  const graph = (caseId: string, filter?: FlowFilter) => buildGraph(facts(caseId), cases.get(caseId), filter);
+  /** Labels come from the workspace's label sets, whatever store the case's facts come from. */
+  const withLabels = (g: Graph): Graph => {
+    const addresses = g.nodes.flatMap((n) => (n.kind === 'address' ? [{ chain: n.chain, addr: n.address }] : []));
+    const found = labelsOfMany(store, addresses);
+    for (const n of g.nodes) {
+      if (n.kind !== 'address') continue;
+      const own = found.get(labelKeyOf(n.chain, n.address));
+      n.labels = own?.labels ?? [];
+      n.labelCount = own?.count ?? 0;
+      n.sanctioned = own?.sanctioned ?? false;
+    }
+    return g;
+  };
+  /** The best label of each counterparty on one chain, for tables. */
+  const counterpartyLabels = (chain: string, addrs: readonly string[]): Map<string, CounterpartyLabel> => {
+    const found = labelsOfMany(store, addrs.map((addr) => ({ chain, addr })), 1);
+    const out = new Map<string, CounterpartyLabel>();
+    for (const addr of addrs) {
+      const own = found.get(labelKeyOf(chain, addr));
+      if (own) out.set(addr, { label: own.labels[0]!.label, category: own.labels[0]!.category, sanctioned: own.sanctioned, count: own.count });
+    }
+    return out;
+  };
+  const graph = (caseId: string, filter?: FlowFilter) => withLabels(buildGraph(facts(caseId), cases.get(caseId), filter));
+  const labelErrors = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (error) {
+      if (error instanceof LabelImportError) throw new ApiError('bad_input', error.message, error.skipped.length > 0 ? { skipped: error.skipped } : undefined);
+      throw error;
+    }
+  };
+  const searchableCases = (): SearchableCase[] =>
+    cases.summaries().flatMap((c) => {
+      if (c.origin === 'broken') return [];
+      const clusters = cases.get(c.id).db.prepare('SELECT id, name, category FROM cluster ORDER BY id').all() as { id: number; name: string; category: string }[];
+      return [{ id: c.id, name: c.name, clusters: clusters.map((cl) => ({ id: `c${cl.id}`, name: cl.name, category: cl.category })) }];
+    });
   const receiveDeps = {
     cases,
     registry: deps.registry,
@@ -184,6 +224,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       const a = lookupAddress(db, args.chain, args.address);
       if (a.id === null) return { total: 0, offset: args.offset, items: [] };
       const page = addressTransfers(db, a.id, args.direction, args.offset, args.limit);
+      const labels = counterpartyLabels(a.chain, page.items.flatMap((t) => (t.counterparty === null ? [] : [t.counterparty])));
       return {
         total: page.total,
         offset: args.offset,
@@ -194,6 +235,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
           direction: t.direction,
           counterparty: t.counterparty,
           counterpartyDisplay: t.counterparty === null ? null : displayAddress(a.chain, t.counterparty),
+          counterpartyLabel: t.counterparty === null ? null : (labels.get(t.counterparty) ?? null),
           asset: t.asset,
           value: t.value.toString(),
           kind: t.kind,
@@ -206,12 +248,14 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       const a = lookupAddress(db, args.chain, args.address);
       if (a.id === null) return { total: 0, offset: args.offset, items: [] };
       const page = expandNeighbours(db, a.id, args.direction, args.offset, args.limit);
+      const labels = counterpartyLabels(a.chain, page.items.map((n) => n.address));
       return {
         total: page.total,
         offset: page.offset,
         items: page.items.map((n) => ({
           address: n.address,
           display: n.display,
+          label: labels.get(n.address) ?? null,
           direction: n.direction,
           assets: n.assets.map((x) => ({ ...x, received: x.received.toString(), sent: x.sent.toString() })),
           count: n.count,
@@ -245,6 +289,34 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     },
     'edge.transfers': (args) =>
       transfersOfEdge(facts(args.caseId), cases.get(args.caseId), args.sourceNodeId, args.targetNodeId, args.asset, args.offset, args.limit, args.filter),
+
+    'labels.list': () => listLabelSets(store),
+    'labels.preview': (args) => labelErrors(() => previewLabelFiles(store, args.paths.map((p) => resolve(p)))),
+    'labels.import': (args) => labelErrors(() => importLabelFiles(store, args.paths.map((p) => resolve(p)), { skipInvalid: args.skipInvalid, now: deps.now })),
+    'labels.remove': (args) => {
+      const removed = removeLabelSet(store, args.setId);
+      if (removed === null) throw new ApiError('not_found', `no label set ${args.setId}`);
+      return { removed };
+    },
+    'labels.show': (args) => {
+      const { chain, addr } = lookupAddress(store, args.chain, args.address);
+      return { chain, address: addr, display: displayAddress(chain, addr), labels: labelsOf(store, chain, addr) };
+    },
+    'search.query': (args) => ({ hits: search(store, searchableCases(), args.text, args.limit) }),
+    'exposure.get': (args) => {
+      let subjects: { chain: string; addr: string }[];
+      if ('caseId' in args) {
+        const g = graph(args.caseId);
+        const wanted = new Set(args.nodeIds);
+        subjects = g.nodes.flatMap((n) => (n.kind === 'address' && wanted.has(n.id) ? [{ chain: n.chain, addr: n.address }] : []));
+        if (subjects.length === 0) throw new ApiError('not_found', `none of the nodes ${args.nodeIds.join(', ')} is an address of case ${args.caseId}`);
+      } else {
+        const { chain, addr } = lookupAddress(store, args.chain, args.address);
+        subjects = [{ chain, addr }];
+      }
+      return { subjects: subjects.map((s) => ({ chain: s.chain, address: s.addr, display: displayAddress(s.chain, s.addr) })), rows: exposureOf(store, subjects) };
+    },
+    'screen.run': (args) => ({ rows: screen(store, args.text, args.chain === undefined ? undefined : chainOf(args.chain).id) }),
 
     'case.list': () => cases.summaries(),
     'case.create': (args) => cases.create(args.name, actor()).summary(),

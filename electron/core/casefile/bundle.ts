@@ -9,7 +9,7 @@ import { caseMigrations } from '../cases/caseMigrations';
 import type { Db } from '../store/openStore';
 import { storeMigrations } from '../store/storeMigrations';
 import { BundleFormatError, DEFAULT_LIMITS, readContainer, writeContainer, type Part } from './container';
-import { extractEvidence } from './evidence';
+import { EVIDENCE_COLUMNS, extractEvidence } from './evidence';
 import { displayFingerprint, fingerprintOf, verifySignature } from './keys';
 import { checkSqliteFile, openReadOnly, UnsafeFileError } from './safeOpen';
 
@@ -178,7 +178,10 @@ function readBounded(file: string): Buffer {
 }
 
 function evidenceCounts(db: Db): Record<string, number> {
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
+  // The tables evidence carries; the others (label sets and their index) stay empty but for
+  // SQLite's own bookkeeping rows.
+  const carried = new Set(Object.keys(EVIDENCE_COLUMNS));
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter((t) => carried.has(t));
   const out: Record<string, number> = {};
   for (const t of tables) {
     if (!/^[a-z_]+$/.test(t)) continue;

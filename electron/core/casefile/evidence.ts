@@ -35,7 +35,7 @@ export const VIA_BUNDLE = 'via-bundle:';
 /**
  * Every column of every table evidence carries, as the store schema declares them. Extraction
  * checks this against the schema it creates, so a migration that adds a column cannot be left
- * out of bundles silently. hub and hub_rank are derived rankings: never carried, recomputed.
+ * out of bundles silently. DERIVED_TABLES are never carried.
  */
 export const EVIDENCE_COLUMNS = {
   chain: ['id', 'caip2'],
@@ -54,8 +54,24 @@ export const EVIDENCE_COLUMNS = {
 } as const;
 
 export type EvidenceTable = keyof typeof EVIDENCE_COLUMNS;
-/** Store tables that evidence never carries. */
-const DERIVED_TABLES = ['hub', 'hub_rank'];
+/**
+ * Store tables that evidence never carries: derived rankings, and the workspace's label sets
+ * (intelligence, not chain facts: a received case shows the labels of the workspace it is
+ * opened in), with the trigram index's own tables.
+ */
+const DERIVED_TABLES = [
+  'hub',
+  'hub_rank',
+  'label_set',
+  'label',
+  'label_actor',
+  'label_fts',
+  'label_fts_config',
+  'label_fts_content',
+  'label_fts_data',
+  'label_fts_docsize',
+  'label_fts_idx',
+];
 
 const ALIAS = 'cairn_evidence';
 

@@ -256,4 +256,63 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 70,
+    name: 'label-sets',
+    up(db) {
+      db.exec(`
+        -- Label sets (intel/labelStore.ts): one imported label file each, with its provenance.
+        -- Labels point at (chain, address) as text, not at store address ids: most labelled
+        -- addresses are in no imported block, and a label never changes a chain fact.
+        CREATE TABLE label_set (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL,
+          title TEXT NOT NULL,
+          creator TEXT,
+          description TEXT,
+          source_url TEXT,
+          license TEXT,
+          lastmod TEXT,
+          imported_at TEXT NOT NULL,
+          file_name TEXT NOT NULL,
+          file_sha256 TEXT NOT NULL,
+          file_size INTEGER NOT NULL
+        );
+        CREATE INDEX label_set_sha256 ON label_set(file_sha256);
+        CREATE TABLE label (
+          id INTEGER PRIMARY KEY,
+          set_id INTEGER NOT NULL REFERENCES label_set(id),
+          chain TEXT NOT NULL,
+          addr TEXT NOT NULL,
+          label TEXT NOT NULL,
+          category TEXT,
+          abuse TEXT,
+          confidence TEXT,
+          confidence_score INTEGER,
+          source TEXT,
+          context TEXT,
+          is_cluster_definer INTEGER NOT NULL DEFAULT 0,
+          actor TEXT,
+          lastmod TEXT,
+          line INTEGER,
+          idx INTEGER
+        );
+        CREATE INDEX label_address ON label(chain, addr);
+        CREATE INDEX label_of_set ON label(set_id);
+        CREATE TABLE label_actor (
+          set_id INTEGER NOT NULL REFERENCES label_set(id),
+          actor_id TEXT NOT NULL,
+          label TEXT NOT NULL,
+          jurisdictions TEXT NOT NULL,
+          uri TEXT,
+          categories TEXT NOT NULL,
+          context TEXT,
+          PRIMARY KEY (set_id, actor_id)
+        ) WITHOUT ROWID;
+        -- Search over label and actor names: trigram, so any three letters of a name find it
+        -- ("azaru" finds "Lazarus group"), case-insensitively. rowid = label.id.
+        CREATE VIRTUAL TABLE label_fts USING fts5(text, tokenize = 'trigram');
+      `);
+    },
+  },
 ];

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { networkForChain } from '../../../../shared/codec/bitcoinScript';
+import { hasBlockParameters, networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { resolveChain } from '../../../../shared/model/chains';
 import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
@@ -191,6 +191,8 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
   const files = request.rpc ? [] : planBitcoinFiles(request.paths);
   const forced = request.chain ? resolveChain(request.chain) : null;
   if (forced && forced.family !== 'utxo') throw new BadInputError(files[0].path, {}, `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
+  // Bitcoin Cash and Zcash addresses can be labelled, but their blocks are not read (yet).
+  if (forced && !hasBlockParameters(forced.id)) throw new BadInputError(files[0].path, {}, `Cairn reads the blocks of Bitcoin, its test networks and Litecoin; ${forced.name} blocks are not supported`);
   const now = options.now ?? (() => new Date());
   const state: ProgressState = {
     phase: 'starting',
