@@ -28,6 +28,7 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
   neighbors CHAIN ADDRESS [--direction in|out|both] [--limit N] [--offset N] [--json]
   case list [--json] | case create NAME [--json] | case show CASE [--json]
   case export CASE --out FILE [--passphrase-file F] [--overwrite] [--json]   (a signed bundle for a colleague)
+  case tagpack CASE --out FILE [--overwrite] [--json]   (the case's tags as a GraphSense TagPack)
   case verify FILE [--passphrase-file F] [--json]    (checks a bundle; keeps nothing)
   case import FILE [--passphrase-file F] [--trust FINGERPRINT] [--json]   (opens a bundle's case, read-only)
   case continue CASE [--json]                       (makes a received case editable here)
@@ -382,7 +383,14 @@ async function main(argv: string[]): Promise<void> {
             ].join('\n'),
           );
         }
-        throw new UsageError('case takes list, create NAME, show CASE, export CASE, verify FILE, import FILE, continue CASE or merge-evidence CASE');
+        if (sub === 'tagpack') {
+          if (!arg || rest.length !== 2 || typeof values.out !== 'string') throw new UsageError('case tagpack needs a CASE id and --out FILE');
+          const r = (await call(backend, 'case.exportTagPack', { caseId: arg, path: values.out, overwrite: Boolean(values.overwrite) })) as Result<'case.exportTagPack'>;
+          return print(json, r, () =>
+            [`wrote ${r.tags} tag${r.tags === 1 ? '' : 's'} of ${arg} as a TagPack to ${r.file} (sha256 ${r.sha256})`, ...r.left.map((l) => `  left out: ${l.label} on ${l.address}: ${l.reason}`)].join('\n'),
+          );
+        }
+        throw new UsageError('case takes list, create NAME, show CASE, export CASE, tagpack CASE, verify FILE, import FILE, continue CASE or merge-evidence CASE');
       }
       case 'audit': {
         if (rest[0] !== 'verify' || !rest[1]) throw new UsageError('audit verify CASE');

@@ -103,6 +103,17 @@ export const api = {
   /** Screens a list of addresses (one per line, optionally "chain,address"): labelled, sanctioned, directly exposed. */
   'screen.run': method(z.object({ text: z.string().min(1).max(5_000_000), chain: S.ChainId.optional() }), S.ScreenResult),
 
+  /** The case's own tags as a GraphSense TagPack (YAML), for GraphSense users and colleagues. */
+  'case.exportTagPack': method(
+    z.object({ caseId: S.CaseId, path: z.string().min(1).max(4096), overwrite: z.boolean().default(false) }),
+    z.object({
+      file: z.string(),
+      tags: z.number().int(),
+      sha256: z.string(),
+      left: z.array(z.object({ address: z.string(), chain: S.ChainId, label: z.string(), reason: z.string() })),
+    }),
+  ),
+
   'case.list': method(z.object({}), z.array(S.CaseSummary)),
   'case.create': method(z.object({ name: z.string().trim().min(1).max(120) }), S.CaseSummary, true),
   'case.rename': method(z.object({ caseId: S.CaseId, name: z.string().trim().min(1).max(120) }), S.CaseSummary, true),

@@ -29,6 +29,7 @@ import type { CounterpartyLabel, FlowFilter, Graph } from '../../../shared/api/s
 import { exposureOf, screen } from '../intel/exposure';
 import { importLabelFiles, LabelImportError, labelKeyOf, labelsOf, labelsOfMany, listLabelSets, previewLabelFiles, removeLabelSet } from '../intel/labelStore';
 import { search, type SearchableCase } from '../intel/search';
+import { exportCaseTagPack } from '../intel/tagpackExport';
 
 export interface HandlerDeps {
   readonly version: string;
@@ -318,6 +319,15 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     },
     'screen.run': (args) => ({ rows: screen(store, args.text, args.chain === undefined ? undefined : chainOf(args.chain).id) }),
 
+    'case.exportTagPack': (args) => {
+      try {
+        return exportCaseTagPack(cases.get(args.caseId), deps.settings().investigator, resolve(args.path), args.overwrite);
+      } catch (error) {
+        if (error instanceof ApiError) throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new ApiError(code === 'ENOENT' || code === 'EACCES' || /exists; choose/.test((error as Error).message) ? 'invalid_argument' : 'internal', (error as Error).message);
+      }
+    },
     'case.list': () => cases.summaries(),
     'case.create': (args) => cases.create(args.name, actor()).summary(),
     'case.rename': (args) => cases.rename(args.caseId, args.name, actor()).summary(),

@@ -214,3 +214,40 @@ test('labels reach the graph, search finds addresses, labels, hashes, cases and 
   assert.equal(screened.rows[0]!.exposure[0]!.total, (big + 7n).toString());
   await backend.close();
 });
+
+test("a case's tags export as a TagPack that imports back as a label set, address and cluster tags alike", async () => {
+  const dir = tempDir();
+  const { backend } = freshBackend();
+  const [thief, mule, cashout] = [addr(21), addr(22), addr(23)];
+  await importAndWait(backend, [writeFile(dir, 'flows.csv', [TX_HEADER, txRow(thief, mule, '10'), txRow(mule, cashout, '9')].join('\n'))]);
+  await ok(backend, 'settings.set', { investigator: 'Det. Insp. Rao' });
+  const { id } = await ok(backend, 'case.create', { name: 'Mule ring' });
+  let g = await ok(backend, 'case.addSeed', { caseId: id, chain: 'eth', address: thief, role: 'suspect' });
+  g = await ok(backend, 'graph.expand', { caseId: id, nodeId: g.nodes[0]!.id, direction: 'out' });
+  const nodeOf = (a: string) => g.nodes.find((n): n is AddressNode => n.kind === 'address' && n.address === a)!;
+  g = await ok(backend, 'tag.add', { caseId: id, target: { kind: 'node', nodeId: nodeOf(thief).id }, label: 'Lazarus Group', category: 'perpetrator', confidence: 65, source: 'FBI PSA 2023-08-22', note: '' });
+  g = await ok(backend, 'cluster.create', { caseId: id, nodeIds: [nodeOf(thief).id, nodeOf(mule).id], name: 'Mule ring', category: 'perpetrator', color: '#d94f4f' });
+  g = await ok(backend, 'tag.add', { caseId: id, target: { kind: 'cluster', clusterId: g.clusters[0]!.id }, label: 'Sinbad deposit ring', category: 'scam', confidence: 50, source: '', note: 'seen twice' });
+
+  const out = join(dir, 'mule-ring.yaml');
+  const r = await ok(backend, 'case.exportTagPack', { caseId: id, path: out });
+  assert.equal(r.tags, 3, 'one address tag and a cluster tag on each of two members');
+  assert.deepEqual(r.left, []);
+  await fails(backend, 'case.exportTagPack', { caseId: id, path: out }, 'invalid_argument', /exists/);
+
+  // Imported back: a TagPack like any other, the number kept in the context.
+  const back = await ok(backend, 'labels.import', { paths: [out] });
+  assert.equal(back.sets[0]!.title, 'Cairn case Mule ring');
+  assert.equal(back.sets[0]!.creator, 'Det. Insp. Rao');
+  const labels = (await ok(backend, 'labels.show', { chain: 'eth', address: thief })).labels;
+  assert.deepEqual(
+    labels.map((l) => [l.label, l.confidence, l.confidenceScore, l.category, l.abuse, l.source]),
+    [
+      ['Lazarus Group', 'authority_data', 60, null, null, 'FBI PSA 2023-08-22'],
+      ['Sinbad deposit ring', 'forensic', 50, null, 'scam', 'Cairn case "Mule ring"'],
+    ],
+  );
+  assert.match(labels[0]!.context!, /confidence 65 in Cairn; case category perpetrator/);
+  assert.match(labels[1]!.context!, /tag of cluster "Mule ring"; note: seen twice/);
+  await backend.close();
+});
