@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Connection } from './api/client';
 import { DialogHost } from './dialogs/DialogHost';
+import { EMPTY_SCREEN, type ScreenMemo } from './dialogs/ScreenDialog';
 import { GraphCanvas, type CanvasMenuRequest, type CanvasNavigation, type CanvasNodeKind, type GraphCanvasHandle } from './graph/GraphCanvas';
 import { ContextMenu } from './panels/ContextMenu';
 import { DetailsPanel } from './panels/DetailsPanel';
@@ -14,6 +15,7 @@ import { COMMANDS, commandsIn, type CommandContext, type CommandScope } from './
 import type { DialogState } from './state/dialogState';
 import { CaseReadOnlyContext } from './state/readOnly';
 import { InspectorContext, useInspector } from './state/inspector';
+import { LabelSetsContext, useLabelSets } from './state/labelSets';
 import { describeSelection } from './state/selection';
 import { ServicesContext, type Services } from './state/services';
 import { useCaseSession } from './state/useCaseSession';
@@ -119,6 +121,9 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
 
   const { refreshStats } = workspace;
   const { refreshGraph } = session;
+  // Labels show on the canvas: a new or removed label set redraws the open case.
+  const labelSets = useLabelSets(services, refreshGraph);
+  const [screenMemo, setScreenMemo] = useState<ScreenMemo>(EMPTY_SCREEN);
   const onImported = useCallback(() => {
     void refreshStats();
     void refreshGraph();
@@ -171,6 +176,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
   return (
     <CaseReadOnlyContext.Provider value={readOnly}>
       <InspectorContext.Provider value={inspector}>
+      <LabelSetsContext.Provider value={labelSets}>
       <div className="app">
         <ErrorBanner error={props.error} onDismiss={props.onDismissError} />
         <TopBar
@@ -186,9 +192,12 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
           onNewCase={() => setDialog({ kind: 'newCase' })}
           onRenameCase={() => setDialog({ kind: 'renameCase' })}
           onExportCase={() => setDialog({ kind: 'exportCase' })}
+          onExportTagPack={() => setDialog({ kind: 'exportTagPack' })}
           onOpenBundle={() => setDialog({ kind: 'openBundle' })}
           onVerifyLog={() => setDialog({ kind: 'verifyLog' })}
           onImport={() => setDialog({ kind: 'import' })}
+          onSearch={() => setDialog({ kind: 'search' })}
+          onScreen={() => setDialog({ kind: 'screen' })}
           onAddAddress={() => setDialog({ kind: 'addAddress' })}
           onUndo={() => void actions.undo()}
           onRedo={() => void actions.redo()}
@@ -203,6 +212,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
             onUngroup={(clusterId) => void actions.ungroup([clusterId])}
             onRemoveSeed={(seed) => void actions.removeSeed(seed.chain, seed.address)}
             onShowAllHidden={() => void actions.showHidden()}
+            onImportLabels={() => setDialog({ kind: 'importLabels' })}
           />
           <div className="canvas-column">
             {graph && (
@@ -289,9 +299,12 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
           actions={actions}
           workspace={workspace}
           onImported={onImported}
+          screenMemo={screenMemo}
+          onScreenMemo={setScreenMemo}
           onClose={() => setDialog(null)}
         />
       </div>
+      </LabelSetsContext.Provider>
       </InspectorContext.Provider>
     </CaseReadOnlyContext.Provider>
   );

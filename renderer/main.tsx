@@ -9,6 +9,7 @@ import './styles/dialogs.css';
 import './styles/sidebar.css';
 import './styles/details.css';
 import './styles/imports.css';
+import './styles/intel.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -305,13 +305,13 @@ async function main(argv: string[]): Promise<void> {
           direction,
           limit: intOption(values, 'limit', 50),
           offset: intOption(values, 'offset', 0),
-        })) as { total: number; items: { display: string; direction: string; count: number; assets: { asset: { symbol: string | null; decimals: number | null }; received: string; sent: string }[] }[] };
+        })) as { total: number; items: { display: string; label?: { label: string; sanctioned: boolean } | null; direction: string; count: number; assets: { asset: { symbol: string | null; decimals: number | null }; received: string; sent: string }[] }[] };
         return print(json, page, () =>
           [
             `${page.total} counterpart${page.total === 1 ? 'y' : 'ies'}`,
             ...page.items.map(
               (n) =>
-                `  ${n.display}  ${n.direction.padEnd(4)} ${n.count} transfer${n.count === 1 ? '' : 's'}  ` +
+                `  ${n.display}${n.label ? ` (${n.label.sanctioned ? 'SANCTIONED: ' : ''}${n.label.label})` : ''}  ${n.direction.padEnd(4)} ${n.count} transfer${n.count === 1 ? '' : 's'}  ` +
                 n.assets
                   .map((a) => [a.received !== '0' ? `in ${amount(a.received, a.asset.decimals, a.asset.symbol)}` : '', a.sent !== '0' ? `out ${amount(a.sent, a.asset.decimals, a.asset.symbol)}` : ''].filter(Boolean).join(' '))
                   .join('; '),

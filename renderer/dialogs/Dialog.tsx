@@ -12,6 +12,8 @@ export interface DialogProps {
   /** Hide the submit button, e.g. while a job runs. */
   hideSubmit?: boolean;
   wide?: boolean;
+  /** More classes for the panel, e.g. a table that needs more width than `wide`. */
+  className?: string;
   testId?: string;
   children: ReactNode;
   footer?: ReactNode;
@@ -88,7 +90,7 @@ export function Dialog(props: DialogProps) {
   return (
     <div className="dialog-backdrop">
       <div
-        className={props.wide ? 'dialog dialog-wide' : 'dialog'}
+        className={['dialog', props.wide && 'dialog-wide', props.className].filter(Boolean).join(' ')}
         role="dialog"
         aria-modal="true"
         aria-labelledby={titleId}

@@ -1,13 +1,20 @@
 import type { Graph } from '../../shared/api/schemas';
 import type { DialogState } from '../state/dialogState';
+import { useInspectorContext } from '../state/inspector';
+import { useLabelSetsContext } from '../state/labelSets';
+import type { HitTarget } from '../state/searchHits';
 import type { CaseSession } from '../state/useCaseSession';
 import type { GraphActions } from '../state/useGraphActions';
 import type { Workspace } from '../state/useWorkspace';
 import { AddAddressDialog, chainsInUse } from './AddAddressDialog';
 import { ClusterDialog } from './ClusterDialog';
 import { ExportDialog } from './ExportDialog';
+import { TagPackExportDialog } from './TagPackExportDialog';
 import { ImportDialog } from './ImportDialog';
+import { LabelImportDialog } from './LabelImportDialog';
 import { OpenBundleDialog } from './OpenBundleDialog';
+import { ScreenDialog, type ScreenMemo } from './ScreenDialog';
+import { SearchDialog } from './SearchDialog';
 import { SettingsDialog } from './SettingsDialog';
 import { TagDialog } from './TagDialog';
 import { TextPromptDialog } from './TextPromptDialog';
@@ -20,11 +27,37 @@ export interface DialogHostProps {
   actions: GraphActions;
   workspace: Workspace;
   onImported(): void;
+  /** The screening dialog's last list and table, kept while the app runs. */
+  screenMemo: ScreenMemo;
+  onScreenMemo(memo: ScreenMemo): void;
   onClose(): void;
 }
 
 /** Renders the one open dialog and wires it to the action it performs. */
-export function DialogHost({ dialog, graph, session, actions, workspace, onImported, onClose }: DialogHostProps) {
+export function DialogHost({ dialog, graph, session, actions, workspace, onImported, screenMemo, onScreenMemo, onClose }: DialogHostProps) {
+  const inspector = useInspectorContext();
+  const labelSets = useLabelSetsContext();
+
+  /** Goes where a search hit leads; answers why not when it cannot. */
+  const goTo = async (target: HitTarget): Promise<string | null> => {
+    switch (target.kind) {
+      case 'address':
+      case 'tx':
+        // The details panel shows leads of the open case (its facts, its canvas).
+        if (!graph) return 'Open a case first: the address or transaction opens in its details panel.';
+        if (target.kind === 'address') inspector.openAddress(target.chain, target.address);
+        else inspector.openTx(target.chain, target.hash);
+        return null;
+      case 'case':
+        if (graph?.caseId === target.caseId) return null;
+        return (await session.openCase(target.caseId)) ? null : 'The case could not be opened (see the message above).';
+      case 'cluster':
+        inspector.focusWhenDrawn(target.caseId, target.clusterId);
+        if (graph?.caseId === target.caseId) return null;
+        return (await session.openCase(target.caseId)) ? null : 'The case could not be opened (see the message above).';
+    }
+  };
+
   if (!dialog) return null;
   switch (dialog.kind) {
     case 'newCase':
@@ -79,8 +112,32 @@ export function DialogHost({ dialog, graph, session, actions, workspace, onImpor
     case 'exportCase':
       if (!graph) return null;
       return <ExportDialog caseId={graph.caseId} caseSummary={session.currentCase} workspace={workspace.info?.workspace ?? ''} onClose={onClose} />;
+    case 'exportTagPack':
+      if (!graph) return null;
+      return <TagPackExportDialog caseId={graph.caseId} caseName={session.currentCase?.name ?? graph.caseId} workspace={workspace.info?.workspace ?? ''} onClose={onClose} />;
     case 'openBundle':
       return <OpenBundleDialog onOpened={session.openReceived} onClose={onClose} />;
+    case 'importLabels':
+      return <LabelImportDialog onImported={() => void labelSets.refresh()} onClose={onClose} />;
+    case 'search':
+      return <SearchDialog onChoose={goTo} onClose={onClose} />;
+    case 'screen':
+      return (
+        <ScreenDialog
+          memo={screenMemo}
+          onMemo={onScreenMemo}
+          chains={workspace.chains}
+          onOpenAddress={
+            graph
+              ? (chain, address) => {
+                  onClose();
+                  inspector.openAddress(chain, address);
+                }
+              : undefined
+          }
+          onClose={onClose}
+        />
+      );
     case 'verifyLog':
       if (!graph) return null;
       return <VerifyLogDialog caseId={graph.caseId} caseName={session.currentCase?.name ?? graph.caseId} onClose={onClose} />;

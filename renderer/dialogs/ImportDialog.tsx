@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useServices } from '../state/services';
 import { useJob } from '../state/useJob';
 import { Dialog } from './Dialog';
@@ -6,7 +6,7 @@ import { FileBrowser } from './FileBrowser';
 import { ImportProgress } from './ImportProgress';
 import { ImportReview } from './ImportReview';
 import { ImportSummaries } from './ImportSummary';
-import { ChainSelect, TextField, type ChainOption } from './fields';
+import { ChainSelect, PathsField, TextField, type ChainOption } from './fields';
 
 function pathsOf(text: string): string[] {
   return [...new Set(text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))];
@@ -20,7 +20,6 @@ function pathsOf(text: string): string[] {
  */
 export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished(): void; onClose(): void }) {
   const { client, run } = useServices();
-  const pathsId = useId();
   const [text, setText] = useState('');
   // Empty = detect: Bitcoin block files name their network; ethereum-etl CSV defaults to Ethereum.
   const [chain, setChain] = useState<string>('');
@@ -118,18 +117,7 @@ export function ImportDialog(props: { chains: readonly ChainOption[]; onFinished
             Cairn reads and checks the files, then shows what it found; nothing is kept until you commit. Files of several formats
             (Bitcoin blocks with an ethereum-etl folder, say) become one dataset each, committed together or not at all.
           </p>
-          <div className="field">
-            <label htmlFor={pathsId}>Files or folders</label>
-            <textarea
-              id={pathsId}
-              className="mono"
-              rows={4}
-              value={text}
-              spellCheck={false}
-              placeholder="/data/ethereum-etl/transactions.csv (one path per line)"
-              onChange={(e) => setText(e.target.value)}
-            />
-          </div>
+          <PathsField rows={4} value={text} placeholder="/data/ethereum-etl/transactions.csv (one path per line)" onChange={setText} />
           <FileBrowser onPick={addPath} />
           <ChainSelect
             label="Chain"

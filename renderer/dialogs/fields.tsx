@@ -121,6 +121,17 @@ export function TextField(props: {
   );
 }
 
+/** Paths of files or folders to read, one a line (the import dialogs). */
+export function PathsField(props: { value: string; onChange(value: string): void; rows: number; placeholder: string }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>Files or folders</label>
+      <textarea id={id} className="mono" rows={props.rows} value={props.value} spellCheck={false} placeholder={props.placeholder} onChange={(e) => props.onChange(e.target.value)} />
+    </div>
+  );
+}
+
 export function NoteField(props: { label?: string; value: string; onChange(value: string): void; maxLength?: number; disabled?: boolean }) {
   const id = useId();
   return (

@@ -14,6 +14,7 @@ import { installClusterLayer, type ClusterLayer } from './clusterLayer';
 import { routeEdges } from './edgeRouting';
 import { canvasOptions, installLevelOfDetail, type LevelOfDetailControl } from './graphStyle';
 import { installGraphProbe, markGraphRevision } from './graphProbe';
+import { labelKeysIn } from './labelCategory';
 import { installLabelDetail, type LabelDetailControl } from './labelDetail';
 import { Legend } from './Legend';
 import { installMinimap, type Minimap } from './minimap';
@@ -419,6 +420,7 @@ export function GraphCanvas({ graph, txFlows, ref, locked = false, ...callbacks 
   }, [locked]);
 
   const elements = useMemo(() => (graph ? routeEdges(withTxFlows(toElements(graph), graph, txFlows)) : []), [graph, txFlows]);
+  const labelKeys = useMemo(() => labelKeysIn(graph).keys, [graph]);
   const caseId = graph?.caseId ?? null;
 
   useEffect(() => {
@@ -501,7 +503,7 @@ export function GraphCanvas({ graph, txFlows, ref, locked = false, ...callbacks 
       />
       <div className="canvas-tooltip" ref={tipRef} role="tooltip" hidden />
       <NavControls onAction={navigate} hasSelection={hasSelection} legendShown={legendShown} overviewShown={overviewShown} />
-      {legendShown && <Legend clusters={graph?.clusters ?? []} onClose={() => setLegendShown(false)} />}
+      {legendShown && <Legend clusters={graph?.clusters ?? []} labelKeys={labelKeys} onClose={() => setLegendShown(false)} />}
       <canvas
         className="minimap"
         ref={minimapRef}

@@ -1,10 +1,13 @@
 /**
  * What the canvas's colours, shapes and lines mean, drawn with the same colours as graphStyle.
- * Shown and hidden with the Legend button or L; lists the case's clusters by their colours.
+ * Shown and hidden with the Legend button or L; lists the case's clusters by their colours and
+ * the label categories on the canvas, with the sanctioned mark.
  */
 import type { ReactNode } from 'react';
 import type { GraphCluster } from '../../shared/api/schemas';
 import { EDGE_COLOURS, ROLE_COLOURS, ROLE_FILLS, TX_COLOUR } from './graphStyle';
+import { colourKeyWords, LABEL_COLOURS, SANCTION_COLOUR, type LabelColourKey } from './labelCategory';
+import { SANCTION_PREFIX } from './labelDetail';
 
 const ROLES = ['victim', 'suspect', 'service', 'other'] as const;
 
@@ -25,7 +28,12 @@ function Line(props: { colour: string; dashed?: boolean; width?: number; arrow?:
   );
 }
 
-export function Legend(props: { clusters: readonly GraphCluster[]; onClose(): void }) {
+export function Legend(props: {
+  clusters: readonly GraphCluster[];
+  /** Label categories of the visible address nodes (labelKeysIn). */
+  labelKeys: readonly LabelColourKey[];
+  onClose(): void;
+}) {
   return (
     <section className="legend" aria-label="Legend" data-testid="legend">
       <div className="legend-head">
@@ -95,6 +103,27 @@ export function Legend(props: { clusters: readonly GraphCluster[]; onClose(): vo
           </li>
         </ul>
       </div>
+      <h3>Labels</h3>
+      <ul className="legend-list legend-labels" aria-label="Labels" data-testid="legend-labels">
+        <li>
+          <Swatch>
+            <circle cx="14" cy="8" r="6" fill="#8b949e" stroke={SANCTION_COLOUR} strokeWidth="1.2" />
+            <circle cx="14" cy="8" r="3.8" fill="#8b949e" stroke={SANCTION_COLOUR} strokeWidth="1.2" />
+          </Swatch>
+          <span>
+            sanctioned <span className="legend-sanction-mark">{SANCTION_PREFIX.trim()}</span>
+          </span>
+        </li>
+        {props.labelKeys.map((key) => (
+          <li key={key}>
+            <Swatch>
+              <circle cx="14" cy="8" r="5" fill={LABEL_COLOURS[key]} stroke="#57606a" />
+            </Swatch>
+            {colourKeyWords(key)}
+          </li>
+        ))}
+      </ul>
+      {props.labelKeys.length === 0 && <p className="muted small">Labelled addresses are filled by their category; none on the canvas.</p>}
       <h3>Clusters</h3>
       {props.clusters.length === 0 ? (
         <p className="muted small">Outlines around their members; none in this case.</p>

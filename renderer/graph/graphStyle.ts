@@ -1,4 +1,5 @@
 import type { Core, CytoscapeOptions, EdgeSingular, NodeSingular, StylesheetJson, StylesheetJsonBlock } from 'cytoscape';
+import { LABEL_COLOURS, LABEL_COLOUR_KEYS, SANCTION_COLOUR } from './labelCategory';
 import { bandOf, bandSpec, ellipsize, LABEL_BANDS, MIN_LABEL_PX } from './labelDetail';
 
 const SANS = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
@@ -164,6 +165,8 @@ export const graphStyle: StylesheetJson = [
   },
   { selector: 'node.address.unknown', style: { 'background-color': '#d0d7de', 'border-style': 'dotted' } },
   { selector: 'node.address.tagged', style: { 'background-color': '#6e7781' } },
+  // Filled by the category of the name shown (labelCategory); a seed keeps its role's look below.
+  ...LABEL_COLOUR_KEYS.map((key): StylesheetJsonBlock => ({ selector: `node.address.label-${key}`, style: { 'background-color': LABEL_COLOURS[key] } })),
   { selector: 'node.seed', style: { width: 28, height: 28, 'font-weight': 'bold' } },
   {
     selector: 'node.seed-victim',
@@ -180,6 +183,20 @@ export const graphStyle: StylesheetJson = [
   {
     selector: 'node.seed-other',
     style: { 'border-width': 3, 'border-color': ROLE_COLOURS.other, 'background-color': ROLE_FILLS.other },
+  },
+  {
+    // Sanctioned: unmistakable at any zoom and over any role: bigger, a thick dark-red double
+    // ring, its label bold in the same red and marked (labelDetail's SANCTION_PREFIX).
+    selector: 'node.address.sanctioned',
+    style: {
+      width: 32,
+      height: 32,
+      'border-width': 8,
+      'border-style': 'double',
+      'border-color': SANCTION_COLOUR,
+      color: SANCTION_COLOUR,
+      'font-weight': 'bold',
+    },
   },
   {
     selector: 'node.more',

@@ -107,21 +107,47 @@ export function ellipsize(text: string, max: number): string {
 
 /** The label texts of an address node, one per kind of band. */
 export interface AddressLabels {
-  /** overview: the first tag, or the short address. */
+  /** overview: the first name (a case tag, else the best label), or the short address. */
   brief: string;
-  /** normal: short address, first tag on a second line. */
+  /** normal: short address, first name on a second line. */
   label: string;
-  /** near and close: the full address, then up to FULL_TAGS tags. */
+  /** near and close: the full address, then up to FULL_TAGS names. */
   full: string;
 }
 
-export function addressLabels(short: string, display: string, tags: readonly string[]): AddressLabels {
-  const first = tags[0];
-  const listed = tags.slice(0, FULL_TAGS).map((t) => ellipsize(t, TAG_CHARS.full));
-  if (tags.length > FULL_TAGS) listed.push(`+${tags.length - FULL_TAGS} more tags`);
+/** What label sets say about an address, besides the case's own tags. */
+export interface LabelNames {
+  /** Label texts, the most confident first (the graph gives at most five). */
+  labels?: readonly string[];
+  /** How many labels the address has in all, listed or not. */
+  labelCount?: number;
+  /** Listed as sanctioned: its first name is marked with SANCTION_PREFIX at every band. */
+  sanctioned?: boolean;
+}
+
+/**
+ * Put before a sanctioned address's first name (graphStyle also gives it a dark-red double
+ * border). A warning sign rather than an emoji: the fonts on a bare Linux box draw it too.
+ */
+export const SANCTION_PREFIX = '⚠ ';
+
+/**
+ * Names under a node: the case's tags first (the investigator's word), then labels from label
+ * sets, each name once. Lengths follow the band: TAG_CHARS.overview at distant and overview
+ * (the sanction mark included), TAG_CHARS.normal at normal, TAG_CHARS.full close up.
+ */
+export function addressLabels(short: string, display: string, tags: readonly string[], names: LabelNames = {}): AddressLabels {
+  const given = names.labels ?? [];
+  const all = [...new Set([...tags, ...given])];
+  const unlisted = Math.max(0, (names.labelCount ?? given.length) - given.length);
+  const mark = names.sanctioned ? SANCTION_PREFIX : '';
+  const first = all[0];
+  const listed = all.slice(0, FULL_TAGS).map((t, i) => ellipsize(i === 0 ? mark + t : t, TAG_CHARS.full));
+  const more = all.length - listed.length + unlisted;
+  if (more > 0) listed.push(`+${more} more${given.length === 0 ? ' tags' : tags.length === 0 ? ' labels' : ''}`);
   return {
-    brief: first ? ellipsize(first, TAG_CHARS.overview) : short,
-    label: first ? `${short}\n${ellipsize(first, TAG_CHARS.normal)}` : short,
+    brief: first ? ellipsize(mark + first, TAG_CHARS.overview) : short,
+    label: first ? `${short}\n${ellipsize(mark + first, TAG_CHARS.normal)}` : short,
     full: [display, ...listed].join('\n'),
   };
 }

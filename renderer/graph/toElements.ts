@@ -7,7 +7,8 @@ import { parseBaseUnits } from '../../shared/model/amount';
 import { formatAmountRounded } from '../format/amount';
 import { formatCount } from '../format/text';
 import { edgeWidths, type ValuedEdge } from './edgeWidth';
-import { addressLabels } from './labelDetail';
+import { nodeColourKey, nodeLabels } from './labelCategory';
+import { addressLabels, type AddressLabels } from './labelDetail';
 
 type SeedRole = (typeof SEED_ROLES)[number];
 
@@ -35,8 +36,10 @@ export type AddressElementData = {
   brief: string;
   /** The full address and tags, for the near and close bands. */
   full: string;
-  /** Hover text: the full address, every tag and the cluster, untruncated. */
+  /** Hover text: the full address, every tag and label (with its set) and the cluster, untruncated. */
   title: string;
+  /** The colour key of the name shown (labelCategory): a tag's category, else the best label's. */
+  category?: string;
   /**
    * The cluster the node belongs to; absent when the node is in no drawn cluster. Not
    * `parent`: clusters are outlines around their members (clusterLayer), not compound nodes,
@@ -116,9 +119,20 @@ export type EdgeElement = { group: 'edges'; data: EdgeElementData | LinkElementD
 
 export type GraphElement = NodeElement | EdgeElement;
 
-/** Short address and first tag (shortened): the label at the normal zoom band. */
+/** The label texts of a node at each band: its case tags first, then its labels (labelDetail). */
+export function addressNodeLabels(node: AddressNode): AddressLabels {
+  const labels = nodeLabels(node);
+  return addressLabels(
+    node.short,
+    node.display,
+    node.tags.map((t) => t.label),
+    { labels: labels.map((l) => l.label), labelCount: node.labelCount ?? labels.length, sanctioned: node.sanctioned ?? false },
+  );
+}
+
+/** Short address and first name (shortened): the label at the normal zoom band. */
 export function addressLabel(node: AddressNode): string {
-  return addressLabels(node.short, node.display, node.tags.map((t) => t.label)).label;
+  return addressNodeLabels(node).label;
 }
 
 export function moreLabel(node: MoreNode): string {
@@ -179,16 +193,28 @@ function clusterElement(cluster: GraphCluster, members: readonly { x: number; y:
   };
 }
 
+/** One label for hover: its text, what it is and the set it comes from. */
+function labelLine(l: NonNullable<AddressNode['labels']>[number]): string {
+  const what = [l.category?.replace(/_/g, ' '), l.abuse && l.abuse !== l.category ? l.abuse.replace(/_/g, ' ') : null].filter(Boolean).join(', ');
+  return `label: ${l.label}${what ? ` (${what})` : ''} · ${l.set.title}`;
+}
+
 function addressTitle(node: AddressNode, cluster: GraphCluster | undefined): string {
   const lines = [node.display];
+  if (node.sanctioned) lines.push('SANCTIONED: a label set lists this address as sanctioned');
   for (const t of node.tags) lines.push(`tag: ${t.label}`);
+  const labels = nodeLabels(node);
+  for (const l of labels) lines.push(labelLine(l));
+  const unlisted = (node.labelCount ?? labels.length) - labels.length;
+  if (unlisted > 0) lines.push(`+${formatCount(unlisted)} more label${unlisted === 1 ? '' : 's'} (details panel)`);
   if (cluster) lines.push(`cluster: ${cluster.name}`);
   if (node.role) lines.push(`seed: ${node.role}`);
   return lines.join('\n');
 }
 
 function addressElement(node: AddressNode, clusters: ReadonlyMap<string, GraphCluster>): NodeElement {
-  const labels = addressLabels(node.short, node.display, node.tags.map((t) => t.label));
+  const labels = addressNodeLabels(node);
+  const colour = nodeColourKey(node);
   const cluster = node.clusterId !== null ? clusters.get(node.clusterId) : undefined;
   const data: AddressElementData = {
     id: node.id,
@@ -202,6 +228,7 @@ function addressElement(node: AddressNode, clusters: ReadonlyMap<string, GraphCl
     full: labels.full,
     title: addressTitle(node, cluster),
   };
+  if (colour) data.category = colour;
   if (cluster) data.cluster = cluster.id;
   return {
     group: 'nodes',
@@ -213,6 +240,9 @@ function addressElement(node: AddressNode, clusters: ReadonlyMap<string, GraphCl
       node.role && `seed-${node.role}`,
       !node.known && 'unknown',
       node.tags.length > 0 && 'tagged',
+      nodeLabels(node).length > 0 && 'labelled',
+      colour && `label-${colour}`,
+      node.sanctioned && 'sanctioned',
     ),
   };
 }

@@ -8,6 +8,7 @@ import { useCaseReadOnly } from '../state/readOnly';
 import { useServices } from '../state/services';
 import { AssetTotals } from './AssetTotals';
 import { CopyButton } from './CopyButton';
+import { AddressLabelsSection, ExposureSection } from './IntelSections';
 import { TagList } from './TagList';
 import { TransferTable } from './TransferTable';
 
@@ -119,6 +120,16 @@ export function AddressDetails(props: {
             </dd>
           </>
         )}
+        {node?.sanctioned && (
+          <>
+            <dt>Sanctions</dt>
+            <dd>
+              <span className="chip chip-sanction" data-testid="sanctioned-badge">
+                sanctioned
+              </span>
+            </dd>
+          </>
+        )}
         {!props.selected && node && node.tags.length > 0 && (
           <>
             <dt>Tags</dt>
@@ -135,6 +146,8 @@ export function AddressDetails(props: {
         {summary ? <AssetTotals totals={summary.totals} /> : <p className="muted">Loading…</p>}
       </section>
       {props.selected && node && <TagList tags={node.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />}
+      <AddressLabelsSection chain={chain} address={address} knownCount={node?.labelCount ?? null} />
+      <ExposureSection subject={{ chain, address }} />
       <TransferTable chain={chain} address={address} caseId={props.caseId} />
     </div>
   );

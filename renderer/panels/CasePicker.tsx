@@ -12,6 +12,7 @@ export function CasePicker(props: {
   onNew(): void;
   onRename(): void;
   onExport(): void;
+  onExportTagPack(): void;
   onOpenBundle(): void;
   onVerifyLog(): void;
 }) {
@@ -23,6 +24,7 @@ export function CasePicker(props: {
   // Hand-over and trust: what a case file is, where it came from, whether its log holds up.
   const items: MenuItem[] = [
     ...(open ? [{ id: 'export', label: 'Export case…', shortcut: 'Ctrl+Shift+E' }] : []),
+    ...(open ? [{ id: 'export-tagpack', label: 'Export tags as TagPack…', shortcut: '' }] : []),
     { id: 'open-bundle', label: 'Open bundle…', shortcut: 'Ctrl+O' },
     ...(open ? [{ id: 'verify-log', label: 'Verify log…', shortcut: '' }] : []),
   ];
@@ -30,6 +32,7 @@ export function CasePicker(props: {
     setMenuAt(null);
     menuButton.current?.focus();
     if (itemId === 'export') props.onExport();
+    else if (itemId === 'export-tagpack') props.onExportTagPack();
     else if (itemId === 'open-bundle') props.onOpenBundle();
     else if (itemId === 'verify-log') props.onVerifyLog();
   };

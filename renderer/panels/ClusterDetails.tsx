@@ -1,11 +1,15 @@
 import type { GraphCluster } from '../../shared/api/schemas';
 import { categoryLabel } from '../dialogs/fields';
 import { formatCount } from '../format/text';
+import { ExposureSection } from './IntelSections';
 import { TagList } from './TagList';
 import { useCaseReadOnly } from '../state/readOnly';
 
 export function ClusterDetails(props: {
   cluster: GraphCluster;
+  caseId: string;
+  /** The members' node ids, whose exposure is the cluster's. */
+  memberIds: readonly string[];
   onEdit(): void;
   onUngroup(): void;
   onTag(): void;
@@ -48,6 +52,7 @@ export function ClusterDetails(props: {
         </div>
       )}
       <TagList tags={c.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />
+      {props.memberIds.length > 0 && <ExposureSection subject={{ caseId: props.caseId, nodeIds: props.memberIds }} title="Exposure of its members" />}
     </div>
   );
 }

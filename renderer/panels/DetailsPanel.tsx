@@ -4,7 +4,7 @@ import type { ChainOption } from '../dialogs/fields';
 import { formatAmount } from '../format/amount';
 import { formatCount } from '../format/text';
 import { useInspectorContext, type Lead } from '../state/inspector';
-import { selectionSize, type SelectionInfo } from '../state/selection';
+import { selectedNodeIds, selectionSize, type SelectionInfo } from '../state/selection';
 import { AddressDetails } from './AddressDetails';
 import { ClusterDetails } from './ClusterDetails';
 import { EdgeDetails } from './EdgeDetails';
@@ -26,6 +26,12 @@ export interface DetailsPanelProps {
 function shortOf(graph: Graph, nodeId: string): string {
   const node = graph.nodes.find((n) => n.id === nodeId);
   return node?.kind === 'address' ? node.short : nodeId;
+}
+
+/** Those of these node ids that are address nodes (not "more" pills). */
+function addressIdsOf(graph: Graph, ids: readonly string[]): string[] {
+  const addresses = new Set(graph.nodes.filter((n) => n.kind === 'address').map((n) => n.id));
+  return ids.filter((id) => addresses.has(id));
 }
 
 /** Several edges selected (a box catches them): each leads to its own transfers. */
@@ -92,6 +98,8 @@ function DetailsBody(props: DetailsPanelProps) {
     return (
       <MultiSelectionDetails
         selection={selection}
+        caseId={graph.caseId}
+        addressIds={addressIdsOf(graph, selectedNodeIds(graph, selection))}
         onGroup={() => runCommand('group')}
         onTag={() => runCommand('tag')}
         onHide={() => runCommand('hide')}
@@ -124,6 +132,8 @@ function DetailsBody(props: DetailsPanelProps) {
     return (
       <ClusterDetails
         cluster={cluster}
+        caseId={graph.caseId}
+        memberIds={graph.nodes.filter((n) => n.kind === 'address' && n.clusterId === cluster.id).map((n) => n.id)}
         onEdit={() => runCommand('edit-cluster')}
         onUngroup={() => runCommand('ungroup')}
         onTag={() => runCommand('tag')}

@@ -1,8 +1,12 @@
 import type { SelectionInfo } from '../state/selection';
 import { useCaseReadOnly } from '../state/readOnly';
+import { ExposureSection } from './IntelSections';
 
 export function MultiSelectionDetails(props: {
   selection: SelectionInfo;
+  caseId: string;
+  /** The selected addresses and the members of selected clusters, whose exposure is shown. */
+  addressIds: readonly string[];
   onGroup(): void;
   onTag(): void;
   onHide(): void;
@@ -35,6 +39,9 @@ export function MultiSelectionDetails(props: {
             Remove
           </button>
         </div>
+      )}
+      {props.addressIds.length > 0 && (
+        <ExposureSection subject={{ caseId: props.caseId, nodeIds: props.addressIds }} title={`Exposure of ${props.addressIds.length} addresses`} />
       )}
     </div>
   );

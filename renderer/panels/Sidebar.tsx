@@ -2,12 +2,13 @@ import type { Dataset, Graph } from '../../shared/api/schemas';
 import { ClusterList } from './ClusterList';
 import { DatasetList } from './DatasetList';
 import { HiddenList } from './HiddenList';
+import { LabelSetList } from './LabelSetList';
 import { SeedList } from './SeedList';
 
 type Seed = Graph['seeds'][number];
 
 /**
- * Seeds, hidden nodes, clusters and datasets, top to bottom. Each section scrolls inside a
+ * Seeds, hidden nodes, clusters, label sets and datasets, top to bottom. Each section scrolls inside a
  * bounded height (sidebar.css), so a case with hundreds of seeds still shows its clusters and
  * datasets without scrolling the sidebar.
  */
@@ -19,6 +20,7 @@ export function Sidebar(props: {
   onUngroup(clusterId: string): void;
   onRemoveSeed(seed: Seed): void;
   onShowAllHidden(): void;
+  onImportLabels(): void;
 }) {
   return (
     <aside className="sidebar" aria-label="Overview">
@@ -27,6 +29,7 @@ export function Sidebar(props: {
       <div className="side-slot side-slot-clusters">
         <ClusterList clusters={props.graph?.clusters ?? []} onFocus={props.onFocus} onEdit={props.onEditCluster} onUngroup={props.onUngroup} />
       </div>
+      <LabelSetList onImport={props.onImportLabels} />
       <div className="side-slot side-slot-datasets">
         <DatasetList datasets={props.datasets} />
       </div>

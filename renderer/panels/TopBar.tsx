@@ -19,9 +19,12 @@ export interface TopBarProps {
   onNewCase(): void;
   onRenameCase(): void;
   onExportCase(): void;
+  onExportTagPack(): void;
   onOpenBundle(): void;
   onVerifyLog(): void;
   onImport(): void;
+  onSearch(): void;
+  onScreen(): void;
   onAddAddress(): void;
   onUndo(): void;
   onRedo(): void;
@@ -42,6 +45,7 @@ export function TopBar(p: TopBarProps) {
         onNew={p.onNewCase}
         onRename={p.onRenameCase}
         onExport={p.onExportCase}
+        onExportTagPack={p.onExportTagPack}
         onOpenBundle={p.onOpenBundle}
         onVerifyLog={p.onVerifyLog}
       />
@@ -69,6 +73,12 @@ export function TopBar(p: TopBarProps) {
           aria-keyshortcuts="Control+Shift+Z Control+Y"
         >
           Redo
+        </button>
+        <button type="button" onClick={p.onSearch} title="Find an address, transaction, label, actor, case or cluster (Ctrl+K)" aria-keyshortcuts="Control+K">
+          Search
+        </button>
+        <button type="button" onClick={p.onScreen} title="Screen a list of addresses against the label sets: sanctioned, exposed, labelled or clear">
+          Screen…
         </button>
         <button
           type="button"

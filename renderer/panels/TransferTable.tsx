@@ -4,6 +4,7 @@ import type { TransferPage } from '../../shared/api/schemas';
 import { amountTooltip, formatAmountRounded } from '../format/amount';
 import { formatCount, formatUnixUtc } from '../format/text';
 import { useServices } from '../state/services';
+import { CounterpartyLabelTag } from './IntelSections';
 import { AddressLink, TxLink } from './LeadLinks';
 
 type Page = z.infer<typeof TransferPage>;
@@ -68,7 +69,15 @@ function TransferRowView({ row, chain }: { row: Row; chain: string }) {
       {/* Counterparty over its transaction: one column fewer, so the table fits the narrowest panel. */}
       <td className="mono party-tx">
         {row.counterparty ? (
-          <AddressLink chain={chain} address={row.counterparty} display={row.counterpartyDisplay} />
+          <>
+            <AddressLink chain={chain} address={row.counterparty} display={row.counterpartyDisplay} />
+            {row.counterpartyLabel && (
+              <>
+                <br />
+                <CounterpartyLabelTag label={row.counterpartyLabel} />
+              </>
+            )}
+          </>
         ) : (
           <span className="muted" title="no counterparty (a block reward, or a contract creation)">
             —

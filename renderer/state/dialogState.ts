@@ -15,7 +15,14 @@ export type DialogState =
   | { kind: 'import' }
   /** Writes the open case as a signed bundle for a colleague. */
   | { kind: 'exportCase' }
+  | { kind: 'exportTagPack' }
   /** Checks a bundle from a colleague and, if it passes, opens its case read-only. */
   | { kind: 'openBundle' }
   /** Replays and checks the open case's audit log: hashes, signatures, signers. */
-  | { kind: 'verifyLog' };
+  | { kind: 'verifyLog' }
+  /** Reads label files (TagPacks, OFAC, CSV), shows what they hold, imports them as label sets. */
+  | { kind: 'importLabels' }
+  /** One box for addresses, transactions, labels, actors, cases and clusters (Ctrl+K). */
+  | { kind: 'search' }
+  /** Screens a list of addresses: sanctioned, exposed, labelled, clear or invalid. */
+  | { kind: 'screen' };

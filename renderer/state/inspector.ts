@@ -28,6 +28,11 @@ export interface Inspector {
   bringToCanvas(chain: string, address: string): Promise<boolean>;
   /** Shows hidden nodes again and selects the first, so the investigator sees where it came back. */
   showNodes(nodeIds: readonly string[]): Promise<boolean>;
+  /**
+   * Selects a canvas element (a cluster, a node) of a case once that case's graph draws it: now
+   * when it is the open case, else after the case being opened arrives.
+   */
+  focusWhenDrawn(caseId: string, id: string): void;
 }
 
 export interface InspectorDeps {
@@ -59,6 +64,7 @@ const NO_INSPECTOR: Inspector = {
   back: () => undefined,
   bringToCanvas: async () => false,
   showNodes: async () => false,
+  focusWhenDrawn: () => undefined,
 };
 
 export const InspectorContext = createContext<Inspector>(NO_INSPECTOR);
@@ -150,6 +156,19 @@ export function useInspector(deps: InspectorDeps): Inspector {
     return done;
   }, []);
 
+  const focusWhenDrawn = useCallback(
+    (caseId: string, id: string) => {
+      const drawn = (g: Graph) =>
+        g.caseId === caseId && (g.nodes.some((n) => n.id === id && !n.hidden) || g.clusters.some((c) => c.id === id)) ? id : null;
+      const { graph } = latest.current;
+      if (graph && drawn(graph)) {
+        pending.current = null;
+        focusOnCanvas([id]);
+      } else pending.current = drawn;
+    },
+    [focusOnCanvas],
+  );
+
   // Runs after the canvas (a child) has drawn the new graph, so the node to select exists there.
   const { graph, selectedIds } = deps;
   useEffect(() => {
@@ -192,7 +211,7 @@ export function useInspector(deps: InspectorDeps): Inspector {
   }, [graph]);
 
   return useMemo(
-    () => ({ lead, canGoBack: depth > 0, canvasState, openAddress, openTx, focusOnCanvas, back, bringToCanvas, showNodes }),
-    [lead, depth, canvasState, openAddress, openTx, focusOnCanvas, back, bringToCanvas, showNodes],
+    () => ({ lead, canGoBack: depth > 0, canvasState, openAddress, openTx, focusOnCanvas, back, bringToCanvas, showNodes, focusWhenDrawn }),
+    [lead, depth, canvasState, openAddress, openTx, focusOnCanvas, back, bringToCanvas, showNodes, focusWhenDrawn],
   );
 }

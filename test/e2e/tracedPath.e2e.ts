@@ -8,76 +8,19 @@
  * The path is found in the world's truth/theft.csv (not written into the test), so it holds for
  * any seed of the generator.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatUnits, groupDigits } from '../../shared/model/amount';
 import { expect, test } from './app';
 import { edgeLabels, labels, offCanvas, openSample, settledView } from './canvasProbe';
 import { addSeed, clickNode, createCase, dialog, nodeByAddress, probe } from './pages';
-
-interface TheftRow {
-  step: string;
-  chain: string;
-  from: string;
-  to: string;
-  symbol: string;
-  amount: bigint;
-}
-
-function theftRows(csv: string): TheftRow[] {
-  const [header, ...lines] = csv.trim().split('\n');
-  const cols = header!.split(',');
-  const at = (name: string) => cols.indexOf(name);
-  return lines.map((line) => {
-    const f = line.split(',');
-    return { step: f[at('step')]!, chain: f[at('chain')]!, from: f[at('from')]!, to: f[at('to')]!, symbol: f[at('symbol')]!, amount: BigInt(f[at('amount')]!) };
-  });
-}
-
-/** The shortest chain of theft transfers from a victim to a hot wallet, on one chain. */
-function pathToExchange(rows: readonly TheftRow[], chain: string, victims: readonly string[], hot: ReadonlySet<string>): string[] {
-  const next = new Map<string, string[]>();
-  for (const r of rows) if (r.chain === chain && r.from !== r.to) next.set(r.from, [...(next.get(r.from) ?? []), r.to]);
-  for (const victim of victims) {
-    const back = new Map<string, string>([[victim, '']]);
-    const queue = [victim];
-    while (queue.length > 0) {
-      const at = queue.shift()!;
-      if (hot.has(at)) {
-        const path = [at];
-        while (back.get(path[0]!)) path.unshift(back.get(path[0]!)!);
-        return path;
-      }
-      for (const to of next.get(at) ?? []) {
-        if (back.has(to)) continue;
-        back.set(to, at);
-        queue.push(to);
-      }
-    }
-  }
-  throw new Error('no theft path from a victim to a hot wallet');
-}
+import { sampleTheft } from './sampleTruth';
 
 test('a victim followed by hand to an exchange: laid out by hop, every label readable and every step exact', async ({ app }) => {
   test.setTimeout(180_000);
   const { page } = app;
   await page.setViewportSize({ width: 1440, height: 900 });
   await openSample(page);
-  const data = join(app.workspace, 'sample', 'sample-data');
-  const truth = JSON.parse(readFileSync(join(data, 'truth.json'), 'utf8')) as {
-    chains: { eth: string };
-    victims: { chain: string; address: string }[];
-    hotWallets: { exchange: string; chain: string; address: string }[];
-  };
-  const eth = truth.chains.eth;
-  const rows = theftRows(readFileSync(join(data, 'truth', 'theft.csv'), 'utf8'));
-  const hot = truth.hotWallets.filter((h) => h.chain === eth);
-  const path = pathToExchange(
-    rows,
-    eth,
-    truth.victims.filter((v) => v.chain === eth).map((v) => v.address),
-    new Set(hot.map((h) => h.address)),
-  );
+  const { rows, eth, hot, path } = sampleTheft(app.workspace);
   expect(path.length).toBeGreaterThanOrEqual(5);
   const exchange = hot.find((h) => h.address === path.at(-1))!.exchange;
 

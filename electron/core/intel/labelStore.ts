@@ -8,7 +8,8 @@
  * the title and creator of a set already here, but other content, is a newer version of that
  * pack: it replaces the set, and the preview says what it adds, changes and drops.
  */
-import { basename } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
 import { displayAddress } from '../../../shared/codec/address';
 import type { Label, LabelImportResult, LabelPreview, LabelSet, LabelSkip } from '../../../shared/api/schemas';
 import type { Db } from '../store/openStore';
@@ -137,10 +138,41 @@ function skipsOf(file: ParsedLabelFile): LabelSkip[] {
   return file.skipped.map((s) => ({ file: s.file, line: s.line, index: s.index, reason: s.reason }));
 }
 
-/** Reads the files and says what importing them would do. Keeps nothing. */
+/** Extensions of the files a folder of label files is read for (a LICENSE or README is passed over). */
+const LABEL_EXTENSIONS = new Set(['.yaml', '.yml', '.xml', '.csv', '.txt', '.json']);
+
+/** The label files named: a file as it is, a folder as the label files in it (and below), sorted. */
+export function expandLabelPaths(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.name.startsWith('.')) continue;
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile() && LABEL_EXTENSIONS.has(extname(entry.name).toLowerCase())) out.push(full);
+    }
+  };
+  for (const path of paths) {
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      // A missing path is reported when it is read, with its name.
+    }
+    if (!isDir) out.push(path);
+    else {
+      const before = out.length;
+      walk(path);
+      if (out.length === before) throw new LabelImportError(`${path}: the folder holds no label files (.yaml, .yml, .xml, .csv, .txt, .json)`);
+    }
+  }
+  return out;
+}
+
+/** Reads the files (a folder: the label files in it) and says what importing them would do. Keeps nothing. */
 export function previewLabelFiles(db: Db, paths: readonly string[]): LabelPreview {
   return {
-    files: paths.map((path) => {
+    files: expandLabelPaths(paths).map((path) => {
       const file = readFile(path);
       const same = sameContent(db, file);
       const older = same ? undefined : olderVersion(db, file);
@@ -201,7 +233,7 @@ function insertSet(db: Db, file: ParsedLabelFile, importedAt: string): number {
  * skipped entries is refused, naming them, unless skipInvalid.
  */
 export function importLabelFiles(db: Db, paths: readonly string[], options: { skipInvalid: boolean; now: () => Date }): LabelImportResult {
-  const files = paths.map(readFile);
+  const files = expandLabelPaths(paths).map(readFile);
   const skipped = files.flatMap(skipsOf);
   if (skipped.length > 0 && !options.skipInvalid) {
     const first = skipped.slice(0, 5).map((s) => `${s.file}${s.line !== null ? `, line ${s.line}` : ''}: ${s.reason}`);

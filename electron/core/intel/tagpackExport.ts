@@ -7,7 +7,8 @@
  * go to `abuse`; those GraphSense has no concept for (perpetrator, victim, other) are left out
  * of `category` and said in the context.
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createHash } from 'node:crypto';
 import jsyaml from 'js-yaml';
 import { displayAddress } from '../../../shared/codec/address';
@@ -115,6 +116,7 @@ export function exportCaseTagPack(c: CaseFile, investigator: string, path: strin
   };
   const text = jsyaml.dump(pack, { lineWidth: -1, noRefs: true, quotingType: "'", forceQuotes: false });
   // Written beside and renamed, so a reader never sees half a file.
+  mkdirSync(dirname(path), { recursive: true });
   const partial = `${path}.partial`;
   writeFileSync(partial, text);
   renameSync(partial, path);

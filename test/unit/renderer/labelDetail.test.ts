@@ -8,6 +8,7 @@ import {
   ellipsize,
   LABEL_BANDS,
   MIN_LABEL_PX,
+  SANCTION_PREFIX,
   TAG_CHARS,
 } from '../../../renderer/graph/labelDetail';
 
@@ -87,6 +88,25 @@ describe('addressLabels', () => {
     assert.equal(Array.from(l.brief).length, TAG_CHARS.overview);
     assert.equal(Array.from(l.label.split('\n')[1]!).length, TAG_CHARS.normal);
     assert.ok(l.full.split('\n')[1]!.endsWith('…'));
+  });
+
+  it('names a node by its case tag first, then by its labels, each name once, counting the labels not listed', () => {
+    const l = addressLabels('0x8E1b…4567', '0x8E1bfull', ['Thief deposit'], { labels: ['Huobi', 'Thief deposit', 'Huobi 7'], labelCount: 9 });
+    assert.equal(l.brief, 'Thief depo…');
+    assert.equal(l.label, '0x8E1b…4567\nThief deposit');
+    // Tag, then the labels not already said; 6 labels the graph did not send, 1 name beyond FULL_TAGS.
+    assert.equal(l.full, '0x8E1bfull\nThief deposit\nHuobi\nHuobi 7\n+6 more');
+    const labelled = addressLabels('0x8E1b…4567', '0x8E1bfull', [], { labels: ['Northwind Exchange'], labelCount: 1 });
+    assert.deepEqual(labelled, { brief: 'Northwind…', label: '0x8E1b…4567\nNorthwind Exchange', full: '0x8E1bfull\nNorthwind Exchange' });
+    assert.equal(addressLabels('s', 'd', [], { labels: ['a', 'b', 'c', 'd'], labelCount: 4 }).full, 'd\na\nb\nc\n+1 more labels');
+  });
+
+  it('marks a sanctioned address at every band, inside the same lengths', () => {
+    const l = addressLabels('0x8E1b…4567', '0x8E1bfull', [], { labels: ['Garantex Europe OU'], labelCount: 1, sanctioned: true });
+    assert.ok(l.brief.startsWith(SANCTION_PREFIX));
+    assert.equal(Array.from(l.brief).length, TAG_CHARS.overview);
+    assert.equal(l.label, `0x8E1b…4567\n${SANCTION_PREFIX}Garantex Europe OU`);
+    assert.equal(l.full.split('\n')[1], `${SANCTION_PREFIX}Garantex Europe OU`);
   });
 });
 

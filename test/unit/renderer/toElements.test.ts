@@ -1,7 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Graph } from '../../../shared/api/schemas';
+import type { Graph, Label } from '../../../shared/api/schemas';
 import { EDGE_WIDTH } from '../../../renderer/graph/edgeWidth';
+import { labelKeysIn } from '../../../renderer/graph/labelCategory';
+import { SANCTION_PREFIX, TAG_CHARS } from '../../../renderer/graph/labelDetail';
 import { CLUSTER_TAG_OFFSET, clusterTagPosition, toElements, type EdgeElement, type GraphElement, type NodeElement } from '../../../renderer/graph/toElements';
 
 const ETH = { id: 1, chain: 'eip155:1', contract: null, symbol: 'ETH', decimals: 18 };
@@ -18,6 +20,23 @@ const tag = {
   createdAt: '2023-06-05T10:00:00Z',
   createdBy: 'inv. Moreau',
 };
+
+function label(text: string, extra: Partial<Label> = {}): Label {
+  return {
+    label: text,
+    category: 'exchange',
+    abuse: null,
+    confidence: 'service_data',
+    confidenceScore: 50,
+    source: 'https://example.org/pack',
+    context: null,
+    actor: null,
+    actorName: null,
+    lastmod: '2024-01-02',
+    set: { id: 3, title: 'Exchanges 2024', kind: 'tagpack' },
+    ...extra,
+  };
+}
 
 function addressNode(id: string, address: string, display: string, short: string, extra: Partial<Graph['nodes'][number]> = {}) {
   return {
@@ -243,4 +262,91 @@ it('a same-key link is drawn between two visible address nodes, dashed, with its
     g.links = [{ id: 'k9', source: a!.id, target: hidden.id, kind: 'same-key', why: '' }];
     assert.equal(toElements(g).some((e) => e.data.id === 'k9'), false);
   }
+});
+
+describe('labels from label sets on the canvas', () => {
+  function labelled(): Graph {
+    const g = sampleGraph();
+    const n1 = g.nodes.find((n) => n.id === 'n1')!;
+    if (n1.kind === 'address') {
+      n1.labels = [label('Northwind Exchange hot wallet'), label('Northwind', { set: { id: 4, title: 'Old pack', kind: 'csv' } })];
+      n1.labelCount = 7;
+    }
+    const n3 = g.nodes.find((n) => n.id === 'n3')!;
+    if (n3.kind === 'address') {
+      n3.labels = [label('Garantex Europe', { category: 'exchange', abuse: 'sanction', confidence: 'authority_data', confidenceScore: 60, set: { id: 5, title: 'OFAC SDN', kind: 'ofac' } })];
+      n3.labelCount = 1;
+      n3.sanctioned = true;
+    }
+    return g;
+  }
+
+  it('names an untagged node by its best label, within the lengths of each band, and fills it by its category', () => {
+    const n1 = node(toElements(labelled()), 'n1');
+    assert.ok(n1.data.kind === 'address');
+    assert.equal(n1.data.label, '0x1B63…62ca\nNorthwind Exchange ho…');
+    assert.equal(n1.data.brief, 'Northwind…');
+    assert.ok(Array.from(n1.data.label.split('\n')[1]!).length <= TAG_CHARS.normal);
+    assert.equal(n1.data.full, '0x1B6392B4A4d4C3e7A0b5C5a1E1F2c3d4E5F662ca\nNorthwind Exchange hot wallet\nNorthwind\n+5 more labels');
+    assert.equal(n1.data.category, 'exchange');
+    assert.deepEqual(n1.classes.split(' ').sort(), ['address', 'label-exchange', 'labelled', 'seed', 'seed-victim']);
+  });
+
+  it('lists every label the graph sent on hover, with its set, and how many more there are', () => {
+    const n1 = node(toElements(labelled()), 'n1');
+    assert.ok(n1.data.kind === 'address');
+    assert.equal(
+      n1.data.title,
+      [
+        '0x1B6392B4A4d4C3e7A0b5C5a1E1F2c3d4E5F662ca',
+        'label: Northwind Exchange hot wallet (exchange) · Exchanges 2024',
+        'label: Northwind (exchange) · Old pack',
+        '+5 more labels (details panel)',
+        'seed: victim',
+      ].join('\n'),
+    );
+  });
+
+  it('keeps the case tag first: its text and its category win over a label', () => {
+    const g = labelled();
+    const n2 = g.nodes.find((n) => n.id === 'n2')!;
+    if (n2.kind === 'address') {
+      n2.labels = [label('Huobi')];
+      n2.labelCount = 1;
+    }
+    const el = node(toElements(g), 'n2');
+    assert.ok(el.data.kind === 'address');
+    assert.equal(el.data.label, '0x8E1b…4567\nLazarus Group');
+    // The tag is a perpetrator: illicit red, not the label's exchange blue.
+    assert.equal(el.data.category, 'illicit');
+    assert.match(el.classes, /\blabel-illicit\b/);
+    assert.match(el.data.title, /tag: Lazarus Group\nlabel: Huobi \(exchange\) · Exchanges 2024/);
+  });
+
+  it('makes a sanctioned node unmistakable: its class, a mark in its label at every band, and first on hover', () => {
+    const n3 = node(toElements(labelled()), 'n3');
+    assert.ok(n3.data.kind === 'address');
+    assert.match(n3.classes, /\bsanctioned\b/);
+    assert.ok(n3.data.brief.startsWith(SANCTION_PREFIX));
+    assert.equal(Array.from(n3.data.brief).length, TAG_CHARS.overview);
+    assert.equal(n3.data.label, `0x9F8e…5432\n${SANCTION_PREFIX}Garantex Europe`);
+    assert.equal(n3.data.title.split('\n')[1], 'SANCTIONED: a label set lists this address as sanctioned');
+    assert.match(n3.data.title, /label: Garantex Europe \(exchange, sanction\) · OFAC SDN/);
+  });
+
+  it('leaves a node without labels as it was (no labels from an older back end either)', () => {
+    const n2 = node(toElements(sampleGraph()), 'n2');
+    assert.ok(n2.data.kind === 'address');
+    assert.equal(n2.data.category, 'illicit');
+    const n3 = node(toElements(sampleGraph()), 'n3');
+    assert.ok(n3.data.kind === 'address');
+    assert.equal(n3.data.category, undefined);
+    assert.doesNotMatch(n3.classes, /labelled|sanctioned|label-/);
+  });
+
+  it('tells the legend which categories the visible nodes show, and whether one is sanctioned', () => {
+    assert.deepEqual(labelKeysIn(labelled()), { keys: ['exchange', 'illicit'], sanctioned: true });
+    assert.deepEqual(labelKeysIn(sampleGraph()), { keys: ['illicit'], sanctioned: false });
+    assert.deepEqual(labelKeysIn(null), { keys: [], sanctioned: false });
+  });
 });

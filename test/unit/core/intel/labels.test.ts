@@ -105,6 +105,16 @@ test('a pack with entries that cannot be imported is refused with file and line,
   assert.equal(r.skippedCount, 2);
   assert.deepEqual(r.skipped.map((s) => s.line), [9, 10]);
 
+  // A folder is read for the label files in it: the real OFAC lists, one set per file.
+  const ofac = join(FIXTURES, 'labels/ofac');
+  const lists = await ok(backend, 'labels.preview', { paths: [ofac] });
+  assert.equal(lists.files.length, 34, 'the .txt and .json list of each of 17 tickers; README.md passed over');
+  assert.deepEqual(
+    lists.files.filter((f) => f.file.endsWith('_ETH.txt')).map((f) => [f.title, f.labels, f.skippedCount]),
+    [['OFAC SDN digital currency addresses (ETH)', 152, 0]],
+  );
+  await fails(backend, 'labels.preview', { paths: [tempDir()] }, 'bad_input', /holds no label files/);
+
   // A file that is no label file at all names itself.
   const notes = writeFile(dir, 'notes.yaml', 'title: [unclosed\n');
   await fails(backend, 'labels.preview', { paths: [notes] }, 'bad_input', /notes\.yaml/);

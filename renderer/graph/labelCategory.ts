@@ -1,0 +1,105 @@
+/**
+ * What a labelled address is, as a colour: the canvas fills an address node by the category of
+ * the name it shows (a case tag's, else its best label's), the legend lists the categories on
+ * the canvas, and the details panel and screening table use the same swatches. GraphSense's
+ * taxonomy has dozens of concepts; a handful of colours tell the services an investigator
+ * follows money through apart, and everything illicit (scam, ransomware, a perpetrator…) shares
+ * one red, so the canvas does not turn into a paint box. Sanctioned addresses are drawn apart
+ * (graphStyle: a dark-red double border, a warning sign in the label), whatever their category.
+ */
+import type { AddressNode, Graph, Label } from '../../shared/api/schemas';
+
+export const LABEL_COLOUR_KEYS = ['exchange', 'mixing_service', 'bridge', 'defi', 'wallet_service', 'market', 'gambling', 'miner', 'illicit', 'other'] as const;
+export type LabelColourKey = (typeof LABEL_COLOUR_KEYS)[number];
+
+/** Fills of labelled nodes; none is a seed role's colour (graphStyle ROLE_COLOURS) or the plain grey. */
+export const LABEL_COLOURS: Readonly<Record<LabelColourKey, string>> = {
+  exchange: '#3b82c4',
+  mixing_service: '#8e5bd0',
+  bridge: '#1b9e9a',
+  defi: '#3fa34d',
+  wallet_service: '#7fb8e6',
+  market: '#e07b24',
+  gambling: '#d4a20f',
+  miner: '#8d6e4f',
+  illicit: '#d9534f',
+  other: '#b7a98a',
+};
+
+/** The border and label mark of a sanctioned address. */
+export const SANCTION_COLOUR = '#7a0d0d';
+
+const KEY_WORDS: Record<LabelColourKey, string> = {
+  exchange: 'exchange',
+  mixing_service: 'mixing service',
+  bridge: 'bridge',
+  defi: 'DeFi',
+  wallet_service: 'wallet service',
+  market: 'market',
+  gambling: 'gambling',
+  miner: 'miner',
+  illicit: 'illicit (scam, hack, sanction…)',
+  other: 'other label',
+};
+
+export function colourKeyWords(key: LabelColourKey): string {
+  return KEY_WORDS[key];
+}
+
+/** GraphSense concepts and Cairn's categories that name something illicit. */
+const ILLICIT = new Set(['perpetrator', 'scam', 'sanction', 'sanctioned', 'phishing', 'ransomware', 'service_hack', 'hack', 'money_laundering', 'extortion', 'theft', 'terrorism', 'darkweb', 'malware']);
+
+/**
+ * The colour key of a category (and abuse), or null when there is neither. Matched loosely:
+ * packs write `Exchange`, `defi_dex`, `defi_bridge`, `mining_service`, `darknet_market`.
+ */
+export function colourKeyOf(category: string | null | undefined, abuse: string | null = null): LabelColourKey | null {
+  const c = (category ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
+  if (c) {
+    if (c.includes('bridge')) return 'bridge';
+    if (c.startsWith('defi') || c === 'dex' || c.includes('lending')) return 'defi';
+    if (c.includes('exchange')) return 'exchange';
+    if (c.includes('mix') || c.includes('tumbler')) return 'mixing_service';
+    if (c.includes('wallet')) return 'wallet_service';
+    if (c.includes('market')) return 'market';
+    if (c.includes('gambling') || c.includes('casino')) return 'gambling';
+    if (c.startsWith('min') || c.includes('mining')) return 'miner';
+    if (ILLICIT.has(c)) return 'illicit';
+  }
+  if (abuse && abuse.trim()) return 'illicit';
+  return c ? 'other' : null;
+}
+
+export function colourOfCategory(category: string | null | undefined, abuse: string | null = null): string | null {
+  const key = colourKeyOf(category, abuse);
+  return key ? LABEL_COLOURS[key] : null;
+}
+
+/** The labels of a node as the graph gives them (absent from older back ends). */
+export function nodeLabels(node: Pick<AddressNode, 'labels'>): readonly Label[] {
+  return node.labels ?? [];
+}
+
+/**
+ * The colour key of the name a node shows: its first case tag's category when that tag has one
+ * (the investigator's word first), else its best label's category or abuse.
+ */
+export function nodeColourKey(node: Pick<AddressNode, 'tags' | 'labels'>): LabelColourKey | null {
+  const tag = node.tags[0];
+  if (tag?.category) return colourKeyOf(tag.category);
+  const best = nodeLabels(node)[0];
+  return best ? colourKeyOf(best.category, best.abuse) : null;
+}
+
+/** The colour keys of the visible address nodes, in the legend's order, and whether any is sanctioned. */
+export function labelKeysIn(graph: Graph | null): { keys: LabelColourKey[]; sanctioned: boolean } {
+  const present = new Set<LabelColourKey>();
+  let sanctioned = false;
+  for (const n of graph?.nodes ?? []) {
+    if (n.kind !== 'address' || n.hidden) continue;
+    const key = nodeColourKey(n);
+    if (key) present.add(key);
+    if (n.sanctioned) sanctioned = true;
+  }
+  return { keys: LABEL_COLOUR_KEYS.filter((k) => present.has(k)), sanctioned };
+}
