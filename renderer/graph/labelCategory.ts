@@ -56,6 +56,8 @@ const ILLICIT = new Set(['perpetrator', 'scam', 'sanction', 'sanctioned', 'phish
 export function colourKeyOf(category: string | null | undefined, abuse: string | null = null): LabelColourKey | null {
   const c = (category ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
   if (c) {
+    // Illicit first: a darknet market is a market, but what matters is that it is illicit.
+    if (ILLICIT.has(c) || c.includes('darknet')) return 'illicit';
     if (c.includes('bridge')) return 'bridge';
     if (c.startsWith('defi') || c === 'dex' || c.includes('lending')) return 'defi';
     if (c.includes('exchange')) return 'exchange';
@@ -64,7 +66,6 @@ export function colourKeyOf(category: string | null | undefined, abuse: string |
     if (c.includes('market')) return 'market';
     if (c.includes('gambling') || c.includes('casino')) return 'gambling';
     if (c.startsWith('min') || c.includes('mining')) return 'miner';
-    if (ILLICIT.has(c)) return 'illicit';
   }
   if (abuse && abuse.trim()) return 'illicit';
   return c ? 'other' : null;

@@ -25,6 +25,7 @@ describe('colourKeyOf', () => {
     assert.equal(colourKeyOf('mixing_service'), 'mixing_service');
     assert.equal(colourKeyOf('defi_bridge'), 'bridge');
     assert.equal(colourKeyOf('bridge'), 'bridge');
+    assert.equal(colourKeyOf('darknet_market'), 'illicit', 'illicit before market');
     assert.equal(colourKeyOf('defi_dex'), 'defi');
     assert.equal(colourKeyOf('wallet_service'), 'wallet_service');
     assert.equal(colourKeyOf('market'), 'market');
