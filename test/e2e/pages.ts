@@ -81,6 +81,17 @@ export async function addSeed(page: Page, address: string, role: string, chain?:
 }
 
 export async function clickNode(page: Page, address: string, modifiers: ('Shift' | 'Control')[] = []): Promise<void> {
+  // Where the node is once the view has come to rest (an update may move the view just now).
+  let last = '';
+  await expect
+    .poll(async () => {
+      const at = (await probe(page)).find((x) => x.address === address);
+      const now = at ? `${at.x},${at.y}` : '';
+      const same = now !== '' && now === last;
+      last = now;
+      return same;
+    })
+    .toBe(true);
   const n = await nodeByAddress(page, address);
   await page.mouse.move(n.x, n.y);
   for (const m of modifiers) await page.keyboard.down(m);
