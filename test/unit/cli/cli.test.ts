@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { ETL, REPO, tempDir } from '../helpers';
-
-// The package's bin, exactly as `npx cairn` runs it.
-const BIN = join(REPO, 'bin/cairn.cjs');
-
-function cairn(workspace: string, ...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--workspace', workspace], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
-
-function json(workspace: string, ...args: string[]): unknown {
-  const r = cairn(workspace, ...args, '--json');
-  assert.equal(r.code, 0, r.err);
-  return JSON.parse(r.out);
-}
+import { ETL, tempDir } from '../helpers';
+import { cairn, json } from './cliRun';
 
 test('cairn import, stats, tx and neighbors report exact facts as JSON', () => {
   const ws = tempDir();

@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { FIXTURES, REPO, tempDir, writeFile } from '../helpers';
+import { FIXTURES, tempDir, writeFile } from '../helpers';
+import { cairn, json } from './cliRun';
 
-const BIN = join(REPO, 'bin/cairn.cjs');
 const PACKS = join(FIXTURES, 'labels/tagpacks');
-
-function cairn(workspace: string, ...args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args, '--workspace', workspace], { encoding: 'utf8' });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
-
-function json(workspace: string, ...args: string[]): unknown {
-  const r = cairn(workspace, ...args, '--json');
-  assert.equal(r.code, 0, r.err);
-  return JSON.parse(r.out);
-}
 
 test('cairn labels import, list, show, search and screen, with stable JSON and exit codes', () => {
   const ws = tempDir();

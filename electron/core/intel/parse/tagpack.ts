@@ -9,19 +9,14 @@
  * positions more directly, took over ten times as long. Lines come from js-yaml's parse events.
  */
 import yaml from 'js-yaml';
-import { LabelFileError, type ParsedActor } from '../types';
+import { LabelFileError, type ParsedActor, type ParsedLabelFile } from '../types';
 import { booleanOf, chainTarget, isoDate, LabelSink, parseConfidence, textOrNull } from './common';
 
 type Fields = Record<string, unknown>;
 
-export interface YamlPack {
+/** A pack's provenance fields, as the label file gives them, with what it holds. */
+export interface YamlPack extends Pick<ParsedLabelFile, 'title' | 'creator' | 'description' | 'sourceUrl' | 'license' | 'lastmod'> {
   kind: 'tagpack' | 'actorpack';
-  title: string;
-  creator: string | null;
-  description: string | null;
-  sourceUrl: string | null;
-  license: string | null;
-  lastmod: string | null;
   sink: LabelSink;
   actors: ParsedActor[];
 }
