@@ -24,7 +24,7 @@ export interface NodeRow {
   hidden: number;
 }
 
-interface TagRow {
+export interface TagRow {
   id: number;
   chain: string | null;
   addr: string | null;

@@ -14,6 +14,7 @@ import jsyaml from 'js-yaml';
 import { displayAddress } from '../../../shared/codec/address';
 import { resolveChain } from '../../../shared/model/chains';
 import type { CaseFile } from '../cases/caseFiles';
+import type { TagRow as CaseTagRow } from '../cases/caseGraph';
 
 /** GraphSense confidence levels by value, highest first (one name per value). */
 const LEVELS: readonly [string, number][] = [
@@ -49,17 +50,8 @@ export function confidenceLevel(score: number): string {
   return (LEVELS.find(([, v]) => v <= score) ?? LEVELS[LEVELS.length - 1]!)[0];
 }
 
-interface TagRow {
-  label: string;
-  category: string | null;
-  confidence: number;
-  source: string;
-  note: string;
-  created_at: string;
-  chain: string;
-  addr: string;
-  via: string | null;
-}
+/** A case tag on one address (a cluster's tag once per member, `via` naming the cluster). */
+type TagRow = Pick<CaseTagRow, 'label' | 'category' | 'confidence' | 'source' | 'note' | 'created_at'> & { chain: string; addr: string; via: string | null };
 
 export interface TagPackExport {
   file: string;
