@@ -71,6 +71,8 @@ export interface TaintResult {
   reached: Held[];
   /** Taint that arrived past the hop limit: still moving when the trace stopped following it. */
   atLimit: Held[];
+  /** Taint that stopped for any reason, by reason ("stop", "limit", "sunk" for value sent to no address, and endAt's). */
+  ended: Ended[];
   unknownInputs: UnknownInput[];
   /** Taint that entered from the sources, per asset. */
   sourced: Map<string, bigint>;
@@ -82,6 +84,10 @@ export interface Held {
   tainted: bigint;
   /** Nearest hop at which taint arrived. */
   hops: number;
+}
+
+export interface Ended extends Held {
+  reason: string;
 }
 
 interface Lot {
@@ -108,6 +114,18 @@ export interface TraceOptions {
   stopAt?: (address: string) => boolean;
   /** Taint arriving further than this many hops is not carried on: it is listed as at the limit. */
   maxHops?: number;
+  /**
+   * Any other reason to stop following the taint a transfer carries (it moved after the time
+   * window, it is dust): the taint is listed in `ended` under that reason at the receiver.
+   */
+  endAt?: (t: LedgerTransfer, tainted: bigint, hops: number) => string | null;
+  /**
+   * Addresses whose whole history is among the transfers given. A shortfall at any other
+   * address says only that its history was not loaded, so it is not reported.
+   */
+  tracked?: (address: string) => boolean;
+  /** The hop at which a source's value enters when it is not 1 (value a cross-chain link carried on). */
+  sourceHops?: ReadonlyMap<string, number>;
 }
 
 /** Adds taint to a per-(address, asset) bucket. */
@@ -129,10 +147,16 @@ export function traceLedger(method: TaintMethod, transfers: Iterable<LedgerTrans
   const out: TaintedTransfer[] = [];
   const unknownInputs: UnknownInput[] = [];
   const sourced = new Map<string, bigint>();
-  const reached = new Map<string, Held>();
-  const atLimit = new Map<string, Held>();
+  const ended = new Map<string, Map<string, Held>>();
+  const endIn = (reason: string): Map<string, Held> => {
+    let m = ended.get(reason);
+    if (!m) ended.set(reason, (m = new Map()));
+    return m;
+  };
   const maxHops = options.maxHops ?? Infinity;
   const stops = options.stopAt ?? (() => false);
+  const endAt = options.endAt ?? (() => null);
+  const tracked = options.tracked ?? (() => true);
   const ledger = (address: string, asset: string): Ledger => {
     const k = key(address, asset);
     let l = ledgers.get(k);
@@ -149,7 +173,7 @@ export function traceLedger(method: TaintMethod, transfers: Iterable<LedgerTrans
       const l = ledger(t.from, t.asset);
       if (t.amount > l.balance) {
         const missing = t.amount - l.balance;
-        unknownInputs.push({ transferId: t.id, address: t.from, asset: t.asset, amount: missing });
+        if (tracked(t.from)) unknownInputs.push({ transferId: t.id, address: t.from, asset: t.asset, amount: missing });
         if (method === 'fifo') l.lots.unshift({ amount: missing, tainted: false, hops: Infinity });
         l.balance += missing;
       }
@@ -187,21 +211,23 @@ export function traceLedger(method: TaintMethod, transfers: Iterable<LedgerTrans
       if (add > 0n) {
         sourced.set(t.asset, (sourced.get(t.asset) ?? 0n) + add);
         tainted += add;
-        hops = 1;
+        hops = Math.min(hops, options.sourceHops?.get(t.id) ?? 1);
       }
     }
     if (tainted > 0n) out.push({ id: t.id, from: t.from, to: t.to, asset: t.asset, amount: t.amount, tainted, hops });
     // What arrives at the receiver: kept in its ledger, or reached a stop, or past the hop limit.
-    if (t.to !== null) {
+    if (t.to === null) {
+      if (tainted > 0n) addTo(endIn(endAt(t, tainted, hops) ?? 'sunk'), '', t.asset, tainted, hops);
+    } else {
       const r = ledger(t.to, t.asset);
       r.balance += t.amount;
       let kept = tainted;
-      if (tainted > 0n && stops(t.to)) {
-        addTo(reached, t.to, t.asset, tainted, hops);
-        kept = 0n;
-      } else if (tainted > 0n && hops > maxHops) {
-        addTo(atLimit, t.to, t.asset, tainted, hops);
-        kept = 0n;
+      if (tainted > 0n) {
+        const reason = stops(t.to) ? 'stop' : hops > maxHops ? 'limit' : endAt(t, tainted, hops);
+        if (reason !== null) {
+          addTo(endIn(reason), t.to, t.asset, tainted, hops);
+          kept = 0n;
+        }
       }
       if (method === 'fifo') {
         if (kept > 0n) r.lots.push({ amount: kept, tainted: true, hops });
@@ -227,5 +253,7 @@ export function traceLedger(method: TaintMethod, transfers: Iterable<LedgerTrans
     const hops = method === 'fifo' ? Math.min(...l.lots.filter((x) => x.tainted).map((x) => x.hops)) : l.hops;
     holding.push({ address, asset, tainted: l.tainted, hops });
   }
-  return { method, transfers: out, holding, reached: [...reached.values()], atLimit: [...atLimit.values()], unknownInputs, sourced };
+  const endedList = [...ended].flatMap(([reason, m]) => [...m.values()].map((h) => ({ ...h, reason })));
+  const of = (reason: string): Held[] => [...(ended.get(reason)?.values() ?? [])];
+  return { method, transfers: out, holding, reached: of('stop'), atLimit: of('limit'), ended: endedList, unknownInputs, sourced };
 }
