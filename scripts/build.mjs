@@ -1,4 +1,4 @@
-// Bundles the three targets with esbuild: the Node back end (CLI, server, import worker),
+// Bundles the three targets with esbuild: the Node back end (CLI, server, import and trace workers),
 // the Electron shell (main + preload) and the React renderer. Type checking is separate
 // (npm run typecheck) because esbuild strips types without checking them.
 import { build } from 'esbuild';
@@ -32,6 +32,7 @@ await Promise.all([
     entryPoints: {
       cli: join(root, 'electron/cli/main.ts'),
       importWorker: join(root, 'electron/core/jobs/importWorker.ts'),
+      traceWorker: join(root, 'electron/core/jobs/traceWorker.ts'),
       blkParseWorker: join(root, 'electron/core/ingest/bitcoin/blkParseWorker.ts'),
     },
     outdir: join(out, 'node'),

@@ -4,16 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Result } from '../../shared/api/contract';
-import { formatUnits, groupDigits } from '../../shared/model/amount';
 import { resolveChain } from '../../shared/model/chains';
 import type { Backend } from '../core/backendTypes';
-import { call, print, UsageError, type Values } from './cliKit';
+import { amount, call, print, UsageError, type Values } from './cliKit';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 
-function money(value: string, asset: { decimals: number | null; symbol: string | null }): string {
-  return asset.decimals === null ? `${value} base units of ${asset.symbol ?? 'unknown token'}` : `${groupDigits(formatUnits(BigInt(value), asset.decimals))} ${asset.symbol ?? ''}`.trim();
-}
 
 export async function runLabels(backend: Backend, rest: string[], values: Values, json: boolean): Promise<void> {
   const [sub, ...args] = rest;
@@ -74,7 +70,7 @@ export async function runSearch(backend: Backend, rest: string[], json: boolean)
 function exposureLines(rows: Result<'exposure.get'>['rows']): string[] {
   return rows.map(
     (row) =>
-      `  ${row.direction === 'received' ? 'received from' : 'sent to'} ${row.category}: ${money(row.total, row.asset)} in ${plural(row.count, 'transfer')} (` +
+      `  ${row.direction === 'received' ? 'received from' : 'sent to'} ${row.category}: ${amount(row.total, row.asset.decimals, row.asset.symbol)} in ${plural(row.count, 'transfer')} (` +
       row.counterparties.slice(0, 3).map((c) => `${c.label} ${c.display}`).join(', ') +
       (row.counterparties.length > 3 ? `, +${row.counterparties.length - 3} more` : '') +
       ')',

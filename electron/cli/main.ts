@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Result } from '../../shared/api/contract';
-import { formatUnits, groupDigits } from '../../shared/model/amount';
 import { resolveChain } from '../../shared/model/chains';
 import { errorToShape } from '../core/api/errors';
 import { openBackend, sampleWorkspaceDir, VERSION } from '../core/backend';
@@ -14,8 +13,9 @@ import { importDataset } from '../core/ingest/importDataset';
 import { openStore } from '../core/store/openStore';
 import { ensureWorkspace, resolveWorkspaceDir } from '../core/workspace';
 import { startServer } from '../serve/server';
-import { call, print, UsageError, type Values } from './cliKit';
+import { amount, call, intOption, print, progressLine, UsageError, type Values } from './cliKit';
 import { runExposure, runLabels, runScreen, runSearch } from './intelCommands';
+import { runLinks, runPaths, runTraceCommand } from './traceCommands';
 
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
@@ -39,6 +39,14 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
   search TEXT [--json]          (an address in any form, a tx hash, a label or actor, a case or cluster)
   exposure CHAIN ADDRESS [--json]   (value exchanged with labelled counterparties, per category)
   screen FILE [--chain CHAIN] [--json]   (a list of addresses: sanctioned, labelled, exposed; exit code 4 if any is sanctioned or exposed)
+  trace (--from CHAIN:ADDRESS[,...] | --tx CHAIN:HASH[:REF][,...]) --method fifo|haircut|poison [--max-hops N]
+        [--since T] [--until T] [--stop-at CATEGORY,...] [--min AMOUNT] [--case CASE [--name NAME]] [--json]
+                                (where the value went: endpoints, still moving, totals; T an ISO date or unix seconds)
+  paths CHAIN:ADDRESS[,...] CHAIN:ADDRESS[,...] [--max-hops N] [--rank value|hops] [--case CASE] [--json]
+  links list|propose|confirm N|reject N|add --case CASE [--json]   (a case's cross-chain links)
+        propose [--window SECONDS] [--tolerance PCT] [--fee PCT] [--rate ETH/BTC=0.06,...]; confirm and reject
+        take the same options, or --from CHAIN:TX[:REF] --to CHAIN:TX[:REF] --kind KIND;
+        add --from CHAIN:TX[:REF] --to CHAIN:TX[:REF] --kind bridge|swap|exchange|manual [--note TEXT]
   keys [--json] | keys trust PUBLIC-KEY --name NAME   (your signing key; colleagues' keys you trust)
   serve [--port N]
   generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--json]   (a synthetic world with ground truth)
@@ -73,18 +81,26 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       name: { type: 'string' },
       overwrite: { type: 'boolean' },
       'skip-invalid': { type: 'boolean' },
+      method: { type: 'string' },
+      tx: { type: 'string' },
+      'max-hops': { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      'stop-at': { type: 'string' },
+      min: { type: 'string' },
+      case: { type: 'string' },
+      rank: { type: 'string' },
+      window: { type: 'string' },
+      tolerance: { type: 'string' },
+      fee: { type: 'string' },
+      rate: { type: 'string', multiple: true },
+      kind: { type: 'string' },
+      note: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
   });
   return { positionals, values };
-}
-
-function intOption(values: Values, name: string, fallback: number): number {
-  const v = values[name];
-  if (v === undefined) return fallback;
-  if (typeof v !== 'string' || !/^[0-9]+$/.test(v)) throw new UsageError(`--${name} needs a whole number, found "${String(v)}"`);
-  return Number(v);
 }
 
 /** A bundle passphrase never goes on the command line (other users can read it there). */
@@ -112,8 +128,6 @@ function bundleLines(r: Result<'bundle.inspect'>): string[] {
 }
 
 const iso = (t: number | null): string => (t === null ? '—' : new Date(t * 1000).toISOString());
-const amount = (value: string, decimals: number | null, symbol: string | null): string =>
-  decimals === null ? `${value} base units of ${symbol ?? 'unknown token'}` : `${groupDigits(formatUnits(BigInt(value), decimals))} ${symbol ?? ''}`.trim();
 
 /** A chain's name for people, or its id when Cairn has no name for it. */
 function chainName(id: string): string {
@@ -183,13 +197,6 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
     process.off('SIGINT', onSignal);
     db.close();
   }
-}
-
-function progressLine(json: boolean): (phase: string, done: number, total: number) => void {
-  const tty = process.stderr.isTTY && !json;
-  return (phase, done, total) => {
-    if (tty) process.stderr.write(`\r${String(Math.floor((done / Math.max(total, 1)) * 100)).padStart(3)}%  ${phase.slice(0, 60).padEnd(60)}`);
-  };
 }
 
 function runGenerate(values: Values): void {
@@ -269,7 +276,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'generate') return runGenerate(values);
   if (command === 'demo') return runDemo(workspaceDir, values);
 
-  const backend = openBackend({ workspaceDir, shell: 'cli' });
+  // The workers bundled beside this file: a trace runs on its own thread while the CLI shows its progress.
+  const backend = openBackend({ workspaceDir, shell: 'cli', importWorkerScript: join(__dirname, 'importWorker.cjs') });
   try {
     switch (command) {
       case 'stats': {
@@ -426,6 +434,12 @@ async function main(argv: string[]): Promise<void> {
         return await runExposure(backend, rest, json);
       case 'screen':
         return await runScreen(backend, rest, values, json);
+      case 'trace':
+        return await runTraceCommand(backend, rest, values, json);
+      case 'paths':
+        return await runPaths(backend, rest, values, json);
+      case 'links':
+        return await runLinks(backend, rest, values, json);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { ApiError, type AppEvent } from '../../shared/api/contract';
 import { dispatch } from '../../shared/api/dispatch';
 import { createHandlers } from './api/handlers';
@@ -11,6 +12,7 @@ import { EvidenceFiles } from './casefile/received';
 import { CaseRegistry } from './casefile/registry';
 import { importDataset } from './ingest/importDataset';
 import { ImportJobs } from './jobs/jobs';
+import { TraceJobs } from './jobs/traceJobs';
 import { openStore } from './store/openStore';
 import { buildSampleWorkspace } from './synth/sampleWorkspace';
 import { ensureWorkspace, readSettings, writeSettings } from './workspace';
@@ -44,6 +46,9 @@ export function openBackend(options: BackendOptions): Backend {
     events.emit('event', event);
   };
   const own = ensureWorkspace(options.workspaceDir).dir;
+  // The trace worker is bundled beside the import worker (scripts/build.mjs); without it traces run in-process.
+  const traceWorker = options.importWorkerScript && join(dirname(options.importWorkerScript), 'traceWorker.cjs');
+  const traceWorkerScript = traceWorker && existsSync(traceWorker) ? traceWorker : undefined;
   const ctx: CallContext = { shell: options.shell };
   let switching: Promise<unknown> = Promise.resolve();
 
@@ -85,6 +90,7 @@ export function openBackend(options: BackendOptions): Backend {
       (job) => emit({ type: 'job', job }),
       () => emit({ type: 'store.changed' }),
     );
+    const traces = new TraceJobs(traceWorkerScript);
     const handlers = createHandlers({
       version: VERSION,
       workspaceDir: paths.dir,
@@ -96,6 +102,7 @@ export function openBackend(options: BackendOptions): Backend {
       evidence,
       scratchDir: join(paths.dir, '.scratch'),
       jobs,
+      traces,
       settings: () => settings,
       saveSettings: (s) => {
         writeSettings(paths, s);
@@ -122,6 +129,7 @@ export function openBackend(options: BackendOptions): Backend {
       handlers,
       busy: () => jobs.list().some((j) => j.state === 'running' || j.state === 'review'),
       async close() {
+        traces.close();
         await jobs.close();
         cases.closeAll();
         evidence.closeAll();

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import * as S from './schemas';
+import * as T from './traceSchemas';
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, mutates = false) {
   return { args, result, mutates } as const;
@@ -112,6 +113,38 @@ export const api = {
       sha256: z.string(),
       left: z.array(z.object({ address: z.string(), chain: S.ChainId, label: z.string(), reason: z.string() })),
     }),
+  ),
+
+  /**
+   * Traces (issue 13). trace.start runs a trace as a job off the request path (poll trace.status,
+   * stop with trace.cancel); with a caseId the result is saved in the case (audited), and the
+   * case's confirmed cross-chain links and manual clusters take part.
+   */
+  'trace.start': method(z.object({ caseId: S.CaseId.optional(), name: z.string().trim().max(120).default(''), spec: T.TraceSpec }), z.object({ jobId: z.string() }), true),
+  'trace.status': method(z.object({ jobId: z.string().max(100) }), T.TraceJob),
+  'trace.cancel': method(z.object({ jobId: z.string().max(100) }), z.object({ cancelled: z.boolean() })),
+  'trace.list': method(CaseArg, z.array(T.SavedTraceSummary)),
+  'trace.get': method(z.object({ caseId: S.CaseId, traceId: z.number().int() }), T.SavedTrace),
+  /** Runs a saved trace again on the store as it is now, saving the new result beside the old one. */
+  'trace.rerun': method(z.object({ caseId: S.CaseId, traceId: z.number().int() }), z.object({ jobId: z.string() }), true),
+  'trace.remove': method(z.object({ caseId: S.CaseId, traceId: z.number().int() }), z.object({ removed: z.boolean() }), true),
+  /** Cross-chain links of a case: proposed candidates are computed, never stored until confirmed or rejected. */
+  'links.list': method(CaseArg, z.array(T.CrossChainLink)),
+  'links.propose': method(z.object({ caseId: S.CaseId, search: T.LinkSearch.prefault({}) }), z.object({ candidates: z.array(T.LinkCandidate) })),
+  /** Adds a link: a confirmed candidate (its reasons become the evidence) or one made by hand. */
+  'links.add': method(
+    z.object({ caseId: S.CaseId, from: T.TransferRef, to: T.TransferRef, kind: T.LinkKind, status: T.LinkStatus.exclude(['proposed']).default('confirmed'), evidence: z.array(z.string().max(2000)).max(50).default([]), score: z.number().nullable().default(null), note: z.string().max(2000).default('') }),
+    T.CrossChainLink,
+    true,
+  ),
+  'links.setStatus': method(z.object({ caseId: S.CaseId, linkId: z.number().int(), status: T.LinkStatus.exclude(['proposed']) }), T.CrossChainLink, true),
+  'links.remove': method(z.object({ caseId: S.CaseId, linkId: z.number().int() }), z.object({ removed: z.boolean() }), true),
+  /** Paths between two sets of addresses within N hops, across chains through a case's confirmed links. */
+  'paths.find': method(T.PathSearch.extend({ caseId: S.CaseId.optional() }), z.object({ paths: z.array(T.FoundPath) })),
+  /** Indirect exposure: traced value from a subject reaching each label category within N hops. */
+  'exposure.indirect': method(
+    z.object({ chain: S.ChainId, address: S.AddressText, method: T.TaintMethod.default('haircut'), maxHops: z.number().int().min(1).max(10).default(3), direction: z.enum(['out']).default('out') }),
+    z.object({ rows: z.array(T.IndirectExposureRow) }),
   ),
 
   'case.list': method(z.object({}), z.array(S.CaseSummary)),

@@ -32,7 +32,7 @@ export const TraceSource = z.discriminatedUnion('kind', [
 export type TraceSource = z.infer<typeof TraceSource>;
 
 /** Label categories a trace stops at unless told otherwise: where value changes hands to a service. */
-export const DEFAULT_STOP_CATEGORIES = ['exchange', 'mixing_service', 'bridge', 'defi_dex', 'payment_processor', 'gambling', 'sanction'] as const;
+export const DEFAULT_STOP_CATEGORIES = ['exchange', 'mixing_service', 'bridge', 'defi', 'defi_dex', 'payment_processor', 'gambling', 'sanction'] as const;
 
 export const DecimalAmount = z.string().regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'a decimal amount such as 0.01');
 
@@ -209,7 +209,7 @@ export const LinkSearch = z.object({
   window: z.number().int().min(1).max(90 * 86400).default(6 * 3600),
   /** Relative tolerance on the value out after fees, in percent. */
   tolerancePct: z.number().min(0).max(50).default(2),
-  /** The service's fee model: a percentage kept and a fixed amount (in the out asset's unit). */
+  /** The service's fee model: the percentage it keeps of the value out. */
   feePct: z.number().min(0).max(50).default(0.5),
   /**
    * Exchange rates between assets, "ETH/BTC": how many of the second one unit of the first buys

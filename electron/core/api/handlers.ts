@@ -17,6 +17,7 @@ import { transfersOfEdge } from '../cases/edgeTransfers';
 import { layeredPositions } from '../cases/relayout';
 import { txFlows } from '../cases/txFlows';
 import type { ImportJobs } from '../jobs/jobs';
+import type { TraceJobs } from '../jobs/traceJobs';
 import { findAddressId } from '../store/addresses';
 import { findChainId } from '../store/chains';
 import { listDatasets } from '../store/datasets';
@@ -30,6 +31,9 @@ import { exposureOf, screen } from '../intel/exposure';
 import { importLabelFiles, LabelImportError, labelKeyOf, labelsOf, labelsOfMany, listLabelSets, previewLabelFiles, removeLabelSet } from '../intel/labelStore';
 import { search, type SearchableCase } from '../intel/search';
 import { exportCaseTagPack } from '../intel/tagpackExport';
+import { createLinkHandlers } from './linkHandlers';
+import { createPathHandlers } from './pathHandlers';
+import { createTraceHandlers } from './traceHandlers';
 
 export interface HandlerDeps {
   readonly version: string;
@@ -43,6 +47,7 @@ export interface HandlerDeps {
   /** Scratch space inside the workspace for bundles being written or checked. */
   readonly scratchDir: string;
   readonly jobs: ImportJobs;
+  readonly traces: TraceJobs;
   readonly settings: () => Settings;
   readonly saveSettings: (s: Settings) => void;
   readonly now: () => Date;
@@ -52,7 +57,7 @@ export interface HandlerDeps {
   readonly openOwn: () => Promise<{ workspace: string }>;
 }
 
-function chainOf(input: string) {
+export function chainOf(input: string) {
   try {
     return resolveChain(input);
   } catch (error) {
@@ -61,7 +66,7 @@ function chainOf(input: string) {
   }
 }
 
-function canonicalOrInvalid(chain: string, address: string): string {
+export function canonicalOrInvalid(chain: string, address: string): string {
   try {
     return canonicalAddress(chain, address);
   } catch (error) {
@@ -70,7 +75,7 @@ function canonicalOrInvalid(chain: string, address: string): string {
 }
 
 /** The store id of an address, or null when the store has never seen it. */
-function lookupAddress(store: Db, chain: string, address: string): { chain: string; addr: string; id: number | null } {
+export function lookupAddress(store: Db, chain: string, address: string): { chain: string; addr: string; id: number | null } {
   const c = chainOf(chain);
   const addr = canonicalOrInvalid(c.id, address);
   const chainId = findChainId(store, c.id);
@@ -84,6 +89,12 @@ function parseData(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** What the handlers of other files share with these: who acts, and where a case's facts come from. */
+export interface HandlerKit {
+  readonly actor: () => Actor;
+  readonly facts: (caseId: string) => Db;
 }
 
 /** Implements every method of the contract over the store and the case files. */
@@ -118,6 +129,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     }
     return out;
   };
+  const kit: HandlerKit = { actor, facts };
   const graph = (caseId: string, filter?: FlowFilter) => withLabels(buildGraph(facts(caseId), cases.get(caseId), filter));
   const labelErrors = <T>(run: () => T): T => {
     try {
@@ -442,5 +454,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     'bundle.import': (args) => bundleErrors(() => importBundle(receiveDeps, args.path, args.passphrase, args.trustFingerprint)),
     'case.continue': (args) => continueCase(receiveDeps, args.caseId),
     'case.mergeEvidence': (args) => mergeCaseEvidence(receiveDeps, store, args.caseId),
+    ...createTraceHandlers(deps, kit),
+    ...createLinkHandlers(deps, kit),
+    ...createPathHandlers(deps, kit),
   };
 }

@@ -113,6 +113,47 @@ export const caseMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 30,
+    name: 'traces-and-links',
+    up(db) {
+      db.exec(`
+        -- A saved trace: what was asked (spec) and what came out (result), both JSON as the API
+        -- shapes them (traceSchemas.ts), so it can be shown and re-run later.
+        CREATE TABLE trace (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,
+          spec TEXT NOT NULL,
+          result TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          created_by TEXT NOT NULL
+        );
+
+        -- A cross-chain link between two transfers by natural key: a judgement (confirmed or
+        -- rejected), never a proposal; proposals are computed and stored only once judged.
+        -- A ref is the transfer within its tx (UTXO: output index; account: "<kind>:<pos>"),
+        -- NULL for the whole tx. evidence is a JSON array of sentences.
+        CREATE TABLE xlink (
+          id INTEGER PRIMARY KEY,
+          from_chain TEXT NOT NULL,
+          from_tx TEXT NOT NULL,
+          from_ref TEXT,
+          to_chain TEXT NOT NULL,
+          to_tx TEXT NOT NULL,
+          to_ref TEXT,
+          kind TEXT NOT NULL CHECK (kind IN ('bridge', 'swap', 'exchange', 'manual')),
+          status TEXT NOT NULL CHECK (status IN ('confirmed', 'rejected')),
+          evidence TEXT NOT NULL DEFAULT '[]',
+          score REAL,
+          note TEXT NOT NULL DEFAULT '',
+          created_at TEXT NOT NULL,
+          created_by TEXT NOT NULL
+        );
+        -- One link per pair of transfers; a whole-tx end (NULL ref) counts as one value.
+        CREATE UNIQUE INDEX xlink_refs ON xlink(from_chain, from_tx, ifnull(from_ref, ''), to_chain, to_tx, ifnull(to_ref, ''));
+      `);
+    },
+  },
 ];
 
 useCaseSchema(caseMigrations);

@@ -7,7 +7,7 @@ import { migrate, type Migration } from '../store/migrate';
  * row before and after), never as SQL: undo, redo and the audit replay apply those records with
  * statements built here from this fixed list, so nothing stored in a case file is ever executed.
  */
-export const CASE_TABLES = ['meta', 'seed', 'cluster', 'cluster_member', 'tag', 'node'] as const;
+export const CASE_TABLES = ['meta', 'seed', 'cluster', 'cluster_member', 'tag', 'node', 'trace', 'xlink'] as const;
 export type CaseTable = (typeof CASE_TABLES)[number];
 
 export type Value = string | number | null;
@@ -194,8 +194,17 @@ export function invertChanges(changes: readonly Change[]): Change[] {
   });
 }
 
-/** Every row of a case table, ordered by key. */
+/**
+ * Whether a case file has a table: a read-only file from an older version (not migrated, since
+ * it is never written) lacks the tables added after it.
+ */
+export function hasTable(db: Db, t: CaseTable): boolean {
+  return stmt(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t) !== undefined;
+}
+
+/** Every row of a case table, ordered by key; none when the file predates the table. */
 export function tableRows(source: Db, t: CaseTable): Row[] {
+  if (!hasTable(source, t)) return [];
   return source.prepare(`SELECT ${columnsOf(t).join(', ')} FROM ${t} ORDER BY ${keyColumn(t)}`).all() as Row[];
 }
 

@@ -223,7 +223,7 @@ export function traceLedger(method: TaintMethod, transfers: Iterable<LedgerTrans
       r.balance += t.amount;
       let kept = tainted;
       if (tainted > 0n) {
-        const reason = stops(t.to) ? 'stop' : hops > maxHops ? 'limit' : endAt(t, tainted, hops);
+        const reason = hops > maxHops ? 'limit' : stops(t.to) ? 'stop' : endAt(t, tainted, hops);
         if (reason !== null) {
           addTo(endIn(reason), t.to, t.asset, tainted, hops);
           kept = 0n;

@@ -473,8 +473,8 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
       inputs: utxoInputs.get(c.id) ?? new Map(),
       endAt: (o) => {
         const id = Number(o.address);
-        if (stopOf(c, id)) return 'stop';
         if (o.hops > spec.maxHops) return 'limit';
+        if (stopOf(c, id)) return 'stop';
         if (afterWindow(o.tx.time)) return 'window';
         if (dust(native, o.tainted)) return 'dust';
         return null;
