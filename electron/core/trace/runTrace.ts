@@ -454,10 +454,25 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
         ...result.holding.map((h) => ({ chain: c, addressId: Number(h.address), assetId: Number(h.asset), amount: h.tainted, hops: h.hops, reason: 'rest' as const, via: null })),
         ...result.ended.map((e) => ({ chain: c, addressId: e.address === '' ? null : Number(e.address), assetId: Number(e.asset), amount: e.tainted, hops: e.hops, reason: e.reason as EndpointReason, via: null })),
       ];
-      const unknown = result.unknownInputs.map((u) => {
-        const r = byId.get(u.transferId)!.r;
-        return { chain: c.caip2, tx: r.hash, address: textOf(Number(u.address)), asset: assetOf(Number(u.asset)), amount: u.amount.toString(), note: 'sent more than the store shows it received: value from before the imported history' };
-      });
+      // One row per address and asset: the first transfer that uncovered value from before the
+      // imported history, and how much it and the later ones were short in all.
+      const unknownBy = new Map<string, { u: (typeof result.unknownInputs)[number]; amount: bigint; count: number }>();
+      for (const u of result.unknownInputs) {
+        const k = `${u.address}|${u.asset}`;
+        const g = unknownBy.get(k);
+        if (g) {
+          g.amount += u.amount;
+          g.count++;
+        } else unknownBy.set(k, { u, amount: u.amount, count: 1 });
+      }
+      const unknown = [...unknownBy.values()].map(({ u, amount, count }) => ({
+        chain: c.caip2,
+        tx: byId.get(u.transferId)!.r.hash,
+        address: textOf(Number(u.address)),
+        asset: assetOf(Number(u.asset)),
+        amount: amount.toString(),
+        note: `sent more than the store shows it received${count > 1 ? `, in ${count} transfers from this one on` : ''}: value from before the imported history`,
+      }));
       return { carried, ends, unknown, followed: tracked.size };
     }
   };
