@@ -8,7 +8,7 @@ import { useCaseReadOnly } from '../state/readOnly';
 import { useServices } from '../state/services';
 import { AssetTotals } from './AssetTotals';
 import { CopyButton } from './CopyButton';
-import { AddressLabelsSection, ExposureSection } from './IntelSections';
+import { AddressLabelsSection, ExposureSection, IndirectExposureSection } from './IntelSections';
 import { TagList } from './TagList';
 import { TransferTable } from './TransferTable';
 
@@ -148,6 +148,7 @@ export function AddressDetails(props: {
       {props.selected && node && <TagList tags={node.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />}
       <AddressLabelsSection chain={chain} address={address} knownCount={node?.labelCount ?? null} />
       <ExposureSection subject={{ chain, address }} />
+      <IndirectExposureSection chain={chain} address={address} />
       <TransferTable chain={chain} address={address} caseId={props.caseId} />
     </div>
   );

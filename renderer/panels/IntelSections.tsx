@@ -3,7 +3,8 @@
  * label with its provenance, and the direct exposure to labelled counterparties with the
  * counterparties behind each figure. Read only while some label set is imported.
  */
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import type { IndirectExposureRow, TaintMethod } from '../../shared/api/traceSchemas';
 import type { CounterpartyLabel, Exposure, ExposureRow, Label } from '../../shared/api/schemas';
 import { categoryLabel } from '../dialogs/fields';
 import { amountTooltip, formatAmountRounded } from '../format/amount';
@@ -241,11 +242,111 @@ export function ExposureSection(props: { subject: { chain: string; address: stri
     <section className="detail-section" aria-labelledby="exposure-title" data-testid="exposure">
       <div className="section-head">
         <h3 id="exposure-title">{props.title ?? 'Exposure'}</h3>
-        <span className="muted small" title="Value moved directly between the subject and labelled counterparties; indirect exposure over several hops comes with tracing.">
+        <span className="muted small" title="Value moved directly between the subject and labelled counterparties; indirect exposure over several hops is traced below.">
           direct
         </span>
       </div>
       {!any ? <NoLabelSets /> : <Pending query={query}>{(v) => <ExposureRows exposure={v} />}</Pending>}
+    </section>
+  );
+}
+
+function IndirectRows({ rows }: { rows: readonly IndirectExposureRow[] }) {
+  if (rows.length === 0) return <p className="muted">No traced value reaches a labelled service within these hops.</p>;
+  return (
+    <table className="data-table exposure" data-testid="indirect-exposure-table">
+      <thead>
+        <tr>
+          <th scope="col">Reaches</th>
+          <th scope="col" className="num">
+            Amount
+          </th>
+          <th scope="col" className="num" title="Share of what the address sent">
+            Share
+          </th>
+          <th scope="col" className="num" title="Nearest hop">
+            Hops
+          </th>
+        </tr>
+      </thead>
+      {rows.map((row, i) => {
+        const amount = formatAmountRounded(row.amount, row.asset);
+        return (
+          <tbody key={i} data-testid="indirect-exposure-row" data-category={row.category}>
+            <tr>
+              <td>
+                <CategorySwatch category={row.category} /> <strong>{categoryLabel(row.category)}</strong>
+              </td>
+              <td className="num amount" title={amountTooltip(amount)}>
+                {amount.text}
+              </td>
+              <td className="num">{(row.share * 100).toFixed(row.share < 0.01 ? 2 : 1)}%</td>
+              <td className="num muted">{row.nearestHops}</td>
+            </tr>
+            <tr className="exposure-parties">
+              <td colSpan={4}>
+                <details>
+                  <summary>{row.counterparties.length === 1 ? '1 service' : `${formatCount(row.counterparties.length)} services`}</summary>
+                  <ul className="plain-list">
+                    {row.counterparties.map((c) => {
+                      const part = formatAmountRounded(c.amount, row.asset);
+                      return (
+                        <li key={`${c.chain}:${c.address}`} className="exposure-party">
+                          <AddressLink chain={c.chain} address={c.address} display={c.display} />
+                          <span className="ellipsis" title={c.label ?? ''}>
+                            {c.label ?? ''} <span className="muted">· {c.hops} hops</span>
+                          </span>
+                          <span className="num amount" title={amountTooltip(part)}>
+                            {part.text}
+                          </span>
+                        </li>
+                      );
+                    })}
+                  </ul>
+                </details>
+              </td>
+            </tr>
+          </tbody>
+        );
+      })}
+    </table>
+  );
+}
+
+/**
+ * Indirect exposure: the value the address sent, traced by the chosen method, that reaches each
+ * label category within N hops (the trace stops at the first labelled service it meets).
+ */
+export function IndirectExposureSection(props: { chain: string; address: string }) {
+  const { client } = useServices();
+  const { any, revision } = useLabelSetsContext();
+  const [method, setMethod] = useState<TaintMethod>('haircut');
+  const [hops, setHops] = useState(3);
+  const query = useQuietQuery(any ? `${props.chain}|${props.address}|${method}|${hops}|${revision}` : null, () =>
+    client['exposure.indirect']({ chain: props.chain, address: props.address, method, maxHops: hops }),
+  );
+  return (
+    <section className="detail-section" aria-labelledby="indirect-exposure-title" data-testid="indirect-exposure">
+      <div className="section-head">
+        <h3 id="indirect-exposure-title">Indirect exposure</h3>
+        <span className="muted small">
+          <select aria-label="Method" value={method} onChange={(e) => setMethod(e.target.value as TaintMethod)}>
+            <option value="haircut">haircut</option>
+            <option value="fifo">FIFO</option>
+            <option value="poison">poison</option>
+          </select>{' '}
+          within{' '}
+          <select aria-label="Hops" value={hops} onChange={(e) => setHops(Number(e.target.value))}>
+            {[1, 2, 3, 4, 5, 6].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>{' '}
+          hops
+        </span>
+      </div>
+      {!any ? <NoLabelSets /> : <Pending query={query}>{(v) => <IndirectRows rows={v.rows} />}</Pending>}
     </section>
   );
 }

@@ -149,6 +149,15 @@ test('a label pack imported through the dialog: exchanges named on the canvas, f
     await sanctionRow.locator('summary').click();
     await expect(sanctionRow.locator(`[data-address="${deposit}"]`)).toBeVisible();
     await shot(page, 'screenshot-labels.png');
+    // Indirect exposure of the step before the deposit: what it sent, traced, reaches the
+    // sanctioned deposit at the first hop, exactly what the ground truth says it paid there.
+    await clickNode(page, path.at(-3)!);
+    const paid = rows.filter((r) => r.chain === eth && r.from === path.at(-3) && r.to === deposit && r.symbol === 'ETH').reduce((s, r) => s + r.amount, 0n);
+    expect(paid).toBeGreaterThan(0n);
+    const indirect = details.locator('[data-testid="indirect-exposure-row"][data-category="sanction"]');
+    await expect(indirect).toHaveCount(1);
+    await expect(indirect.locator('td.amount')).toHaveAttribute('title', new RegExp(`^${groupDigits(formatUnits(paid, 18)).replace(/\./g, '\\.')} ETH\\n`));
+    await expect(indirect.locator('td').nth(3)).toHaveText('1');
     // The deposit's transfers name the counterparty it paid by its label, not only its address.
     await clickNode(page, deposit);
     await expect(details.getByTestId('transfer-table').getByTestId('counterparty-label').first()).toHaveText(exchangeHot.exchange);
