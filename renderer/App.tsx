@@ -8,10 +8,11 @@ import { DetailsPanel } from './panels/DetailsPanel';
 import { ErrorBanner } from './panels/ErrorBanner';
 import { FilterBar } from './panels/FilterBar';
 import { ReadOnlyBanner } from './panels/ReadOnlyBanner';
+import { TraceView, type EndpointOnCanvas } from './panels/TraceView';
 import { Sidebar } from './panels/Sidebar';
 import { TopBar } from './panels/TopBar';
 import { WelcomePane } from './panels/WelcomePane';
-import { COMMANDS, commandsIn, type CommandContext, type CommandScope } from './state/commands';
+import { COMMANDS, commandsIn, type Command, type CommandContext, type CommandScope } from './state/commands';
 import type { DialogState } from './state/dialogState';
 import { CaseReadOnlyContext } from './state/readOnly';
 import { InspectorContext, useInspector } from './state/inspector';
@@ -22,8 +23,14 @@ import { useCaseSession } from './state/useCaseSession';
 import { useGraphActions } from './state/useGraphActions';
 import { useOperations, type ShownError } from './state/useOperations';
 import { useShortcuts } from './state/useShortcuts';
+import { pathOnCanvas } from './state/tracePath';
+import { useTraces } from './state/useTraces';
 import { useTxFlows } from './state/useTxFlows';
 import { useWorkspace } from './state/useWorkspace';
+
+/** Keys that still work over the trace view: app-wide ones, and Trace itself; the canvas's own keys wait for the canvas. */
+const TRACE_VIEW_KEYS = new Set(['undo', 'redo', 'search', 'import', 'open-bundle', 'export-case', 'trace']);
+const keyInTraceView = (c: Command) => TRACE_VIEW_KEYS.has(c.id);
 
 interface MenuState {
   clientX: number;
@@ -72,6 +79,11 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
   // Layout: the side panels fold away to give the canvas room (and narrow by themselves, layout.css).
   const [sidebarOpen, setSidebarOpen] = useState(true);
   const [detailsOpen, setDetailsOpen] = useState(true);
+  // The trace view lies over the workspace; the canvas stays as it is underneath.
+  const [tracesShown, setTracesShown] = useState(false);
+  const traces = useTraces(services, graph, tracesShown && graph !== null, session.refreshGraph);
+  // An endpoint to select on the canvas, with its path, once the canvas draws it (after an add or show).
+  const [pendingPath, setPendingPath] = useState<EndpointOnCanvas['path'] | null>(null);
   const ctx = useMemo<CommandContext>(
     () => ({ graph, selection, actions, readOnly, openDialog: setDialog, toggleTxNodes, navigate }),
     [graph, selection, actions, readOnly, toggleTxNodes, navigate],
@@ -157,7 +169,44 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
     if (menu && !menuOpen) setMenu(null);
   }, [menu, menuOpen]);
 
-  useShortcuts(currentContext, dialog === null && !menuOpen, openMenuFromKeyboard);
+  useShortcuts(currentContext, dialog === null && !menuOpen, openMenuFromKeyboard, tracesShown ? keyInTraceView : undefined);
+
+  // Escape leaves the trace view for the canvas (a dialog open over it takes its own Escape).
+  const dialogOpen = useRef(false);
+  dialogOpen.current = dialog !== null;
+  useEffect(() => {
+    if (!tracesShown) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || dialogOpen.current) return;
+      if (e.target instanceof HTMLElement && e.target.matches('input, textarea, select')) return;
+      setTracesShown(false);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [tracesShown]);
+
+  // An endpoint shown on the canvas: once its node is drawn, it and its path are selected and centred.
+  useEffect(() => {
+    if (!pendingPath || !graph) return;
+    const { endpoint, ids } = pathOnCanvas(graph, pendingPath);
+    if (!endpoint) return;
+    setPendingPath(null);
+    inspector.focusOnCanvas(ids);
+  }, [pendingPath, graph, inspector]);
+
+  const showOnCanvas = useCallback(
+    async ({ endpoint, path }: EndpointOnCanvas) => {
+      if (!graph || endpoint.address === null) return;
+      const { chain, address } = endpoint;
+      setTracesShown(false);
+      const node = graph.nodes.find((n) => n.kind === 'address' && n.chain === chain && n.address === address);
+      setPendingPath(path);
+      const drawn = node?.hidden ? await actions.show([node.id]) : node ? true : await actions.addAddress({ chain, address, asSeed: false, role: 'other', note: '' });
+      // Not drawn (the banner says why): nothing is left waiting to be selected later.
+      if (!drawn) setPendingPath(null);
+    },
+    [graph, actions],
+  );
 
   const onNodeDoubleClick = useCallback(
     (nodeId: string, kind: CanvasNodeKind) => {
@@ -188,6 +237,9 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
           txNodes={txNodes}
           txFlows={txFlows}
           onToggleTxNodes={toggleTxNodes}
+          tracesShown={tracesShown && graph !== null}
+          onToggleTraces={() => setTracesShown((on) => !on)}
+          onTrace={() => runCommand('trace')}
           onOpenCase={(id) => void session.openCase(id)}
           onNewCase={() => setDialog({ kind: 'newCase' })}
           onRenameCase={() => setDialog({ kind: 'renameCase' })}
@@ -271,6 +323,18 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
               )}
             </main>
           </div>
+          {tracesShown && graph && (
+            <TraceView
+              caseId={graph.caseId}
+              traces={traces}
+              readOnly={readOnly}
+              onNewTrace={() => runCommand('trace')}
+              onBack={() => setTracesShown(false)}
+              onShowOnCanvas={(e) => void showOnCanvas(e)}
+              onCaseChanged={() => void session.refreshGraph()}
+              onUndo={() => void actions.undo()}
+            />
+          )}
           <DetailsPanel
             graph={graph}
             selection={selection}
@@ -301,6 +365,10 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
           onImported={onImported}
           screenMemo={screenMemo}
           onScreenMemo={setScreenMemo}
+          onTraced={(traceId) => {
+            setTracesShown(true);
+            traces.adopt(traceId);
+          }}
           onClose={() => setDialog(null)}
         />
       </div>

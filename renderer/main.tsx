@@ -10,6 +10,7 @@ import './styles/sidebar.css';
 import './styles/details.css';
 import './styles/imports.css';
 import './styles/intel.css';
+import './styles/trace.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -18,6 +18,7 @@ import { SearchDialog } from './SearchDialog';
 import { SettingsDialog } from './SettingsDialog';
 import { TagDialog } from './TagDialog';
 import { TextPromptDialog } from './TextPromptDialog';
+import { TraceDialog } from './TraceDialog';
 import { VerifyLogDialog } from './VerifyLogDialog';
 
 export interface DialogHostProps {
@@ -30,11 +31,13 @@ export interface DialogHostProps {
   /** The screening dialog's last list and table, kept while the app runs. */
   screenMemo: ScreenMemo;
   onScreenMemo(memo: ScreenMemo): void;
+  /** A trace run from the trace dialog finished and was saved (its id): the trace view opens it. */
+  onTraced(traceId: number | null): void;
   onClose(): void;
 }
 
 /** Renders the one open dialog and wires it to the action it performs. */
-export function DialogHost({ dialog, graph, session, actions, workspace, onImported, screenMemo, onScreenMemo, onClose }: DialogHostProps) {
+export function DialogHost({ dialog, graph, session, actions, workspace, onImported, screenMemo, onScreenMemo, onTraced, onClose }: DialogHostProps) {
   const inspector = useInspectorContext();
   const labelSets = useLabelSetsContext();
 
@@ -135,6 +138,20 @@ export function DialogHost({ dialog, graph, session, actions, workspace, onImpor
                 }
               : undefined
           }
+          onClose={onClose}
+        />
+      );
+    case 'trace':
+      if (!graph) return null;
+      return (
+        <TraceDialog
+          caseId={graph.caseId}
+          sources={dialog.sources}
+          sourcesFrom={dialog.from}
+          onFinished={(traceId) => {
+            onClose();
+            onTraced(traceId);
+          }}
           onClose={onClose}
         />
       );

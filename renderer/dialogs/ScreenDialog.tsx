@@ -5,6 +5,7 @@ import { chainName } from '../format/datasetWords';
 import { screenCsv } from '../format/screenCsv';
 import { formatCount, shortMiddle } from '../format/text';
 import { copyText } from '../panels/CopyButton';
+import { fileStamp, saveCsvFile } from '../panels/saveFile';
 import { CategorySwatch } from '../panels/IntelSections';
 import { useLabelSetsContext } from '../state/labelSets';
 import { useServices } from '../state/services';
@@ -40,23 +41,6 @@ function Verdict({ verdict }: { verdict: ScreenRow['verdict'] }) {
       {verdict}
     </span>
   );
-}
-
-function saveFile(name: string, text: string): void {
-  // A byte-order mark, so that spreadsheet programs read the labels' non-ASCII letters as UTF-8.
-  const url = URL.createObjectURL(new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-function stamp(date: Date): string {
-  return date.toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
 }
 
 function ResultTable({ rows, onOpenAddress }: { rows: readonly ScreenRow[]; onOpenAddress?: (chain: string, address: string) => void }) {
@@ -172,7 +156,7 @@ export function ScreenDialog(props: {
       footer={
         result ? (
           <>
-            <button type="button" onClick={() => saveFile(`cairn-screening-${stamp(new Date())}.csv`, screenCsv(result.rows))} data-testid="screen-save">
+            <button type="button" onClick={() => saveCsvFile(`cairn-screening-${fileStamp(new Date())}.csv`, screenCsv(result.rows))} data-testid="screen-save">
               Save CSV
             </button>
             <button type="button" onClick={() => void copyText(screenCsv(result.rows)).then((ok) => setCopied(ok ? 'copied' : 'failed'))} data-testid="screen-copy">

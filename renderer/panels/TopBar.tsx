@@ -15,6 +15,11 @@ export interface TopBarProps {
   txNodes: boolean;
   txFlows: TxFlows | null;
   onToggleTxNodes(): void;
+  /** The trace view (saved traces, endpoints, links) is shown over the canvas. */
+  tracesShown: boolean;
+  onToggleTraces(): void;
+  /** Opens the trace dialog on the selected addresses, or the victims when none is selected. */
+  onTrace(): void;
   onOpenCase(caseId: string): void;
   onNewCase(): void;
   onRenameCase(): void;
@@ -73,6 +78,18 @@ export function TopBar(p: TopBarProps) {
           aria-keyshortcuts="Control+Shift+Z Control+Y"
         >
           Redo
+        </button>
+        <button
+          type="button"
+          onClick={p.onTrace}
+          disabled={!p.graph || p.readOnly}
+          title={p.readOnly ? 'The case is read-only here' : 'Trace stolen value from the selected addresses, or from the victims when nothing is selected (Shift+O)'}
+          aria-keyshortcuts="Shift+O"
+        >
+          Trace…
+        </button>
+        <button type="button" onClick={p.onToggleTraces} disabled={!p.graph} aria-pressed={p.tracesShown} title="Show the case's saved traces, their endpoints and cross-chain links, over the canvas">
+          Traces
         </button>
         <button type="button" onClick={p.onSearch} title="Find an address, transaction, label, actor, case or cluster (Ctrl+K)" aria-keyshortcuts="Control+K">
           Search

@@ -7,6 +7,7 @@ import type { CanvasNavigation } from '../graph/NavControls';
 import type { DialogState, TagTargetValue } from './dialogState';
 import type { GraphActions } from './useGraphActions';
 import { selectedNodeIds, selectionSize, touchedClusterIds, type SelectionInfo } from './selection';
+import type { TraceSourceAddress } from './traceForm';
 
 export interface CommandContext {
   readonly graph: Graph | null;
@@ -70,6 +71,18 @@ function tagTargets(s: SelectionInfo): TagTargetValue[] {
 function tagSubject(s: SelectionInfo): string {
   if (selectionSize(s) === 1) return s.addresses[0]?.display ?? `cluster “${s.clusters[0]?.name ?? ''}”`;
   return `${tagTargets(s).length} selected items`;
+}
+
+/** The case's victim seeds, what a trace starts from when nothing is selected. */
+function victimSources(ctx: CommandContext): TraceSourceAddress[] {
+  return (ctx.graph?.seeds ?? []).filter((s) => s.role === 'victim').map((s) => ({ chain: s.chain, address: s.address, display: s.display }));
+}
+
+/** Opens the trace dialog on the selected addresses, or else on the victims. */
+function openTrace(ctx: CommandContext, from: 'selection' | 'victims'): void {
+  const selected = ctx.selection.addresses.map((n) => ({ chain: n.chain, address: n.address, display: n.display }));
+  if (from === 'selection' && selected.length > 0) ctx.openDialog({ kind: 'trace', sources: selected, from: 'selection' });
+  else ctx.openDialog({ kind: 'trace', sources: victimSources(ctx), from: 'victims' });
 }
 
 function expandCommand(id: string, label: string, k: string, direction: 'in' | 'out' | 'both'): Command {
@@ -170,6 +183,27 @@ export const COMMANDS: readonly Command[] = [
     enabled: (ctx) => editable(ctx) && tagTargets(ctx.selection).length > 0,
     run: (ctx) =>
       ctx.openDialog({ kind: 'tag', targets: tagTargets(ctx.selection), subject: tagSubject(ctx.selection) }),
+  },
+  {
+    // Shift+O, "out, all the way": O expands out one hop. T already tags the selection.
+    id: 'trace',
+    label: 'Trace…',
+    shortcut: 'Shift+O',
+    scope: 'selection',
+    matches: key('o', { shift: true }),
+    // With nothing selected, from the victims (the dialog says what to do when there are none);
+    // a selection of only clusters or pills has no address to start at.
+    enabled: (ctx) => editable(ctx) && (ctx.selection.addresses.length > 0 || selectionSize(ctx.selection) === 0),
+    run: (ctx) => openTrace(ctx, 'selection'),
+  },
+  {
+    id: 'trace-victims',
+    label: 'Trace from the victims…',
+    shortcut: '',
+    scope: 'canvas',
+    matches: () => false,
+    enabled: (ctx) => editable(ctx) && victimSources(ctx).length > 0,
+    run: (ctx) => openTrace(ctx, 'victims'),
   },
   {
     id: 'group',

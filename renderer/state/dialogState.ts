@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { TagTarget } from '../../shared/api/schemas';
+import type { TraceSourceAddress } from './traceForm';
 
 export type TagTargetValue = z.infer<typeof TagTarget>;
 
@@ -25,4 +26,6 @@ export type DialogState =
   /** One box for addresses, transactions, labels, actors, cases and clusters (Ctrl+K). */
   | { kind: 'search' }
   /** Screens a list of addresses: sanctioned, exposed, labelled, clear or invalid. */
-  | { kind: 'screen' };
+  | { kind: 'screen' }
+  /** Traces stolen value from the selected addresses, or from the case's victims when none is selected. */
+  | { kind: 'trace'; sources: TraceSourceAddress[]; from: 'selection' | 'victims' };
