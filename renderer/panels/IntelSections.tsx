@@ -162,6 +162,32 @@ function directionWords(row: ExposureRow): string {
   return row.direction === 'received' ? 'received from' : 'sent to';
 }
 
+/** The counterparties behind one exposure figure, folded: each with its label and its part. */
+function Parties(props: { parties: readonly { chain: string; address: string; display: string; label: string; amount: string }[]; asset: ExposureRow['asset']; one: string; many: string }) {
+  const n = props.parties.length;
+  return (
+    <details>
+      <summary>{n === 1 ? `1 ${props.one}` : `${formatCount(n)} ${props.many}`}</summary>
+      <ul className="plain-list">
+        {props.parties.map((c) => {
+          const part = formatAmountRounded(c.amount, props.asset);
+          return (
+            <li key={`${c.chain}:${c.address}`} className="exposure-party">
+              <AddressLink chain={c.chain} address={c.address} display={c.display} />
+              <span className="ellipsis" title={c.label}>
+                {c.label}
+              </span>
+              <span className="num amount" title={amountTooltip(part)}>
+                {part.text}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}
+
 function ExposureRows({ exposure }: { exposure: Exposure }) {
   if (exposure.rows.length === 0) return <p className="muted">No transfer with a labelled counterparty.</p>;
   return (
@@ -195,27 +221,7 @@ function ExposureRows({ exposure }: { exposure: Exposure }) {
             </tr>
             <tr className="exposure-parties">
               <td colSpan={3}>
-                <details>
-                  <summary>
-                    {row.counterparties.length === 1 ? '1 counterparty' : `${formatCount(row.counterparties.length)} counterparties`}
-                  </summary>
-                  <ul className="plain-list">
-                    {row.counterparties.map((c) => {
-                      const part = formatAmountRounded(c.amount, row.asset);
-                      return (
-                        <li key={`${c.chain}:${c.address}`} className="exposure-party">
-                          <AddressLink chain={c.chain} address={c.address} display={c.display} />
-                          <span className="ellipsis" title={c.label}>
-                            {c.label}
-                          </span>
-                          <span className="num amount" title={amountTooltip(part)}>
-                            {part.text}
-                          </span>
-                        </li>
-                      );
-                    })}
-                  </ul>
-                </details>
+                <Parties parties={row.counterparties} asset={row.asset} one="counterparty" many="counterparties" />
               </td>
             </tr>
           </tbody>
@@ -285,25 +291,12 @@ function IndirectRows({ rows }: { rows: readonly IndirectExposureRow[] }) {
             </tr>
             <tr className="exposure-parties">
               <td colSpan={4}>
-                <details>
-                  <summary>{row.counterparties.length === 1 ? '1 service' : `${formatCount(row.counterparties.length)} services`}</summary>
-                  <ul className="plain-list">
-                    {row.counterparties.map((c) => {
-                      const part = formatAmountRounded(c.amount, row.asset);
-                      return (
-                        <li key={`${c.chain}:${c.address}`} className="exposure-party">
-                          <AddressLink chain={c.chain} address={c.address} display={c.display} />
-                          <span className="ellipsis" title={c.label ?? ''}>
-                            {c.label ?? ''} <span className="muted">· {c.hops} hops</span>
-                          </span>
-                          <span className="num amount" title={amountTooltip(part)}>
-                            {part.text}
-                          </span>
-                        </li>
-                      );
-                    })}
-                  </ul>
-                </details>
+                <Parties
+                  parties={row.counterparties.map((c) => ({ ...c, label: `${c.label ?? ''} · ${c.hops} hops` }))}
+                  asset={row.asset}
+                  one="service"
+                  many="services"
+                />
               </td>
             </tr>
           </tbody>

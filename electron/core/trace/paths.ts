@@ -30,6 +30,7 @@ import { findAddressId } from '../store/addresses';
 import { getAssets } from '../store/assets';
 import { findChainId } from '../store/chains';
 import { hubPage } from '../store/hubs';
+import type { FlowRow } from '../analysis/filteredFlows';
 import type { Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
 import { TraceError } from './runTrace';
@@ -196,14 +197,7 @@ function nextLayer(
   return next;
 }
 
-interface EdgeRow {
-  from_id: bigint;
-  to_id: bigint;
-  asset_id: bigint;
-  total: bigint | string;
-  cnt: bigint;
-  first_time: bigint | null;
-  last_time: bigint | null;
+interface EdgeRow extends FlowRow {
   rank: number;
 }
 

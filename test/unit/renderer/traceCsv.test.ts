@@ -1,36 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { traceCsv, TRACE_CSV_HEADER } from '../../../renderer/format/traceCsv';
+import { parseCsv } from './csvReader';
 import { sampleResult, TO_B, TO_C, C, E, X } from './traceFixture';
 
-/** An RFC 4180 reader, to check that what is written reads back field for field. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i++;
-    } else field += c;
-  }
-  return rows;
-}
 
 describe('traceCsv', () => {
   const table = parseCsv(traceCsv(sampleResult()));
