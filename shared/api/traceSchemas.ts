@@ -159,7 +159,7 @@ export const TraceResult = z.object({
   endpoints: z.array(TraceEndpoint),
   unresolved: z.array(TraceEndpoint),
   totals: z.array(TraceTotal),
-  /** Transfers that carried traced value, the largest first; at most 5,000 (transfersTotal says how many in all). */
+  /** Transfers that carried traced value, the largest share of their asset first; at most 5,000 (transfersTotal says how many in all). */
   transfers: z.array(TracedTransfer),
   transfersTotal: z.number().int(),
   /** Confirmed links the trace crossed, with what each carried. */

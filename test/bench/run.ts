@@ -4,7 +4,8 @@
 // latency), then an investigator's session replayed in the UI on that world (sessionBench.ts),
 // and the world again at 10M transfers (--large-scale, 0 to skip); graph rendering and cold start
 // in headless Chromium (--no-render skips them and the session); the signed log and bundles
-// (--case-files-only runs just that).
+// (--case-files-only runs just that); tracing against the worlds' ground truth (traceBench.ts;
+// --trace-only generates and imports a world at --scale and runs just that).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,10 +14,11 @@ import { parseScale } from '../../electron/core/synth/world';
 import { benchBitcoinImport } from './bitcoinImportBench';
 import { benchImport, saveResults } from './importBench';
 import { benchColdStart, benchRender, printRenderResults } from './renderBench';
-import { benchWorld, type WorldBenchResult } from './worldBench';
+import { benchWorld, worldPaths, type WorldBenchResult } from './worldBench';
 import { benchCaseFiles, printCaseFileResults } from './caseFileBench';
 import { benchSession, printSessionResults } from './sessionBench';
 import { benchLabels, printLabelsResults } from './labelsBench';
+import { benchTrace, printTraceResults, type TraceBenchResult } from './traceBench';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +36,8 @@ const { values } = parseArgs({
     labels: { type: 'string', default: '1000000' },
     /** Only the label-pack section. */
     'labels-only': { type: 'boolean', default: false },
+    /** Only the trace section, on a world at --scale generated and imported for it. */
+    'trace-only': { type: 'boolean', default: false },
   },
 });
 const started = new Date().toISOString();
@@ -97,6 +101,18 @@ if (values['labels-only']) {
   console.log(`results written to ${values.out}`);
   process.exit(0);
 }
+if (values['trace-only']) {
+  try {
+    const trace = await benchTrace(work, scale, log);
+    printTraceResults(trace);
+    results.trace = [trace];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  saveResults(values.out!, results);
+  console.log(`results written to ${values.out}`);
+  process.exit(0);
+}
 if (values['session-only']) {
   try {
     const world = await benchWorld(scale, work, { ceiling: false, log });
@@ -150,6 +166,15 @@ try {
     printWorld(large);
   }
   results.worlds = worlds;
+
+  // Tracing against ground truth on the world at --scale; on the larger world, the 6-hop timing only.
+  const traces: TraceBenchResult[] = [];
+  for (const w of worlds) {
+    const trace = await benchTrace(work, w.targetTransfers, log, { existing: worldPaths(work, w.targetTransfers), groundTruth: w === first });
+    printTraceResults(trace);
+    traces.push(trace);
+  }
+  results.trace = traces;
 
   const cf = await benchCaseFiles(work, log);
   printCaseFileResults(cf);

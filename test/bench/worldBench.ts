@@ -181,15 +181,22 @@ async function timeApiExpands(workspace: string, targets: { chain: string; addre
   }
 }
 
+/** Where benchWorld leaves a world's files and its imported store (the trace bench reuses them). */
+export function worldPaths(work: string, transfers: number): { dir: string; workspace: string; store: string } {
+  const workspace = join(work, `workspace-${transfers}`);
+  return { dir: join(work, `world-${transfers}`), workspace, store: join(workspace, 'store.sqlite') };
+}
+
 export async function benchWorld(transfers: number, work: string, options: { ceiling: boolean; log: (line: string) => void }): Promise<WorldBenchResult> {
-  const out = join(work, `world-${transfers}`);
+  const paths = worldPaths(work, transfers);
+  const out = paths.dir;
   options.log(`generating a world of ${transfers.toLocaleString('en')} transfers…`);
   const g0 = performance.now();
   const truth: WorldTruth = generateWorld({ seed: 'bench', transfers, out });
   const generateSeconds = (performance.now() - g0) / 1000;
-  const workspace = join(work, `workspace-${transfers}`);
+  const workspace = paths.workspace;
   mkdirSync(workspace, { recursive: true });
-  const db = openStore(join(workspace, 'store.sqlite'));
+  const db = openStore(paths.store);
   const formats: FormatFigures[] = [];
   const parts: [string, string, number, string | undefined][] = [
     ['ethereum-etl (Ethereum)', join(out, truth.files.ethereum), truth.written.ethereum.transfers, truth.chains.eth],
@@ -213,10 +220,10 @@ export async function benchWorld(transfers: number, work: string, options: { cei
   db.pragma('wal_checkpoint(TRUNCATE)');
   const storeTransferRows = db.prepare('SELECT count(*) FROM transfer').pluck().get() as number;
   db.close();
-  const storeBytes = statSync(join(workspace, 'store.sqlite')).size;
+  const storeBytes = statSync(paths.store).size;
 
   options.log('expand latency…');
-  const q = openStore(join(workspace, 'store.sqlite'));
+  const q = openStore(paths.store);
   const { hub, ordinary } = pickAddresses(q, 200);
   timeQueries(q, ordinary.slice(0, 20), 1); // warm the page cache
   const ordinaryQuery = percentiles(timeQueries(q, ordinary, 3));

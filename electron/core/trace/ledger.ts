@@ -19,8 +19,9 @@
  * then reconcile exactly: sourced = holding + reached + at the limit, per asset.
  *
  * Failed transfers move nothing. A transfer out larger than what the address is known to hold
- * means value came in before the facts in the store begin: the shortfall is reported as an
- * unknown input (never treated as zero value) and counted as clean value that arrived just then.
+ * means value came in before the facts in the store begin: the shortfall is counted as clean
+ * value that arrived just then (never as zero value), and reported as an unknown input when the
+ * address holds taint, where it changes how much of the transfer is tainted.
  * FIFO would have spent such older value first; because it arrived before everything known,
  * this only matters for the transfer that uncovers it, which takes every known lot anyway.
  *
@@ -173,7 +174,8 @@ export function traceLedger(method: TaintMethod, transfers: Iterable<LedgerTrans
       const l = ledger(t.from, t.asset);
       if (t.amount > l.balance) {
         const missing = t.amount - l.balance;
-        if (tracked(t.from)) unknownInputs.push({ transferId: t.id, address: t.from, asset: t.asset, amount: missing });
+        // It matters only where taint is held: it decides how much of the transfer is tainted.
+        if (tracked(t.from) && (l.tainted > 0n || l.poisoned)) unknownInputs.push({ transferId: t.id, address: t.from, asset: t.asset, amount: missing });
         if (method === 'fifo') l.lots.unshift({ amount: missing, tainted: false, hops: Infinity });
         l.balance += missing;
       }

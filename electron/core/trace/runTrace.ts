@@ -52,7 +52,7 @@ export class TraceError extends Error {
   }
 }
 
-/** Transfers of the traced value kept in the result, the largest first. */
+/** Transfers of the traced value kept in the result, the largest share of their asset first. */
 export const MAX_RESULT_TRANSFERS = 5000;
 /** Rounds of chains and links: a link can only carry value onwards in time, so few are needed. */
 const MAX_LINK_ROUNDS = 10;
@@ -405,46 +405,80 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     followed: number;
   }
   let orderCounter = 0;
+  /**
+   * What a chain's ledgers have read, kept across rounds and link rounds: the followed addresses'
+   * transfers in chain order. Following more addresses never changes what the ledgers compute
+   * (an address without taint passes none on), so the set only grows.
+   */
+  interface AccountState {
+    loaded: Map<number, TRow & { lt: LedgerTransfer }>;
+    ordered: (TRow & { lt: LedgerTransfer })[];
+    pending: (TRow & { lt: LedgerTransfer })[];
+    tracked: Set<number>;
+  }
+  const accountStates = new Map<number, AccountState>();
   const runAccount = (c: ChainRow, injected: Injection[]): ChainRun => {
     const sources = new Map(accountSources.get(c.id) ?? []);
     const sourceHops = new Map<string, number>();
-    const loaded = new Map<number, TRow>(preloaded.get(c.id) ?? []);
+    let st = accountStates.get(c.id);
+    if (!st) accountStates.set(c.id, (st = { loaded: new Map(), ordered: [], pending: [], tracked: new Set() }));
+    const state = st;
+    const load = (r: TRow): void => {
+      if (state.loaded.has(r.id)) return;
+      const row = { ...r, lt: { id: String(r.id), from: r.fromId === null ? null : String(r.fromId), to: r.toId === null ? null : String(r.toId), asset: String(r.assetId), amount: r.amount, failed: r.failed } };
+      state.loaded.set(r.id, row);
+      state.pending.push(row);
+    };
+    for (const r of preloaded.get(c.id)?.values() ?? []) load(r);
     for (const inj of injected) {
       sources.set(inj.toKey, (sources.get(inj.toKey) ?? 0n) + inj.amount);
       sourceHops.set(inj.toKey, inj.hops);
-      const link = linkEnds.find((l) => l.link.id === inj.link.id)!;
-      for (const r of link.to.rows) loaded.set(r.id, r);
+      for (const r of linkEnds.find((l) => l.link.id === inj.link.id)!.to.rows) load(r);
     }
-    const tracked = new Set<number>();
+    const { tracked, loaded } = state;
     const track = (id: number): void => {
       if (tracked.has(id)) return;
       tracked.add(id);
-      for (const q of [tFrom, tTo]) for (const r of q.all(id) as Record<string, unknown>[]) loaded.set(Number(r.id), toTRow(r));
+      for (const q of [tFrom, tTo]) for (const r of q.all(id) as Record<string, unknown>[]) load(toTRow(r));
     };
     for (const r of loaded.values()) if (r.toId !== null && sources.has(String(r.id)) && !stopOf(c, r.toId)) track(r.toId);
     for (let round = 0; ; round++) {
       cancelled();
       ctx.onProgress?.({ phase: `following ${c.caip2}, round ${round + 1}`, done: tracked.size, total: 0 });
-      const ordered = [...loaded.values()].sort(bySort);
-      const byId = new Map(ordered.map((r, i) => [String(r.id), { r, i }]));
-      const transfers: LedgerTransfer[] = ordered.map((r) => ({ id: String(r.id), from: r.fromId === null ? null : String(r.fromId), to: r.toId === null ? null : String(r.toId), asset: String(r.assetId), amount: r.amount, failed: r.failed }));
-      const result = traceLedger(spec.method, transfers, sources, {
-        maxHops: spec.maxHops,
-        stopAt: (a) => stopOf(c, Number(a)) !== null,
-        tracked: (a) => tracked.has(Number(a)),
-        sourceHops,
-        endAt: (t, tainted) => {
-          const r = byId.get(t.id)!.r;
-          if (afterWindow(r.time)) return 'window';
-          if (dust(r.assetId, tainted)) return 'dust';
-          return null;
+      if (state.pending.length > 0) {
+        state.ordered = mergeSorted(state.ordered, state.pending.sort(bySort), bySort);
+        state.pending = [];
+      }
+      const ordered = state.ordered;
+      const result = traceLedger(
+        spec.method,
+        ordered.map((r) => r.lt),
+        sources,
+        {
+          maxHops: spec.maxHops,
+          stopAt: (a) => stopOf(c, Number(a)) !== null,
+          tracked: (a) => tracked.has(Number(a)),
+          sourceHops,
+          endAt: (t, tainted) => {
+            const r = loaded.get(Number(t.id))!;
+            if (afterWindow(r.time)) return 'window';
+            if (dust(r.assetId, tainted)) return 'dust';
+            return null;
+          },
         },
-      });
+      );
       const fresh = result.holding.map((h) => Number(h.address)).filter((a) => !tracked.has(a));
       if (fresh.length > 0 && round < spec.maxHops + 2) {
         fresh.forEach(track);
         continue;
       }
+      const position = new Map<string, number>();
+      for (const t of result.transfers) position.set(t.id, 0);
+      ordered.forEach((r, i) => {
+        if (position.has(r.lt.id)) position.set(r.lt.id, i);
+      });
+      const byId = new Map(result.transfers.map((t) => [t.id, { r: loaded.get(Number(t.id))!, i: position.get(t.id)! }]));
+      for (const u of result.unknownInputs) byId.set(u.transferId, { r: loaded.get(Number(u.transferId))!, i: 0 });
       const carried: Carried[] = result.transfers.map((t) => {
         const { r, i } = byId.get(t.id)!;
         return { key: `${c.id}|${t.id}`, chain: c, txHash: r.hash, ref: r.ref, fromId: r.fromId, toId: r.toId, assetId: r.assetId, amount: r.amount, tainted: t.tainted, hops: t.hops, time: r.time, order: orderCounter + i, via: null };
@@ -747,8 +781,19 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
   endpoints.sort(byAmount);
   unresolved.sort(byAmount);
 
+  // The transfers kept are those that carried the largest share of their asset's traced value
+  // (comparing raw base units would rank wei above satoshis above USDT units).
+  const weight = new Map(carried.map((x) => {
+    const t = totals.get(x.assetId);
+    const denom = t ? t.sourced + t.linkedIn : 0n;
+    return [x.key, denom > 0n ? (x.tainted * 10n ** 12n) / denom : x.tainted];
+  }));
   const transfers: TracedTransfer[] = [...carried]
-    .sort((a, b) => (b.tainted > a.tainted ? 1 : b.tainted < a.tainted ? -1 : a.order - b.order))
+    .sort((a, b) => {
+      const wa = weight.get(a.key)!;
+      const wb = weight.get(b.key)!;
+      return wb > wa ? 1 : wb < wa ? -1 : a.order - b.order;
+    })
     .slice(0, MAX_RESULT_TRANSFERS)
     .map((x) => ({ chain: x.chain.caip2, tx: x.txHash, ref: x.ref, from: x.fromId === null ? null : textOf(x.fromId), to: x.toId === null ? null : textOf(x.toId), asset: assetOf(x.assetId), amount: x.amount.toString(), traced: x.tainted.toString(), hops: x.hops, time: x.time }));
 
@@ -783,6 +828,18 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     datasets,
     addressesFollowed: [...runs.values()].reduce((s, r) => s + r.followed, 0),
   };
+}
+
+/** Merges two lists sorted by `cmp` into one. */
+function mergeSorted<T>(a: readonly T[], b: readonly T[], cmp: (x: T, y: T) => number): T[] {
+  const out: T[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = cmp(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
 
 function canonicalOrSelf(chain: string, address: string): string {
