@@ -295,10 +295,12 @@ async function main(argv: string[]): Promise<void> {
         const tx = (await call(backend, 'tx.get', { chain, hash: rest[1] })) as {
           hash: string; block: number | null; time: number | null; status: string;
           transfers: { from: string | null; to: string | null; value: string; decimals: number | null; symbol: string | null; tokenId: string | null }[];
+          coinjoin?: { rule: string; detail: string } | null;
         };
         return print(json, tx, () =>
           [
             `${tx.hash}  block ${tx.block ?? '—'}  ${iso(tx.time)}  status ${tx.status}`,
+            ...(tx.coinjoin ? [`CoinJoin (${tx.coinjoin.rule}): ${tx.coinjoin.detail}`] : []),
             ...tx.transfers.map((t) => `  ${t.from ?? '—'} → ${t.to ?? '—'}  ${amount(t.value, t.decimals, t.symbol)}${t.tokenId === null ? '' : ` (token id ${t.tokenId})`}`),
           ].join('\n'),
         );

@@ -208,6 +208,11 @@ export const TxDetail = z.object({
   coinbase: z.boolean().optional(),
   inputs: z.array(TxInput).optional(),
   outputs: z.array(TxOutput).optional(),
+  /** A UTXO tx shaped like a CoinJoin: the rule that matched, its equal outputs' value and count, one sentence. */
+  coinjoin: z
+    .object({ rule: z.enum(['whirlpool', 'wasabi', 'joinmarket', 'equal-outputs']), denomination: BaseUnits, equalOutputs: z.number().int(), detail: z.string() })
+    .nullable()
+    .optional(),
 });
 
 /** The best label of a counterparty, as tables show it beside the address. */

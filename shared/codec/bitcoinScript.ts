@@ -176,7 +176,7 @@ function segwitAddress(v: number, program: Uint8Array, hrp: string): string {
 }
 
 /** A compressed (02/03, 33 bytes) or uncompressed/hybrid (04/06/07, 65 bytes) key's expected length, else 0. */
-function pubkeyLength(header: number): number {
+export function pubkeyLength(header: number): number {
   if (header === 0x02 || header === 0x03) return 33;
   if (header === 0x04 || header === 0x06 || header === 0x07) return 65;
   return 0;
@@ -192,7 +192,7 @@ function nonstandard(script: Uint8Array): DecodedScript {
  * OP_0 pushes nothing; OP_1NEGATE and OP_1..OP_16 are reported with start = -2
  * (their value is the opcode, not bytes in the script).
  */
-function readPush(script: Uint8Array, pos: number, out: Int32Array): number {
+export function readPush(script: Uint8Array, pos: number, out: Int32Array): number {
   const n = script.length;
   const op = script[pos]!;
   let start = pos + 1;

@@ -291,13 +291,15 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       if (!tx) throw new ApiError('not_found', `transaction ${hash} on ${chain.name} is not in ${db === store ? 'the store' : "the case's evidence"}`);
       const base = { chain: chain.id, ...tx, transfers: tx.transfers.map((t) => ({ ...t, value: t.value.toString() })) };
       if (chain.family !== 'utxo') return base;
-      const parts = getUtxoParts(db, chainId!, hash)!;
+      const parts = getUtxoParts(db, chainId!, hash, chain.nativeSymbol)!;
+      const cj = parts.coinjoin;
       return {
         ...base,
         fee: parts.fee === null ? null : parts.fee.toString(),
         coinbase: parts.coinbase,
         inputs: parts.inputs.map((i) => ({ ...i, value: i.value === null ? null : i.value.toString() })),
         outputs: parts.outputs.map((o) => ({ ...o, value: o.value.toString() })),
+        coinjoin: cj && { rule: cj.rule, denomination: cj.denomination.toString(), equalOutputs: cj.equalOutputs, detail: cj.detail },
       };
     },
     'edge.transfers': (args) =>

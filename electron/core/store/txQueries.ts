@@ -1,3 +1,4 @@
+import { detectCoinJoin, type CoinJoinVerdict } from '../analysis/clustering/coinjoin';
 import type { Db } from './openStore';
 import { fromDbAmount } from './sqlFunctions';
 import { KIND_NAMES, statusName, type TransferKind, type TransferStatus } from './addressQueries';
@@ -94,10 +95,15 @@ export interface UtxoTxFact {
   coinbase: boolean;
   inputs: { address: string | null; value: bigint | null; spends: { txid: string; n: number } | null }[];
   outputs: { n: number; address: string | null; type: string; value: bigint; spentBy: { txid: string; n: number } | null }[];
+  /** The CoinJoin its shape shows (never a coinbase), which the multi-input heuristic skips. */
+  coinjoin: CoinJoinVerdict | null;
 }
 
-/** Inputs and outputs of a UTXO transaction, each linked to what it spends or what spent it. */
-export function getUtxoParts(db: Db, chainId: number, hash: string): UtxoTxFact | null {
+/**
+ * Inputs and outputs of a UTXO transaction, each linked to what it spends or what spent it.
+ * `unit` names the coin in the CoinJoin verdict's sentence.
+ */
+export function getUtxoParts(db: Db, chainId: number, hash: string, unit = 'BTC'): UtxoTxFact | null {
   const tx = db.prepare('SELECT id, fee, coinbase FROM tx WHERE chain_id = ? AND hash = ?').safeIntegers(true).get(chainId, hash) as
     | { id: bigint; fee: bigint | string | null; coinbase: bigint }
     | undefined;
@@ -114,9 +120,7 @@ export function getUtxoParts(db: Db, chainId: number, hash: string): UtxoTxFact 
     .safeIntegers(true)
     .all(tx.id) as { n: bigint; value: bigint | string; type: string; addr: string | null; spent_hash: string | null; spent_n: bigint | null }[];
   const coinbase = tx.coinbase === 1n;
-  return {
-    fee: tx.fee === null ? null : fromDbAmount(tx.fee),
-    coinbase,
+  const parts = {
     inputs: inputs.map((i) => ({
       address: i.addr,
       value: i.value === null ? null : fromDbAmount(i.value),
@@ -130,4 +134,5 @@ export function getUtxoParts(db: Db, chainId: number, hash: string): UtxoTxFact 
       spentBy: o.spent_hash === null ? null : { txid: o.spent_hash, n: Number(o.spent_n) },
     })),
   };
+  return { fee: tx.fee === null ? null : fromDbAmount(tx.fee), coinbase, ...parts, coinjoin: coinbase ? null : detectCoinJoin(parts, unit) };
 }
