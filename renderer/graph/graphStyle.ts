@@ -237,6 +237,12 @@ export const graphStyle: StylesheetJson = [
     },
   },
   {
+    // A transaction with a CoinJoin's shape (Tx nodes view): drawn as a mixer, in the mixing
+    // service colour of the label legend, and larger than an ordinary transaction.
+    selector: 'node.tx.coinjoin',
+    style: { width: 26, height: 26, 'border-color': LABEL_COLOURS.mixing_service, 'background-color': '#f3ecfb' },
+  },
+  {
     // A cluster's name tag, beside its outline (drawn by clusterLayer). Its label is what the
     // investigator grabs, clicks and double-clicks, so label events are on.
     selector: 'node.cluster',

@@ -65,6 +65,8 @@ export type TxElementData = {
   label: string;
   chain: string;
   txid: string;
+  /** Set when the transaction has a CoinJoin's shape: the detector's sentence. */
+  coinjoin?: string;
 };
 
 export type EdgeElementData = {

@@ -31,9 +31,10 @@ export function txNodeId(tx: Pick<TxFlow, 'chain' | 'txid'>): string {
   return `tx:${tx.chain}:${tx.txid}`;
 }
 
-/** Short txid over its total out, rounded like every amount on the canvas. */
+/** Short txid over its total out, rounded like every amount on the canvas; a CoinJoin says so first. */
 export function txLabel(tx: TxFlow): string {
-  return `${shortMiddle(tx.txid, 6, 4)}\n${formatAmountRounded(tx.totalOut, nativeAssetOf(tx.chain)).text}`;
+  const head = tx.coinjoin ? `CoinJoin (${tx.coinjoin.rule})\n` : '';
+  return `${head}${shortMiddle(tx.txid, 6, 4)}\n${formatAmountRounded(tx.totalOut, nativeAssetOf(tx.chain)).text}`;
 }
 
 /** A transaction reduced to the address nodes that are drawn right now. */
@@ -160,10 +161,11 @@ function txElements(tx: ShownTx, position: Point, widths: ReadonlyMap<string, nu
   const asset = nativeAssetOf(tx.flow.chain);
   const node: NodeElement = {
     group: 'nodes',
-    data: { id: txNodeId(tx.flow), kind: 'tx', label: txLabel(tx.flow), chain: tx.flow.chain, txid: tx.flow.txid },
+    data: { id: txNodeId(tx.flow), kind: 'tx', label: txLabel(tx.flow), chain: tx.flow.chain, txid: tx.flow.txid, ...(tx.flow.coinjoin ? { coinjoin: tx.flow.coinjoin.detail } : {}) },
     position,
     grabbable: false,
-    classes: 'tx',
+    // A CoinJoin is drawn as a mixer: the mixing colour, bigger, so it reads as a service.
+    classes: tx.flow.coinjoin ? 'tx coinjoin' : 'tx',
   };
   return [
     node,

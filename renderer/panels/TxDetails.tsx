@@ -201,6 +201,14 @@ export function TxDetails({ chain, txid, flow = null, graph, chains }: { chain: 
             <dd className="mono" title={exact(fee)} data-testid="tx-fee">
               {money(fee, detail?.coinbase ? '— (coinbase)' : detail || flow ? 'unknown' : '…')}
             </dd>
+            {(detail?.coinjoin ?? flow?.coinjoin) && (
+              <>
+                <dt>CoinJoin</dt>
+                <dd data-testid="tx-coinjoin" title="The transaction has a CoinJoin's shape: its inputs are not taken to be one owner's">
+                  <strong>{(detail?.coinjoin ?? flow?.coinjoin)!.rule}</strong>: {(detail?.coinjoin ?? flow?.coinjoin)!.detail}
+                </dd>
+              </>
+            )}
           </>
         ) : (
           detail && (

@@ -422,6 +422,8 @@ export const TxFlow = z.object({
   totalOut: BaseUnits,
   inputCount: z.number().int(),
   outputCount: z.number().int(),
+  /** Set when the transaction has a CoinJoin's shape: the rule that matched and its figures. */
+  coinjoin: z.object({ rule: z.string(), detail: z.string() }).nullable().optional(),
   inputs: z.array(TxFlowPart),
   outputs: z.array(TxFlowPart),
   otherIn: TxFlowOther,

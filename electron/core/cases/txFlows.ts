@@ -7,6 +7,7 @@
  */
 import type { TxFlow, TxFlowPart, TxFlows } from '../../../shared/api/schemas';
 import { resolveChain } from '../../../shared/model/chains';
+import { detectCoinJoin } from '../analysis/clustering/coinjoin';
 import { findChainId } from '../store/chains';
 import type { Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
@@ -33,6 +34,7 @@ interface PartRow {
   tx_id: bigint;
   address_id: bigint | null;
   value: bigint | string | null;
+  type: string | null;
 }
 
 function isUtxoChain(chain: string): boolean {
@@ -119,7 +121,7 @@ function byTimeThenTxid(a: Candidate, b: Candidate): number {
 /** Rows of txin or txout for the given transactions, in position order, amounts read exactly. */
 function partRows(store: Db, table: 'txin' | 'txout', txIds: readonly number[]): Map<number, PartRow[]> {
   const rows = store
-    .prepare(`SELECT tx_id, address_id, value FROM ${table} WHERE tx_id IN (SELECT value FROM json_each(?)) ORDER BY tx_id, n`)
+    .prepare(`SELECT tx_id, address_id, value, ${table === 'txout' ? 'type' : 'NULL AS type'} FROM ${table} WHERE tx_id IN (SELECT value FROM json_each(?)) ORDER BY tx_id, n`)
     .safeIntegers(true)
     .all(JSON.stringify(txIds)) as PartRow[];
   const out = new Map<number, PartRow[]>();
@@ -168,6 +170,19 @@ function splitByNode(rows: readonly PartRow[], nodeByStoreId: ReadonlyMap<number
   return { parts, other, unknown, total };
 }
 
+/** The CoinJoin verdict on a transaction's own inputs and outputs (addresses by store id). */
+function coinjoinOf(chain: string, inputs: readonly PartRow[], outputs: readonly PartRow[]): TxFlow['coinjoin'] {
+  const id = (a: bigint | null): string | null => (a === null ? null : String(a));
+  const verdict = detectCoinJoin(
+    {
+      inputs: inputs.map((r) => ({ value: r.value === null ? null : fromDbAmount(r.value), address: id(r.address_id) })),
+      outputs: outputs.map((r) => ({ value: fromDbAmount(r.value), address: id(r.address_id), type: r.type ?? '' })),
+    },
+    resolveChain(chain).nativeSymbol,
+  );
+  return verdict && { rule: verdict.rule, detail: verdict.detail };
+}
+
 function toFlow(tx: Candidate, inputs: readonly PartRow[], outputs: readonly PartRow[]): TxFlow {
   const ins = splitByNode(inputs, tx.canvas.nodeByStoreId);
   const outs = splitByNode(outputs, tx.canvas.nodeByStoreId);
@@ -181,6 +196,7 @@ function toFlow(tx: Candidate, inputs: readonly PartRow[], outputs: readonly Par
     totalOut: outs.total.toString(),
     inputCount: inputs.length,
     outputCount: outputs.length,
+    coinjoin: inputs.length === 0 ? null : coinjoinOf(tx.canvas.chain, inputs, outputs),
     inputs: ins.parts,
     outputs: outs.parts,
     otherIn: { value: ins.other.value.toString(), count: ins.other.count },

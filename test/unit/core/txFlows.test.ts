@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import { generateWorld } from '../../../electron/core/synth/world';
 import type { AddressNode, Graph, TxFlow, TxFlows } from '../../../shared/api/schemas';
-import { BLK_FIXTURE, ETL } from '../helpers';
+import { BLK_FIXTURE, ETL, tempDir } from '../helpers';
 import { fails, freshBackend, importAndWait, ok } from './backendHelpers';
 
 const MAINNET = 'bip122:000000000019d6689c085ae165831e93';
@@ -67,6 +69,7 @@ test('graph.txFlows: block 170 between the block 9 key and Hal Finney, exact and
     totalOut: '5000000000',
     inputCount: 1,
     outputCount: 2,
+    coinjoin: null,
     inputs: [{ nodeId: satoshi, value: '5000000000', count: 1 }],
     outputs: [
       { nodeId: hal, value: '1000000000', count: 1 },
@@ -134,5 +137,29 @@ test('graph.txFlows: an EVM-only canvas has no UTXO transactions', async () => {
   const g = await ok(backend, 'case.addSeed', { caseId, chain: 'eth', address: EVM_VICTIM, role: 'victim' });
   await ok(backend, 'graph.expand', { caseId, nodeId: nodeOf(g, EVM_VICTIM).id, direction: 'both' });
   assert.deepEqual(await ok(backend, 'graph.txFlows', { caseId }), { caseId, txs: [], truncated: 0 });
+  await backend.close();
+});
+
+test("graph.txFlows: the synthetic world's CoinJoin-style mixer is marked with the rule that matched; its neighbours are not", async () => {
+  const dir = tempDir('cairn-txflows-cj-');
+  const truth = generateWorld({ seed: 'txflows-coinjoin', transfers: 3000, out: dir });
+  const { backend } = freshBackend();
+  await importAndWait(backend, [join(dir, truth.files.bitcoin)]);
+  const { id: caseId } = await ok(backend, 'case.create', { name: 'Mixer' });
+  const mixer = await ok(backend, 'tx.get', { chain: truth.chains.btc, hash: truth.mixer.txid });
+  // The thief's input address and its first mixed output: the mixer is between them on the canvas.
+  const thiefIn = mixer.inputs!.find((i) => i.value === truth.mixer.thiefInput)!.address!;
+  await ok(backend, 'graph.addAddress', { caseId, chain: truth.chains.btc, address: thiefIn });
+  await ok(backend, 'graph.addAddress', { caseId, chain: truth.chains.btc, address: truth.mixer.thiefOutputs[0]! });
+  const flows = await ok(backend, 'graph.txFlows', { caseId });
+  const tx = byTxid(flows, truth.mixer.txid);
+  assert.equal(tx.coinjoin?.rule, 'equal-outputs');
+  assert.match(tx.coinjoin!.detail, new RegExp(`${truth.mixer.participants} inputs, \\d+ of ${tx.outputCount} outputs of `));
+  // The same verdict on the transaction itself (tx.get, cairn tx).
+  assert.equal(mixer.coinjoin?.rule, 'equal-outputs');
+  assert.equal(mixer.coinjoin?.denomination, truth.mixer.denomination);
+  // The thief's other transactions on the canvas are ordinary.
+  for (const other of flows.txs.filter((t) => t.txid !== truth.mixer.txid)) assert.equal(other.coinjoin ?? null, null, other.txid);
+  assertReconciles(flows);
   await backend.close();
 });

@@ -99,6 +99,18 @@ describe('withTxFlows', () => {
     assert.equal(txNode(elements, SELF2).data.label, '591e91…8073\n30 BTC');
   });
 
+  it('draws a transaction with a CoinJoin shape as a mixer, naming the rule that matched', () => {
+    const base = flows();
+    const detail = '5 inputs, 5 outputs of 0.01 BTC each: a Whirlpool round at the 0.01 BTC pool';
+    base.txs[0] = { ...base.txs[0]!, coinjoin: { rule: 'whirlpool', detail } };
+    const elements = withTxFlows(toElements(graph()), graph(), base);
+    const node = txNode(elements, F4184);
+    assert.equal(node.classes, 'tx coinjoin');
+    assert.equal(node.data.label, 'CoinJoin (whirlpool)\nf4184f…9e16\n50 BTC');
+    assert.equal(node.data.kind === 'tx' ? node.data.coinjoin : undefined, detail);
+    assert.equal(txNode(elements, A16F).classes, 'tx', 'an ordinary transaction is drawn as before');
+  });
+
   it('links input nodes to the tx and the tx to output nodes, with exact values', () => {
     const elements = withTxFlows(toElements(graph()), graph(), flows());
     const id = txNodeId({ chain: BTC_CHAIN, txid: F4184 });

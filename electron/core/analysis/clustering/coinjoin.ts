@@ -34,8 +34,10 @@
  *   taker, n - 1 makers, each with one equal output and at most one change), and Dumplings'
  *   "other CoinJoin" rule, which uses the same funding shortcut in place of a subset sum.
  *
- * - equal-outputs (generic): at least 3 outputs of one value, at least as many inputs as those
- *   outputs, and the same funding check. It keeps a round value or many other outputs, which
+ * - equal-outputs (generic): at least 3 outputs of one value to distinct addresses, and either at
+ *   least as many inputs with the same funding check, or (one party taking several equal
+ *   outputs) at least 3 input addresses able to pay one that each get change back to
+ *   themselves. It keeps a round value or many other outputs, which
  *   JoinMarket's rule refuses: the price is that an exchange batch paying several equal round
  *   amounts from several addresses is skipped by clustering, a lost merge rather than a false one.
  *
@@ -159,7 +161,7 @@ function wasabi2({ tx, groups, unit }: Shape): CoinJoinVerdict | null {
 
 function joinMarket(shape: Shape): CoinJoinVerdict | null {
   const { tx, unit } = shape;
-  const top = equalCandidate(shape);
+  const top = partiesCandidate(shape);
   if (!top || top.value % ROUND_UNIT === 0n) return null;
   const n = top.outputs.length;
   const others = tx.outputs.length - n;
@@ -184,11 +186,34 @@ function equalOutputs(shape: Shape): CoinJoinVerdict | null {
   );
 }
 
-/** The most common value when it can be n parties' equal outputs: n >= 3, n inputs, distinct addresses, no input paying for two. */
-function equalCandidate({ tx, groups }: Shape): Group | null {
+/** The most common value when it can be n parties' equal outputs, one each: n >= 3, n inputs, distinct addresses, no input paying for two. */
+function partiesCandidate({ tx, groups }: Shape): Group | null {
   const top = groups[0];
   if (!top || top.outputs.length < MIN_EQUAL || tx.inputs.length < top.outputs.length || !distinctAddresses(top)) return null;
   return fundedByParties(tx, top) ? top : null;
+}
+
+/**
+ * The most common value when it can be several parties' equal outputs: one each (as
+ * partiesCandidate), or several for one party (a coordinator that lets a large input register
+ * several equal outputs) when the round shows several parties otherwise: the equal outputs to
+ * mostly distinct addresses (4 in 5), at least 3 inputs from
+ * distinct addresses that could each pay an equal output, at least 3 of which get change back
+ * to their own address. A wallet's batch of equal payouts, with its change to one address, is
+ * still refused.
+ */
+function equalCandidate(shape: Shape): Group | null {
+  const one = partiesCandidate(shape);
+  if (one) return one;
+  const { tx, groups } = shape;
+  const top = groups[0];
+  // Mostly distinct: a participant may reuse an address, a batch to a few payees repeats them.
+  const distinct = top ? new Set(top.outputs.map((o) => o.address)).size : 0;
+  if (!top || distinct < MIN_EQUAL || distinct * 5 < top.outputs.length * 4) return null;
+  const payers = new Set(tx.inputs.filter((i) => i.address !== null && (i.value === null || i.value >= top.value)).map((i) => i.address));
+  if (payers.size < MIN_OWNERS) return null;
+  const changeBack = new Set(tx.outputs.filter((o) => o.value !== top.value && o.address !== null && payers.has(o.address)).map((o) => o.address));
+  return changeBack.size >= MIN_OWNERS ? top : null;
 }
 
 /**
