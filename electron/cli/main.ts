@@ -14,6 +14,7 @@ import { openStore } from '../core/store/openStore';
 import { ensureWorkspace, resolveWorkspaceDir } from '../core/workspace';
 import { startServer } from '../serve/server';
 import { amount, call, intOption, print, progressLine, UsageError, type Values } from './cliKit';
+import { runClusters } from './clusterCommands';
 import { runExposure, runLabels, runScreen, runSearch } from './intelCommands';
 import { runLinks, runPaths, runTraceCommand } from './traceCommands';
 
@@ -47,6 +48,9 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
         propose [--window SECONDS] [--tolerance PCT] [--fee PCT] [--rate ETH/BTC=0.06,...]; confirm and reject
         take the same options, or --from CHAIN:TX[:REF] --to CHAIN:TX[:REF] --kind KIND;
         add --from CHAIN:TX[:REF] --to CHAIN:TX[:REF] --kind bridge|swap|exchange|manual [--note TEXT]
+  clusters show CHAIN ADDRESS [--limit N] [--offset N] [--json]   (an address's automatic cluster and the merges behind it)
+  clusters why CHAIN A B [--json]   (the transactions that joined two addresses into one cluster)
+  clusters held [--json]            (merges of two large clusters held for review by the collapse guard)
   keys [--json] | keys trust PUBLIC-KEY --name NAME   (your signing key; colleagues' keys you trust)
   serve [--port N]
   generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--json]   (a synthetic world with ground truth)
@@ -296,12 +300,23 @@ async function main(argv: string[]): Promise<void> {
           hash: string; block: number | null; time: number | null; status: string;
           transfers: { from: string | null; to: string | null; value: string; decimals: number | null; symbol: string | null; tokenId: string | null }[];
           coinjoin?: { rule: string; detail: string } | null;
+          inputs?: { address: string | null; value: string | null; derived?: boolean }[];
+          outputs?: { address: string | null; value: string }[];
         };
+        // A UTXO tx with an input of unknown value has no transfers: its inputs and outputs are listed instead.
+        const unfolded = tx.inputs?.some((i) => i.value === null) ? { inputs: tx.inputs, outputs: tx.outputs ?? [] } : null;
+        const coins = (value: string | null): string => (value === null ? 'value unknown' : amount(value, resolveChain(chain).nativeDecimals, resolveChain(chain).nativeSymbol));
         return print(json, tx, () =>
           [
             `${tx.hash}  block ${tx.block ?? '—'}  ${iso(tx.time)}  status ${tx.status}`,
             ...(tx.coinjoin ? [`CoinJoin (${tx.coinjoin.rule}): ${tx.coinjoin.detail}`] : []),
             ...tx.transfers.map((t) => `  ${t.from ?? '—'} → ${t.to ?? '—'}  ${amount(t.value, t.decimals, t.symbol)}${t.tokenId === null ? '' : ` (token id ${t.tokenId})`}`),
+            ...(unfolded
+              ? [
+                  ...unfolded.inputs.map((i, n) => `  in ${n}: ${i.address ?? 'address unknown'}${i.derived ? ' (derived from the input script)' : ''}  ${coins(i.value)}`),
+                  ...unfolded.outputs.map((o, n) => `  out ${n}: ${o.address ?? '—'}  ${coins(o.value)}`),
+                ]
+              : []),
           ].join('\n'),
         );
       }
@@ -442,6 +457,8 @@ async function main(argv: string[]): Promise<void> {
         return await runPaths(backend, rest, values, json);
       case 'links':
         return await runLinks(backend, rest, values, json);
+      case 'clusters':
+        return await runClusters(backend, rest, values, json);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

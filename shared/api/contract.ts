@@ -101,6 +101,12 @@ export const api = {
     z.union([z.object({ ...ChainAddress }), z.object({ caseId: S.CaseId, nodeIds: z.array(S.NodeId).min(1).max(10000) })]),
     S.Exposure,
   ),
+  /** An address's automatic cluster: its size, best label, a page of members, and the merges that joined this address. */
+  'clusters.show': method(z.object({ ...ChainAddress, ...Page }), S.ClusterView),
+  /** The chain of evidence (transaction and heuristic per merge) that joins two addresses into one cluster. */
+  'clusters.why': method(z.object({ chain: S.ChainId, a: S.AddressText, b: S.AddressText }), S.ClusterWhy),
+  /** Merges the collapse guard held for review instead of applying, oldest first. */
+  'clusters.held': method(z.object({ ...Page }), z.object({ total: z.number().int(), items: z.array(S.HeldMerge) })),
   /** Screens a list of addresses (one per line, optionally "chain,address"): labelled, sanctioned, directly exposed. */
   'screen.run': method(z.object({ text: z.string().min(1).max(5_000_000), chain: S.ChainId.optional() }), S.ScreenResult),
 

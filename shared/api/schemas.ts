@@ -184,6 +184,8 @@ export const TxInput = z.object({
   address: z.string().nullable(),
   value: BaseUnits.nullable(),
   spends: z.object({ txid: z.string(), n: z.number().int() }).nullable(),
+  /** true: the address was derived from the input script, the output it spends not being in the store (its value is unknown). Absent otherwise. */
+  derived: z.boolean().optional(),
 });
 
 export const TxOutput = z.object({
@@ -722,3 +724,37 @@ export const ScreenRow = z.object({
 export type ScreenRow = z.infer<typeof ScreenRow>;
 export const ScreenResult = z.object({ rows: z.array(ScreenRow) });
 export type ScreenResult = z.infer<typeof ScreenResult>;
+
+/** An address's automatic cluster (analysis/clustering): an inference, each merge with its evidence. */
+export const ClusterView = z.object({
+  /** "e" + the root address's store id; a merge into a larger cluster renames it. */
+  cluster: z.string(),
+  size: z.number().int(),
+  /** The best label of any member (the most confident), and the member it is on. */
+  label: z.object({ label: z.string(), category: z.string().nullable(), sanctioned: z.boolean(), address: z.string() }).nullable(),
+  /** A page of its members (display form), in the order they entered the store. */
+  addresses: z.array(z.string()),
+  /** The merges that joined this address to others: the transaction and the heuristic. */
+  evidence: z.array(z.object({ tx: z.string(), heuristic: z.string() })),
+});
+export type ClusterView = z.infer<typeof ClusterView>;
+
+/** The chain of merges that joins two addresses, each step one transaction and heuristic. */
+export const ClusterWhy = z.object({
+  joined: z.boolean(),
+  steps: z.array(z.object({ from: z.string(), to: z.string(), tx: z.string(), heuristic: z.string() })),
+});
+export type ClusterWhy = z.infer<typeof ClusterWhy>;
+
+/** A merge of two large clusters the collapse guard held for review instead of applying. */
+export const HeldMerge = z.object({
+  chain: ChainId,
+  a: z.string(),
+  b: z.string(),
+  /** The sizes of a's and b's clusters when the merge was held. */
+  aSize: z.number().int(),
+  bSize: z.number().int(),
+  tx: z.string(),
+  heuristic: z.string(),
+});
+export type HeldMerge = z.infer<typeof HeldMerge>;

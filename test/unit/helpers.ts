@@ -49,7 +49,7 @@ export function dumpUtxoStore(db: Db): Record<string, unknown[]> {
     btc_block_tx: 'SELECT block_hash, idx, tx_id FROM btc_block_tx ORDER BY block_hash, idx',
     tx: 'SELECT id, hash, block_number, tx_index, time, fee, coinbase, folded FROM tx ORDER BY id',
     txout: 'SELECT tx_id, n, value, type, address_id, hex(data), spent_by, spent_n FROM txout ORDER BY tx_id, n',
-    txin: 'SELECT tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id FROM txin ORDER BY tx_id, n',
+    txin: 'SELECT tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id, derived FROM txin ORDER BY tx_id, n',
     transfer: 'SELECT tx_id, kind, pos, from_id, to_id, amount, time FROM transfer ORDER BY tx_id, kind, pos',
     edge: 'SELECT from_id, to_id, asset_id, total, cnt, first_time, last_time FROM edge ORDER BY from_id, to_id, asset_id',
     address: 'SELECT id, addr FROM address ORDER BY id',

@@ -31,6 +31,7 @@ import { exposureOf, screen } from '../intel/exposure';
 import { importLabelFiles, LabelImportError, labelKeyOf, labelsOf, labelsOfMany, listLabelSets, previewLabelFiles, removeLabelSet } from '../intel/labelStore';
 import { search, type SearchableCase } from '../intel/search';
 import { exportCaseTagPack } from '../intel/tagpackExport';
+import { createClusterHandlers } from './clusterHandlers';
 import { createLinkHandlers } from './linkHandlers';
 import { createPathHandlers } from './pathHandlers';
 import { createTraceHandlers } from './traceHandlers';
@@ -297,7 +298,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
         ...base,
         fee: parts.fee === null ? null : parts.fee.toString(),
         coinbase: parts.coinbase,
-        inputs: parts.inputs.map((i) => ({ ...i, value: i.value === null ? null : i.value.toString() })),
+        // derived is shown only where true: an input address taken from its unlocking script.
+        inputs: parts.inputs.map(({ derived, ...i }) => ({ ...i, value: i.value === null ? null : i.value.toString(), ...(derived ? { derived } : {}) })),
         outputs: parts.outputs.map((o) => ({ ...o, value: o.value.toString() })),
         coinjoin: cj && { rule: cj.rule, denomination: cj.denomination.toString(), equalOutputs: cj.equalOutputs, detail: cj.detail },
       };
@@ -459,5 +461,6 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     ...createTraceHandlers(deps, kit),
     ...createLinkHandlers(deps, kit),
     ...createPathHandlers(deps, kit),
+    ...createClusterHandlers(deps),
   };
 }

@@ -14,6 +14,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import { resolveChain } from '../../../shared/model/chains';
+import { MultiInputClustering } from '../analysis/clustering/multiInput';
 import { fingerprintOf } from '../ingest/datasetRun';
 import { TRANSFER_NATIVE } from '../ingest/ethereumEtl/writeEtlRows';
 import { foldTransactions, resolveInputs } from '../ingest/bitcoin/utxoFold';
@@ -50,18 +51,23 @@ export const EVIDENCE_COLUMNS = {
   btc_block: ['chain_id', 'hash', 'prev_hash', 'height', 'time', 'bits', 'tx_count', 'size', 'dataset_id', 'stated_height'],
   btc_block_tx: ['chain_id', 'block_hash', 'idx', 'tx_id'],
   txout: ['tx_id', 'n', 'value', 'type', 'address_id', 'data', 'spent_by', 'spent_n'],
-  txin: ['tx_id', 'n', 'prev_txid', 'prev_n', 'prev_tx_id', 'value', 'address_id'],
+  txin: ['tx_id', 'n', 'prev_txid', 'prev_n', 'prev_tx_id', 'value', 'address_id', 'derived'],
 } as const;
 
 export type EvidenceTable = keyof typeof EVIDENCE_COLUMNS;
 /**
- * Store tables that evidence never carries: derived rankings, and the workspace's label sets
+ * Store tables that evidence never carries: derived rankings, address clusters (inferences the
+ * receiver's store recomputes from the facts as they are merged), and the workspace's label sets
  * (intelligence, not chain facts: a received case shows the labels of the workspace it is
  * opened in), with the trigram index's own tables.
  */
 const DERIVED_TABLES = [
   'hub',
   'hub_rank',
+  'entity_member',
+  'entity_root',
+  'cluster_evidence',
+  'cluster_held',
   'label_set',
   'label',
   'label_actor',
@@ -323,7 +329,7 @@ interface EvTransfer {
   assetId: number; amount: Amount; time: number | null; status: number | null; tokenId: string | null;
 }
 interface EvTxout { txId: number; n: number; value: Amount; type: string; addressId: number | null; data: Buffer | null }
-interface EvTxin { txId: number; n: number; prevTxid: string; prevN: number; prevTxId: number | null; value: Amount | null; addressId: number | null }
+interface EvTxin { txId: number; n: number; prevTxid: string; prevN: number; prevTxId: number | null; value: Amount | null; addressId: number | null; derived: number }
 interface EvMember { chainId: number; blockHash: string; idx: number; txId: number }
 interface EvSource { name: string; path: string; size: number; sha256: string; kind: string; rows: number }
 
@@ -445,6 +451,7 @@ function readEvidence(ev: Db): Evidence {
         prevTxId: int(r.prev_tx_id),
         value: amountOrNull(r.value),
         addressId: int(r.address_id),
+        derived: intReq(r.derived),
       })),
     ),
     members: all('btc_block_tx', 'chain_id, block_hash, idx').map((r) => ({ chainId: intReq(r.chain_id), blockHash: String(r.block_hash), idx: intReq(r.idx), txId: intReq(r.tx_id) })),
@@ -487,8 +494,8 @@ function isUtxo(caip2: string, ev: Evidence, chainId: number): boolean {
  *   membership (btc_block_tx).
  * - a complete account-chain transaction gets its native-value transfer, as the importers write
  *   it with the transaction (a later import of that transaction would not).
- * Edges are summed with addTransfersToEdges (and recomputeEdges, fillTimesFromBlocks) and hub
- * rankings refreshed with refreshHubs, as after an import.
+ * Edges are summed with addTransfersToEdges (and recomputeEdges, fillTimesFromBlocks), hub
+ * rankings refreshed with refreshHubs and UTXO transactions clustered, as after an import.
  *
  * The evidence file is opened read-only with trusted_schema off; only SELECTs of known columns of
  * known tables are run on it. Merging the same evidence again adds nothing and creates no dataset.
@@ -722,12 +729,12 @@ function mergeChain(
     setTxTo: db.prepare('UPDATE tx SET to_id = ? WHERE id = ? AND to_id IS NULL'),
     setTransferTo: db.prepare('UPDATE transfer SET to_id = ? WHERE tx_id = ? AND kind = 0 AND to_id IS NULL RETURNING id, from_id AS fromId, asset_id AS assetId'),
     insertOut: db.prepare('INSERT INTO txout (tx_id, n, value, type, address_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
-    insertIn: db.prepare('INSERT INTO txin (tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    insertIn: db.prepare('INSERT INTO txin (tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     outsHere: db.prepare('SELECT o.n, o.value, o.type, a.addr FROM txout o LEFT JOIN address a ON a.id = o.address_id WHERE o.tx_id = ? ORDER BY o.n').safeIntegers(true),
     insHere: db.prepare(
       'SELECT i.n, i.prev_txid AS prevTxid, i.prev_n AS prevN, i.prev_tx_id AS prevTxId, i.value, a.addr FROM txin i LEFT JOIN address a ON a.id = i.address_id WHERE i.tx_id = ? ORDER BY i.n',
     ).safeIntegers(true),
-    fillIn: db.prepare('UPDATE txin SET value = ?, address_id = ? WHERE tx_id = ? AND n = ? AND value IS NULL AND prev_tx_id IS NULL'),
+    fillIn: db.prepare('UPDATE txin SET value = ?, address_id = ?, derived = 0 WHERE tx_id = ? AND n = ? AND value IS NULL AND prev_tx_id IS NULL'),
   };
   const markStale = (id: number, from: number | null, to: number | null, assetId: number): void => {
     if (id < watermark && from !== null && to !== null) stale.set(`${from}:${to}:${assetId}`, [from, to, assetId]);
@@ -767,7 +774,7 @@ function mergeChain(
       if (utxo) {
         for (const o of outs) s.insertOut.run(id, o.n, o.value, o.type, addr(o.addressId, `output ${t.hash}:${o.n}`), o.data);
         // Linked to what they spend by resolveInputs below; what they spend is known meanwhile.
-        for (const i of ins) s.insertIn.run(id, i.n, i.prevTxid, i.prevN, i.prevTxId === 0 ? 0 : null, i.value, addr(i.addressId, `input ${t.hash}:${i.n}`));
+        for (const i of ins) s.insertIn.run(id, i.n, i.prevTxid, i.prevN, i.prevTxId === 0 ? 0 : null, i.value, addr(i.addressId, `input ${t.hash}:${i.n}`), i.derived);
         added.txout += outs.length;
         added.txin += ins.length;
         toFold.add(id);
@@ -888,6 +895,8 @@ function mergeChain(
     if (toFold.size > 0 || linked.size > 0) {
       if (nativeAssetId === null) throw new Error(`evidence: no native asset for ${caip2}, which the fold of its transactions needs`);
       foldTransactions(db, nativeAssetId, datasetId, new Set([...toFold, ...linked]));
+      // Clusters follow the merged facts as they follow an import's.
+      new MultiInputClustering(db, chainId, datasetId).txs(new Set([...toFold, ...linked]));
     }
   }
 

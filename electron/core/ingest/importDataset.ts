@@ -47,6 +47,8 @@ export interface ImportOptions {
   readonly now?: () => Date;
   /** Set by importMixed: this import is one part of a mixed import, inside its transaction. */
   readonly group?: ImportGroup;
+  /** Bitcoin-family imports: the clustering collapse guard's size (analysis/clustering/multiInput.ts, COLLAPSE_GUARD). */
+  readonly collapseGuard?: number;
 }
 
 export interface SkippedFile {

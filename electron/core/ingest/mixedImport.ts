@@ -75,6 +75,7 @@ export async function importMixed(db: Db, parts: readonly ImportPart[], options:
       const result = await runPart(part, {
         signal,
         now: options.now,
+        collapseGuard: options.collapseGuard,
         onProgress,
         // Each part shows what it found here; the investigator sees all of them at once, below.
         review: (preview) => {

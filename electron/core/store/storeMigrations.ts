@@ -315,4 +315,63 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 80,
+    name: 'clusters-and-derived-inputs',
+    up(db) {
+      db.exec(`
+        -- 1 when an input's address_id was derived from its unlocking script (scriptSig and
+        -- witness; shared/codec/inputScript.ts) because the output it spends is not in the store.
+        -- Its value stays NULL: a derived input is never folded. 0 once the spent output arrives
+        -- and gives the address (which wins if the two ever differ).
+        ALTER TABLE txin ADD COLUMN derived INTEGER NOT NULL DEFAULT 0;
+
+        -- Address clusters (analysis/clustering/): inferences drawn from the facts, recomputable,
+        -- so never carried in bundles (casefile/evidence.ts lists them as derived).
+        --
+        -- The union-find is kept flat: every clustered address names its cluster's root directly,
+        -- and an address with no row is a cluster of one (itself). A merge relabels the members
+        -- of the smaller cluster, so finding a cluster is one row, a cluster's members are one
+        -- range of entity_member_root, and an address is relabelled at most log2(n) times.
+        CREATE TABLE entity_member (
+          address_id INTEGER PRIMARY KEY,
+          root INTEGER NOT NULL
+        );
+        CREATE INDEX entity_member_root ON entity_member(root, address_id);
+        -- size: how many addresses the cluster rooted here holds (2 or more).
+        CREATE TABLE entity_root (
+          root INTEGER PRIMARY KEY,
+          size INTEGER NOT NULL
+        );
+        -- One row per applied merge that joined two different clusters: the two addresses the
+        -- heuristic says have one owner (multi-input: the transaction's first input address, a,
+        -- and another of its input addresses, b), the transaction, the heuristic, and the dataset
+        -- whose import made the merge. A cluster's rows form a spanning tree of its members,
+        -- which "why" walks.
+        CREATE TABLE cluster_evidence (
+          id INTEGER PRIMARY KEY,
+          a INTEGER NOT NULL,
+          b INTEGER NOT NULL,
+          tx_id INTEGER NOT NULL,
+          heuristic TEXT NOT NULL,
+          dataset_id INTEGER NOT NULL
+        );
+        CREATE INDEX cluster_evidence_a ON cluster_evidence(a);
+        CREATE INDEX cluster_evidence_b ON cluster_evidence(b);
+        -- Merges the collapse guard held instead of applying (both clusters large): the two
+        -- addresses, their clusters' sizes then, the transaction and heuristic, the dataset.
+        CREATE TABLE cluster_held (
+          id INTEGER PRIMARY KEY,
+          a INTEGER NOT NULL,
+          b INTEGER NOT NULL,
+          a_size INTEGER NOT NULL,
+          b_size INTEGER NOT NULL,
+          tx_id INTEGER NOT NULL,
+          heuristic TEXT NOT NULL,
+          dataset_id INTEGER NOT NULL,
+          UNIQUE (tx_id, heuristic, a, b)
+        );
+      `);
+    },
+  },
 ];

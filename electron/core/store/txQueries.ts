@@ -93,7 +93,8 @@ export function chainCounts(db: Db): ChainCounts[] {
 export interface UtxoTxFact {
   fee: bigint | null;
   coinbase: boolean;
-  inputs: { address: string | null; value: bigint | null; spends: { txid: string; n: number } | null }[];
+  /** derived: the address comes from the input's unlocking script, the spent output not being in the store. */
+  inputs: { address: string | null; value: bigint | null; spends: { txid: string; n: number } | null; derived: boolean }[];
   outputs: { n: number; address: string | null; type: string; value: bigint; spentBy: { txid: string; n: number } | null }[];
   /** The CoinJoin its shape shows (never a coinbase), which the multi-input heuristic skips. */
   coinjoin: CoinJoinVerdict | null;
@@ -109,9 +110,9 @@ export function getUtxoParts(db: Db, chainId: number, hash: string, unit = 'BTC'
     | undefined;
   if (!tx) return null;
   const inputs = db
-    .prepare('SELECT i.prev_txid, i.prev_n, i.value, a.addr FROM txin i LEFT JOIN address a ON a.id = i.address_id WHERE i.tx_id = ? ORDER BY i.n')
+    .prepare('SELECT i.prev_txid, i.prev_n, i.value, a.addr, i.derived FROM txin i LEFT JOIN address a ON a.id = i.address_id WHERE i.tx_id = ? ORDER BY i.n')
     .safeIntegers(true)
-    .all(tx.id) as { prev_txid: string; prev_n: bigint; value: bigint | string | null; addr: string | null }[];
+    .all(tx.id) as { prev_txid: string; prev_n: bigint; value: bigint | string | null; addr: string | null; derived: bigint }[];
   const outputs = db
     .prepare(
       `SELECT o.n, o.value, o.type, a.addr, s.hash AS spent_hash, o.spent_n FROM txout o
@@ -125,6 +126,7 @@ export function getUtxoParts(db: Db, chainId: number, hash: string, unit = 'BTC'
       address: i.addr,
       value: i.value === null ? null : fromDbAmount(i.value),
       spends: coinbase ? null : { txid: i.prev_txid, n: Number(i.prev_n) },
+      derived: i.derived === 1n,
     })),
     outputs: outputs.map((o) => ({
       n: Number(o.n),

@@ -163,7 +163,13 @@ export function etlTransaction(o: Obj, file: string, line: number): EtlTx {
   });
   const ins = isCoinbase
     ? [{ prevTxid: '0'.repeat(64), prevVout: 0xffffffff }]
-    : inputs.map((inp) => ({ prevTxid: hex(inp as Obj, 'spent_transaction_hash', file, w), prevVout: int(inp as Obj, 'spent_output_index', file, w) }));
+    : inputs.map((inp) => ({
+        prevTxid: hex(inp as Obj, 'spent_transaction_hash', file, w),
+        prevVout: int(inp as Obj, 'spent_output_index', file, w),
+        // bitcoin-etl gives the scriptSig but no witness: enough to derive a legacy or P2SH
+        // (also nested segwit) input's address when the spent output is not in the store.
+        ...(typeof (inp as Obj).script_hex === 'string' ? { scriptSig: hexToBytes(hex(inp as Obj, 'script_hex', file, w)), witness: [] } : {}),
+      }));
   const knownInputs = isCoinbase
     ? [null]
     : inputs.map((inp) => {

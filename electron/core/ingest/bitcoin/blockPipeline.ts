@@ -13,7 +13,7 @@ import { networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { BadInputError, ImportCancelledError } from '../errors';
 import { CHAIN_BY_NETWORK, readBlkRecords, type BitcoinNetwork } from './blkFile';
 import { coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
-import { outputAddress, type UtxoBlockLike, type UtxoTxLike } from './utxoWriter';
+import { outputAddress, type UnlockingData, type UtxoBlockLike, type UtxoTxLike } from './utxoWriter';
 
 export interface BlkSource {
   readonly path: string;
@@ -105,6 +105,15 @@ export interface WireBlock {
   outputCounts: Uint32Array;
   prevTxids: string[];
   prevVouts: Uint32Array;
+  /**
+   * Every input's unlocking data, packed into one buffer (one clone instead of an object per
+   * input): input k's items are unlockEnds[unlockFirst[k] .. unlockFirst[k + 1]), its scriptSig
+   * first and then its witness items, each ending at that offset of unlockBytes. The writer
+   * derives an address from them only for an input whose spent output is not in the store.
+   */
+  unlockBytes: Uint8Array;
+  unlockFirst: Uint32Array;
+  unlockEnds: Uint32Array;
   values: BigUint64Array;
   types: string[];
   addresses: (string | null)[];
@@ -128,9 +137,16 @@ export function toWire(buf: Buffer, file: string, offset: number, caip2: string)
   const net = networkForChain(caip2);
   let nIn = 0;
   let nOut = 0;
+  let nItems = 0;
+  let nBytes = 0;
   for (const tx of b.txs) {
     nIn += tx.inputs.length;
     nOut += tx.outputs.length;
+    for (const input of tx.inputs) {
+      nItems += 1 + input.witness.length;
+      nBytes += input.scriptSig.length;
+      for (const item of input.witness) nBytes += item.length;
+    }
   }
   const w: WireBlock = {
     hash: b.hash,
@@ -145,6 +161,9 @@ export function toWire(buf: Buffer, file: string, offset: number, caip2: string)
     outputCounts: new Uint32Array(b.txs.length),
     prevTxids: new Array(nIn),
     prevVouts: new Uint32Array(nIn),
+    unlockBytes: new Uint8Array(nBytes),
+    unlockFirst: new Uint32Array(nIn + 1),
+    unlockEnds: new Uint32Array(nItems),
     values: new BigUint64Array(nOut),
     types: new Array(nOut),
     addresses: new Array(nOut),
@@ -152,12 +171,22 @@ export function toWire(buf: Buffer, file: string, offset: number, caip2: string)
   };
   let i = 0;
   let o = 0;
+  let item = 0;
+  let at = 0;
+  const pack = (bytes: Uint8Array): void => {
+    w.unlockBytes.set(bytes, at);
+    at += bytes.length;
+    w.unlockEnds[item++] = at;
+  };
   b.txs.forEach((tx, t) => {
     w.txids[t] = tx.txid;
     w.coinbase[t] = tx.isCoinbase ? 1 : 0;
     w.inputCounts[t] = tx.inputs.length;
     w.outputCounts[t] = tx.outputs.length;
     for (const input of tx.inputs) {
+      w.unlockFirst[i] = item;
+      pack(input.scriptSig);
+      for (const witnessItem of input.witness) pack(witnessItem);
       w.prevTxids[i] = input.prevTxid;
       w.prevVouts[i++] = input.prevVout;
     }
@@ -169,7 +198,18 @@ export function toWire(buf: Buffer, file: string, offset: number, caip2: string)
       w.data[o++] = d.data;
     }
   });
+  w.unlockFirst[nIn] = item;
   return w;
+}
+
+/** Input k's unlocking data, as views of the wire block's packed buffer. */
+function unlockingAt(w: WireBlock, k: number): UnlockingData {
+  const first = w.unlockFirst[k]!;
+  const end = w.unlockFirst[k + 1]!;
+  const item = (j: number): Uint8Array => w.unlockBytes.subarray(j === 0 ? 0 : w.unlockEnds[j - 1]!, w.unlockEnds[j]!);
+  const witness: Uint8Array[] = [];
+  for (let j = first + 1; j < end; j++) witness.push(item(j));
+  return { scriptSig: item(first), witness };
 }
 
 /** Rebuilds the writer's view of a block from the worker's columns. */
@@ -178,13 +218,14 @@ export function fromWire(w: WireBlock): UtxoBlockLike {
   let i = 0;
   let o = 0;
   for (let t = 0; t < w.txids.length; t++) {
+    const firstInput = i;
     const inputs = new Array(w.inputCounts[t]!);
     for (let k = 0; k < inputs.length; k++, i++) inputs[k] = { prevTxid: w.prevTxids[i]!, prevVout: w.prevVouts[i]! };
     const outputs = new Array(w.outputCounts[t]!);
     for (let k = 0; k < outputs.length; k++, o++) {
       outputs[k] = { value: w.values[o]!, decoded: { type: w.types[o]!, address: w.addresses[o]!, data: w.data[o] ?? null } };
     }
-    txs[t] = { txid: w.txids[t]!, isCoinbase: w.coinbase[t] === 1, inputs, outputs };
+    txs[t] = { txid: w.txids[t]!, isCoinbase: w.coinbase[t] === 1, inputs, outputs, unlocking: (n) => unlockingAt(w, firstInput + n) };
   }
   return { hash: w.hash, prevHash: w.prevHash, time: w.time, bits: w.bits, size: w.size, statedHeight: w.statedHeight, txs };
 }

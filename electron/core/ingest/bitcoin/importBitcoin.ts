@@ -3,6 +3,7 @@ import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from
 import { basename, dirname, join, resolve } from 'node:path';
 import { hasBlockParameters, networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { resolveChain } from '../../../../shared/model/chains';
+import { clusterImport } from '../../analysis/clustering/multiInput';
 import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
 import { ensureChainId, findChainId } from '../../store/chains';
@@ -379,6 +380,14 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     const transfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
     addTransfersToEdges(db, c.chainId, firstNewTransferId);
     refreshHubs(db);
+
+    // Clusters follow the facts in the same transaction: a discarded import leaves none behind.
+    state.phase = 'clustering addresses';
+    report(true);
+    const clustered = clusterImport(db, c.chainId, c.datasetId, firstNewTxId, linked, { collapseGuard: options.collapseGuard });
+    if (clustered.held > 0) {
+      warnings.push(`${clustered.held} merge${clustered.held === 1 ? '' : 's'} of two large clusters held for review by the collapse guard (cairn clusters held)`);
+    }
 
     state.phase = 'indexing';
     report(true);

@@ -3,7 +3,11 @@ import { fromDbAmount, toDbAmount } from '../../store/sqlFunctions';
 
 export const TRANSFER_UTXO = 3;
 
-/** Links inputs to outputs that arrived after them (later in the import, or in a later import). */
+/**
+ * Links inputs to outputs that arrived after them (later in the import, or in a later import).
+ * The spent output's address replaces one derived from the unlocking data (derived = 0).
+ * Returns the transactions whose inputs it linked.
+ */
 export function resolveInputs(db: Db, chainId: number): Set<number> {
   const pending = db
     .prepare(
@@ -13,7 +17,7 @@ export function resolveInputs(db: Db, chainId: number): Set<number> {
     )
     .all(chainId) as { txId: number; n: number; prevN: number; prevTxId: number }[];
   const prevOut = db.prepare('SELECT value, address_id AS addressId FROM txout WHERE tx_id = ? AND n = ?').safeIntegers(true);
-  const link = db.prepare('UPDATE txin SET prev_tx_id = ?, value = ?, address_id = ? WHERE tx_id = ? AND n = ?');
+  const link = db.prepare('UPDATE txin SET prev_tx_id = ?, value = ?, address_id = ?, derived = 0 WHERE tx_id = ? AND n = ?');
   const spend = db.prepare('UPDATE txout SET spent_by = ?, spent_n = ? WHERE tx_id = ? AND n = ?');
   const linked = new Set<number>();
   for (const p of pending) {

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { decodeOutputScript, type BitcoinNetwork } from '../../../../shared/codec/bitcoinScript';
+import { addressFromInput } from '../../../../shared/codec/inputScript';
 import type { AddressInterner } from '../../store/addresses';
 import { BoundedMap } from '../../store/boundedMap';
 import type { Db } from '../../store/openStore';
@@ -71,7 +72,7 @@ export class UtxoWriter {
       out: db.prepare('INSERT INTO txout (tx_id, n, value, type, address_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
       prevOut: db.prepare('SELECT value, address_id AS addressId FROM txout WHERE tx_id = ? AND n = ?').safeIntegers(true),
       spend: db.prepare('UPDATE txout SET spent_by = ?, spent_n = ? WHERE tx_id = ? AND n = ?'),
-      input: db.prepare('INSERT INTO txin (tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      input: db.prepare('INSERT INTO txin (tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       transfer: db.prepare(
         'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)',
       ),
@@ -134,6 +135,18 @@ export class UtxoWriter {
     return { txId, out: { value: fromDbAmount(row.value), addressId: row.addressId === null ? null : Number(row.addressId) }, recent: null };
   }
 
+  /**
+   * The address id of the output input `n` spends, derived from its unlocking data, for an input
+   * whose spent output is not in the store; null when the data does not determine it.
+   */
+  private derivedAddress(tx: UtxoTxLike, n: number): number | null {
+    const input = tx.inputs[n]!;
+    const unlocking = input.scriptSig ? { scriptSig: input.scriptSig, witness: input.witness ?? [] } : tx.unlocking?.(n);
+    if (!unlocking) return null;
+    const derived = addressFromInput(unlocking.scriptSig, unlocking.witness, this.net);
+    return derived === null ? null : this.addresses.id(derived.address);
+  }
+
   private remember(txid: string, entry: RecentTx): void {
     if (this.recent.size >= RECENT_TXS) {
       // Forget the oldest tenth: Map iteration follows insertion order.
@@ -180,12 +193,12 @@ export class UtxoWriter {
     tx.inputs.forEach((input, n) => {
       if (tx.isCoinbase) {
         // prev_tx_id 0 marks "spends nothing", so a coinbase input never waits for resolution.
-        this.s.input.run(txId, n, input.prevTxid, input.prevVout, 0, null, null);
+        this.s.input.run(txId, n, input.prevTxid, input.prevVout, 0, null, null, 0);
         return;
       }
       const spent = spends[n];
       if (spent) {
-        this.s.input.run(txId, n, input.prevTxid, input.prevVout, spent.txId, toDbAmount(spent.out.value), spent.out.addressId);
+        this.s.input.run(txId, n, input.prevTxid, input.prevVout, spent.txId, toDbAmount(spent.out.value), spent.out.addressId, 0);
         this.s.spend.run(txId, n, spent.txId, input.prevVout);
         if (spent.recent && spent.recent.outs[input.prevVout]) {
           spent.recent.outs[input.prevVout] = null;
@@ -194,7 +207,14 @@ export class UtxoWriter {
         return;
       }
       const known = knownInputs?.[n];
-      this.s.input.run(txId, n, input.prevTxid, input.prevVout, null, known ? toDbAmount(known.value) : null, known?.address ? this.addresses.id(known.address) : null);
+      if (known) {
+        this.s.input.run(txId, n, input.prevTxid, input.prevVout, null, toDbAmount(known.value), known.address ? this.addresses.id(known.address) : null, 0);
+        return;
+      }
+      // Value unknown until the spent output arrives (resolveInputs), so never folded; the
+      // address the unlocking data shows stands in meanwhile, for clustering and display.
+      const derived = this.derivedAddress(tx, n);
+      this.s.input.run(txId, n, input.prevTxid, input.prevVout, null, null, derived, derived === null ? 0 : 1);
     });
 
     // Outputs with a value can be spent later; zero-value and OP_RETURN outputs rarely are.
@@ -234,12 +254,23 @@ export interface UtxoOutputLike {
   readonly decoded?: DecodedOutput;
 }
 
-/** What writeTx needs of a transaction: the parser's ParsedTx, or one built from an export. */
+/** The unlocking data of an input: its scriptSig and witness stack. */
+export interface UnlockingData {
+  readonly scriptSig: Uint8Array;
+  readonly witness: readonly Uint8Array[];
+}
+
+/**
+ * What writeTx needs of a transaction: the parser's ParsedTx, or one built from an export. The
+ * unlocking data, when the source has it, gives the address of an input whose spent output is not
+ * in the store: on each input (the parser's), or through `unlocking` (the parse thread's).
+ */
 export interface UtxoTxLike {
   readonly txid: string;
   readonly isCoinbase: boolean;
-  readonly inputs: readonly { readonly prevTxid: string; readonly prevVout: number }[];
+  readonly inputs: readonly { readonly prevTxid: string; readonly prevVout: number; readonly scriptSig?: Uint8Array; readonly witness?: readonly Uint8Array[] }[];
   readonly outputs: readonly UtxoOutputLike[];
+  readonly unlocking?: (n: number) => UnlockingData;
 }
 
 /** What write needs of a block. */
