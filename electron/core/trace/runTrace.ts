@@ -140,6 +140,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     }
     chains.set(r.caip2, { id: r.id, caip2: r.caip2, utxo });
   }
+  const chainById = new Map([...chains.values()].map((c) => [c.id, c]));
   const chainRow = (caip: string): ChainRow => {
     const id = chainOf(caip);
     const c = chains.get(id);
@@ -613,8 +614,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     });
     const same = next.length === injections.length && next.every((n, i) => n.link.id === injections[i]!.link.id && n.amount === injections[i]!.amount && n.hops === injections[i]!.hops);
     injections = next;
-    if (same && round > 0) break;
-    if (same && next.length === 0) break;
+    if (same) break;
   }
 
   // ---------------------------------------------------------------- the result
@@ -687,7 +687,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
   };
   const resolvedSources: TraceResult['sources'] = [];
   for (const [chainId, m] of accountSources) {
-    const c = [...chains.values()].find((x) => x.id === chainId)!;
+    const c = chainById.get(chainId)!;
     for (const [id, amount] of m) {
       const r = preloaded.get(chainId)!.get(Number(id))!;
       const a = amount < r.amount ? amount : r.amount;
@@ -696,7 +696,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     }
   }
   for (const [chainId, m] of utxoOutputs) {
-    const c = [...chains.values()].find((x) => x.id === chainId)!;
+    const c = chainById.get(chainId)!;
     for (const [key, s] of m) {
       const [txKey, n] = key.split(':') as [string, string];
       const tx = loadUtxo(txKey);
@@ -707,7 +707,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     }
   }
   for (const [chainId, m] of utxoInputs) {
-    const c = [...chains.values()].find((x) => x.id === chainId)!;
+    const c = chainById.get(chainId)!;
     for (const [txKey, ins] of m) {
       const tx = loadUtxo(txKey);
       for (const [n, amount] of ins) {
@@ -742,7 +742,6 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     const addr = g.addressId === null ? null : textOf(g.addressId);
     const label = addr === null ? undefined : labelled.get(labelKeyOf(g.chain.caip2, addr))?.labels[0];
     const tag = addr === null ? undefined : tagOf.get(labelKeyOf(g.chain.caip2, addr));
-    const denom = t.sourced + t.linkedIn;
     const row: TraceEndpoint = {
       chain: g.chain.caip2,
       address: addr,
@@ -760,7 +759,6 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
       stopRule: g.reason === 'stop' && g.addressId !== null ? (stopOf(g.chain, g.addressId)?.rule ?? null) : null,
       linkedOut: (g.addressId === null ? 0n : (linkedOutAt.get(`${g.chain.id}|${g.addressId}|${g.assetId}`) ?? 0n)).toString(),
     };
-    void denom;
     (['stop', 'rest', 'fee', 'sunk'].includes(g.reason) ? endpoints : unresolved).push(row);
   }
   for (const i of notFollowed) {
@@ -771,10 +769,13 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
       amount: i.amount.toString(), share: 0, hops: i.hops, firstTime: null, lastTime: null, path: pathTo(from), reason: 'chain', stopRule: null, linkedOut: '0',
     });
   }
-  // Shares, now that every total is known.
+  // Shares, now that every total is known: of the value of that asset that entered the trace.
+  const entered = (assetId: number): bigint => {
+    const t = totals.get(assetId);
+    return t ? t.sourced + t.linkedIn : 0n;
+  };
   for (const e of [...endpoints, ...unresolved]) {
-    const t = totals.get(e.asset.id);
-    const denom = t ? t.sourced + t.linkedIn : 0n;
+    const denom = entered(e.asset.id);
     e.share = denom === 0n ? 0 : Number((BigInt(e.amount) * 1_000_000n) / denom) / 1_000_000;
   }
   const byAmount = (a: TraceEndpoint, b: TraceEndpoint): number => (a.asset.id !== b.asset.id ? a.asset.id - b.asset.id : BigInt(b.amount) > BigInt(a.amount) ? 1 : BigInt(b.amount) < BigInt(a.amount) ? -1 : (a.address ?? '').localeCompare(b.address ?? ''));
@@ -784,8 +785,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
   // The transfers kept are those that carried the largest share of their asset's traced value
   // (comparing raw base units would rank wei above satoshis above USDT units).
   const weight = new Map(carried.map((x) => {
-    const t = totals.get(x.assetId);
-    const denom = t ? t.sourced + t.linkedIn : 0n;
+    const denom = entered(x.assetId);
     return [x.key, denom > 0n ? (x.tainted * 10n ** 12n) / denom : x.tainted];
   }));
   const transfers: TracedTransfer[] = [...carried]
@@ -797,7 +797,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     .slice(0, MAX_RESULT_TRANSFERS)
     .map((x) => ({ chain: x.chain.caip2, tx: x.txHash, ref: x.ref, from: x.fromId === null ? null : textOf(x.fromId), to: x.toId === null ? null : textOf(x.toId), asset: assetOf(x.assetId), amount: x.amount.toString(), traced: x.tainted.toString(), hops: x.hops, time: x.time }));
 
-  const usedChains = new Set([...runs.keys()].map((id) => [...chains.values()].find((c) => c.id === id)!.caip2));
+  const usedChains = new Set([...runs.keys()].map((id) => chainById.get(id)!.caip2));
   const datasets = listDatasets(db)
     .filter((d) => usedChains.has(d.chain))
     .map((d) => ({ id: d.id, format: d.format, sha256: d.sources.map((s) => s.sha256) }));
