@@ -68,6 +68,7 @@ const DERIVED_TABLES = [
   'entity_root',
   'cluster_evidence',
   'cluster_held',
+  'cluster_setting',
   'label_set',
   'label',
   'label_actor',

@@ -154,6 +154,44 @@ export const caseMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 31,
+    name: 'cluster-overrides-and-entities',
+    up(db) {
+      db.exec(`
+        -- The investigator's corrections to the workspace's automatic clusters, for this case
+        -- (cases/caseClusters.ts). Addresses by natural key (chain CAIP-2, address text):
+        --   split:   address a is taken out of its automatic cluster (a cluster of one here);
+        --   reject:  the merges made by transaction tx (on chain) are not applied here;
+        --   confirm: the held merge of a and b (tx) is applied here.
+        -- A manual decision wins over the heuristics. Audited and undoable like every case edit.
+        CREATE TABLE cluster_override (
+          id INTEGER PRIMARY KEY,
+          kind TEXT NOT NULL CHECK (kind IN ('split', 'reject', 'confirm')),
+          chain TEXT NOT NULL,
+          a TEXT,
+          b TEXT,
+          tx TEXT,
+          note TEXT NOT NULL DEFAULT '',
+          created_at TEXT NOT NULL,
+          created_by TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX cluster_override_key ON cluster_override(kind, chain, ifnull(a, ''), ifnull(b, ''), ifnull(tx, ''));
+
+        -- Automatic clusters drawn collapsed on this case's canvas: one entity node stands for
+        -- the cluster's members on the canvas, named by one member (anchor) so the row survives
+        -- the store's cluster roots changing as imports land.
+        CREATE TABLE entity_collapse (
+          id INTEGER PRIMARY KEY,
+          chain TEXT NOT NULL,
+          anchor TEXT NOT NULL,
+          x REAL NOT NULL DEFAULT 0,
+          y REAL NOT NULL DEFAULT 0,
+          UNIQUE (chain, anchor)
+        );
+      `);
+    },
+  },
 ];
 
 useCaseSchema(caseMigrations);

@@ -374,4 +374,19 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 81,
+    name: 'clustering-settings',
+    up(db) {
+      db.exec(`
+        -- The workspace's clustering settings (analysis/clustering/settings.ts), one row per key,
+        -- the value JSON: which change heuristics are on, the deposit-address thresholds, the
+        -- collapse guard. A setting changed rebuilds the clusters it affects.
+        CREATE TABLE cluster_setting (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];

@@ -27,6 +27,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../../store/openStore';
 import { fromDbAmount } from '../../store/sqlFunctions';
 import { detectCoinJoin, type CoinJoinInput } from './coinjoin';
+import { readClusteringSettings, type ChangeRule } from './settings';
 import { UnionFind, type Cluster } from './unionFind';
 
 export const MULTI_INPUT = 'multi-input';
@@ -38,6 +39,8 @@ const BATCH_TXS = 5_000;
 export interface ClusteringOptions {
   /** The collapse guard's size; COLLAPSE_GUARD unless given. */
   readonly collapseGuard?: number;
+  /** The change heuristics switched on (settings.ts); none unless given. */
+  readonly change?: readonly ChangeRule[];
 }
 
 export interface ClusteringReport {
@@ -59,12 +62,13 @@ export class MultiInputClustering {
   readonly report: ClusteringReport = { candidates: 0, coinjoins: 0, merges: 0, held: 0 };
   private readonly uf: UnionFind;
   private readonly guard: number;
-  private readonly s: Record<'maxId' | 'range' | 'one' | 'outputs' | 'evidence' | 'hold', Statement>;
+  private readonly s: Record<'maxId' | 'range' | 'one' | 'outputs' | 'evidence' | 'hold' | 'txDataset', Statement>;
 
   constructor(
     db: Db,
     private readonly chainId: number,
-    private readonly datasetId: number,
+    /** The dataset whose import makes the merges; null in a rebuild: each transaction's own. */
+    private readonly datasetId: number | null,
     options: ClusteringOptions = {},
   ) {
     this.uf = new UnionFind(db);
@@ -75,6 +79,7 @@ export class MultiInputClustering {
                     WHERE +t.chain_id = ? AND +t.coinbase = 0`;
     this.s = {
       maxId: db.prepare('SELECT max(id) FROM tx').pluck(),
+      txDataset: db.prepare('SELECT dataset_id FROM tx WHERE id = ?').pluck(),
       range: db.prepare(`${inputs} AND t.id >= ? AND t.id < ? ORDER BY t.id, i.n`).raw().safeIntegers(true),
       one: db.prepare(`${inputs} AND t.id = ? ORDER BY i.n`).raw().safeIntegers(true),
       outputs: db.prepare('SELECT value, address_id AS addressId FROM txout WHERE tx_id = ? ORDER BY n').safeIntegers(true),
@@ -120,13 +125,17 @@ export class MultiInputClustering {
       const other = this.uf.find(b);
       if (other.root === joined.root) continue;
       if (joined.size >= this.guard && other.size >= this.guard) {
-        this.report.held += this.s.hold.run(a, b, joined.size, other.size, txId, MULTI_INPUT, this.datasetId).changes;
+        this.report.held += this.s.hold.run(a, b, joined.size, other.size, txId, MULTI_INPUT, this.datasetOf(txId)).changes;
         continue;
       }
       joined = this.uf.join(joined, other);
-      this.s.evidence.run(a, b, txId, MULTI_INPUT, this.datasetId);
+      this.s.evidence.run(a, b, txId, MULTI_INPUT, this.datasetOf(txId));
       this.report.merges++;
     }
+  }
+
+  private datasetOf(txId: number): number {
+    return this.datasetId ?? (this.s.txDataset.get(txId) as number);
   }
 
   /** The CoinJoin verdict on the transaction's shape; addresses compared by their store ids. */
@@ -145,7 +154,8 @@ export class MultiInputClustering {
  * older ones whose inputs it resolved (`relinked`), whose input addresses may have changed.
  */
 export function clusterImport(db: Db, chainId: number, datasetId: number, fromTxId: number, relinked: Iterable<number>, options: ClusteringOptions = {}): ClusteringReport {
-  const run = new MultiInputClustering(db, chainId, datasetId, options);
+  const settings = readClusteringSettings(db);
+  const run = new MultiInputClustering(db, chainId, datasetId, { collapseGuard: options.collapseGuard ?? settings.collapseGuard, change: options.change ?? settings.change });
   run.txs([...relinked].filter((id) => id < fromTxId));
   run.fromTxId(fromTxId);
   return run.report;
