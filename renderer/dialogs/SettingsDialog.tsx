@@ -3,6 +3,7 @@ import type { KeyInfo } from '../../shared/api/schemas';
 import { formatCount } from '../format/text';
 import { useServices } from '../state/services';
 import { Fingerprint } from './bundleParts';
+import { ClusteringSettingsSection } from './ClusteringSettings';
 import { Dialog } from './Dialog';
 
 /** This workspace's signing key, read-only: what colleagues compare before they trust a bundle from you. */
@@ -38,7 +39,7 @@ export function SigningKey() {
   );
 }
 
-/** Settings (and the first-run welcome): the investigator name written into the audit log, and the signing key. */
+/** Settings (and the first-run welcome): the investigator name written into the audit log, the signing key, and the workspace's change heuristics. */
 export function SettingsDialog(props: { firstRun: boolean; initialName: string; onSave(name: string): Promise<boolean>; onClose(): void }) {
   const id = useId();
   const [name, setName] = useState(props.initialName);
@@ -63,6 +64,7 @@ export function SettingsDialog(props: { firstRun: boolean; initialName: string; 
         <input id={id} type="text" value={name} maxLength={200} required autoComplete="off" onChange={(e) => setName(e.target.value)} />
       </div>
       <SigningKey />
+      {!props.firstRun && <ClusteringSettingsSection />}
     </Dialog>
   );
 }

@@ -4,37 +4,16 @@
  * (all off by default, as BlockSci ships them), the exchange deposit-address thresholds (Victor
  * 2020; on by default for account chains), and the collapse guard.
  *
+ * The schema lives in shared/api/schemas.ts, so that the API (clusters.settings,
+ * clusters.configure) validates with the same bounds; it is re-exported here.
+ *
  * Changing a setting changes which merges are sound, so the clusters it affects are rebuilt
- * (rebuild.ts); reading them is one small query per import.
+ * (rebuild.ts, configureClustering); reading them is one small query per import.
  */
-import { z } from 'zod';
+import { CHANGE_RULES, ClusteringSettings, type ChangeRule } from '../../../../shared/api/schemas';
 import type { Db } from '../../store/openStore';
 
-/** The change heuristics (methods.md, "Change detection"), each off unless switched on. */
-export const CHANGE_RULES = ['address-reuse', 'fresh-address', 'script-type', 'round-payment', 'optimal-change'] as const;
-export type ChangeRule = (typeof CHANGE_RULES)[number];
-
-export const ClusteringSettings = z.object({
-  /** Change heuristics switched on; none by default. */
-  change: z.array(z.enum(CHANGE_RULES)).default([]),
-  deposit: z
-    .object({
-      /** Deposit-address clustering on account chains. */
-      enabled: z.boolean().default(true),
-      /** The longest a deposit address may hold what it received before forwarding it, in seconds. */
-      maxDelaySeconds: z.number().int().min(1).max(30 * 86_400).default(86_400),
-      /** How many forwards to the one hub make an address a deposit address. */
-      minForwards: z.number().int().min(1).max(1_000).default(2),
-      /** How many distinct deposit addresses a hub must receive forwards from to be a hub. */
-      minDepositsPerHub: z.number().int().min(1).max(1_000_000).default(3),
-      /** How far a forward may fall short of what was received (the forwarding fee), in percent. */
-      tolerancePercent: z.number().min(0).max(50).default(1),
-    })
-    .prefault({}),
-  /** Two clusters both at least this large are not merged but held for review. */
-  collapseGuard: z.number().int().min(2).max(1_000_000_000).default(1_000),
-});
-export type ClusteringSettings = z.infer<typeof ClusteringSettings>;
+export { CHANGE_RULES, ClusteringSettings, ChangeRule, DepositSettings, ClusteringSettingsPatch } from '../../../../shared/api/schemas';
 
 const KEY = 'clustering';
 
@@ -44,7 +23,15 @@ export function readClusteringSettings(db: Db): ClusteringSettings {
   return ClusteringSettings.parse(row === undefined ? {} : JSON.parse(row));
 }
 
-/** Saves the settings as given (already validated); the caller rebuilds what they affect. */
+/** Saves the settings (validated here again, the change rules in their canonical order); the caller rebuilds what they affect. */
 export function writeClusteringSettings(db: Db, settings: ClusteringSettings): void {
-  db.prepare('INSERT INTO cluster_setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(KEY, JSON.stringify(ClusteringSettings.parse(settings)));
+  const valid = ClusteringSettings.parse(settings);
+  const value = JSON.stringify({ ...valid, change: normalChangeRules(valid.change) });
+  db.prepare('INSERT INTO cluster_setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(KEY, value);
+}
+
+/** The rules given, each once, in CHANGE_RULES order: two lists naming the same rules compare equal. */
+export function normalChangeRules(rules: readonly ChangeRule[]): ChangeRule[] {
+  const on = new Set(rules);
+  return CHANGE_RULES.filter((r) => on.has(r));
 }
