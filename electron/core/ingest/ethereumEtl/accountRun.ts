@@ -1,3 +1,4 @@
+import { DepositImport } from '../../analysis/clustering/depositClustering';
 import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
 import { ensureChainId } from '../../store/chains';
@@ -38,13 +39,21 @@ export function startAccountRun(db: Db, chain: string, format: string, parserVer
 /**
  * After the rows: times for transfers that came before their blocks, this import's transfers
  * summed into the graph's edges, edges a late receipt showed to hold failed transfers
- * recomputed exactly, and the hubs' stored rankings recomputed.
+ * recomputed exactly, the hubs' stored rankings recomputed, and the addresses the import touched
+ * looked at again for exchange deposit addresses (analysis/clustering/depositClustering.ts), a
+ * warning added when the collapse guard held merges.
  */
 export function settleEdges(db: Db, run: AccountRun): void {
+  // Made first: it notes the older transfers that get their time now.
+  const deposits = new DepositImport(db, run.chainId, run.datasetId, run.firstNewTransferId);
   fillTimesFromBlocks(db, run.chainId, run.firstNewTransferId);
   addTransfersToEdges(db, run.chainId, run.firstNewTransferId);
   recomputeEdges(db, run.writer.staleEdges.values());
   refreshHubs(db);
+  const clustered = deposits.cluster(run.writer.staleEdges.values());
+  if (clustered.held > 0) {
+    run.writer.warnings.push(`${clustered.held} merge${clustered.held === 1 ? '' : 's'} of two large clusters held for review by the collapse guard (cairn clusters held)`);
+  }
 }
 
 /** What an account-chain file import hands over once its rows are written. */
