@@ -42,9 +42,10 @@ const Signature = z.object({ publicKey: Sha, signature: z.string().regex(/^[0-9a
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
 /**
- * The addresses whose facts a bundle carries: what is drawn, seeded, clustered or tagged, and
- * what the case's saved traces followed (the transfers kept in each result and its endpoints),
- * so a colleague can check a trace's figures against the evidence.
+ * The addresses whose facts a bundle carries: what is drawn, seeded, clustered or tagged, the
+ * addresses its cluster overrides name, and what the case's saved traces followed (the
+ * transfers kept in each result and its endpoints), so a colleague can check a trace's figures
+ * against the evidence.
  */
 export function caseAddresses(c: CaseFile): { chain: string; addr: string }[] {
   return c.db
@@ -53,6 +54,8 @@ export function caseAddresses(c: CaseFile): { chain: string; addr: string }[] {
        UNION SELECT chain, addr FROM seed
        UNION SELECT chain, addr FROM cluster_member
        UNION SELECT chain, addr FROM tag WHERE addr IS NOT NULL AND chain IS NOT NULL
+       UNION SELECT chain, a FROM cluster_override WHERE a IS NOT NULL
+       UNION SELECT chain, b FROM cluster_override WHERE b IS NOT NULL
        UNION SELECT json_extract(x.value, '$.chain'), json_extract(x.value, '$.from') FROM trace, json_each(trace.result, '$.transfers') x WHERE json_extract(x.value, '$.from') IS NOT NULL
        UNION SELECT json_extract(x.value, '$.chain'), json_extract(x.value, '$.to') FROM trace, json_each(trace.result, '$.transfers') x WHERE json_extract(x.value, '$.to') IS NOT NULL
        UNION SELECT json_extract(x.value, '$.chain'), json_extract(x.value, '$.address') FROM trace, json_each(trace.result, '$.endpoints') x WHERE json_extract(x.value, '$.address') IS NOT NULL`,
