@@ -15,6 +15,7 @@ import { ensureWorkspace, resolveWorkspaceDir } from '../core/workspace';
 import { startServer } from '../serve/server';
 import { amount, call, intOption, print, progressLine, UsageError, type Values } from './cliKit';
 import { runClusters } from './clusterCommands';
+import { runSettings } from './settingsCommands';
 import { runExposure, runLabels, runScreen, runSearch } from './intelCommands';
 import { runLinks, runPaths, runTraceCommand } from './traceCommands';
 
@@ -48,9 +49,16 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
         propose [--window SECONDS] [--tolerance PCT] [--fee PCT] [--rate ETH/BTC=0.06,...]; confirm and reject
         take the same options, or --from CHAIN:TX[:REF] --to CHAIN:TX[:REF] --kind KIND;
         add --from CHAIN:TX[:REF] --to CHAIN:TX[:REF] --kind bridge|swap|exchange|manual [--note TEXT]
-  clusters show CHAIN ADDRESS [--limit N] [--offset N] [--json]   (an address's automatic cluster and the merges behind it)
-  clusters why CHAIN A B [--json]   (the transactions that joined two addresses into one cluster)
-  clusters held [--json]            (merges of two large clusters held for review by the collapse guard)
+  clusters show CHAIN ADDRESS [--limit N] [--offset N] [--case CASE] [--json]   (an address's automatic cluster and the merges behind it)
+  clusters why CHAIN A B [--case CASE] [--json]   (the transactions that joined two addresses into one cluster)
+  clusters held [--json]            (merges of two large clusters held for review by the collapse guard, numbered)
+  clusters split CHAIN ADDRESS | reject CHAIN TX | confirm N | confirm CHAIN A B TX --case CASE [--note TEXT] [--json]
+                                (a case's overrides of the automatic clusters: audited, undoable; N as clusters held numbers them)
+  clusters overrides --case CASE [--json] | clusters remove-override ID --case CASE
+  clusters rebuild [CHAIN] [--json]   (rebuilds clusters from the facts with the workspace's settings; a store from before clustering gets its clusters)
+  settings [--json]                 (the workspace's settings: investigator, clustering)
+  settings set KEY VALUE [--json]   (clustering.change RULE,...|none|all, clustering.collapseGuard N, clustering.deposit.KEY V, investigator NAME;
+                                a clustering key rebuilds the clusters it affects)
   keys [--json] | keys trust PUBLIC-KEY --name NAME   (your signing key; colleagues' keys you trust)
   serve [--port N]
   generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--json]   (a synthetic world with ground truth)
@@ -225,7 +233,7 @@ function runGenerate(values: Values): void {
       `  Bitcoin regtest  ${w.bitcoin.blocks} blocks, ${w.bitcoin.transactions} transactions, ${w.bitcoin.outputs} outputs  (${truth.files.bitcoin})`,
       `  Ethereum         ${w.ethereum.blocks} blocks, ${w.ethereum.transactions} transactions, ${w.ethereum.transfers} transfers  (${truth.files.ethereum})`,
       `  Tron             ${w.tron.blocks} blocks, ${w.tron.transactions} transactions, ${w.tron.transfers} transfers  (${truth.files.tron})`,
-      `  ground truth     ${truth.victims.length} victims, ${truth.hops} hops of stolen funds  (truth.json, ${truth.files.theft}, ${truth.files.actors})`,
+      `  ground truth     ${truth.victims.length} victims, ${truth.hops} hops of stolen funds  (truth.json, ${truth.files.theft}, ${truth.files.actors}, ${truth.files.coinjoins})`,
       `import with: cairn import ${join(out, truth.files.bitcoin)}; cairn import --chain eth ${join(out, truth.files.ethereum)}; cairn import --chain tron ${join(out, truth.files.tron)}`,
       `synthetic data under real chain ids: import it into a workspace of its own (--workspace DIR), never one that holds evidence`,
     ].join('\n'),
@@ -459,6 +467,8 @@ async function main(argv: string[]): Promise<void> {
         return await runLinks(backend, rest, values, json);
       case 'clusters':
         return await runClusters(backend, rest, values, json);
+      case 'settings':
+        return await runSettings(backend, rest, values, json);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -101,12 +101,43 @@ export const api = {
     z.union([z.object({ ...ChainAddress }), z.object({ caseId: S.CaseId, nodeIds: z.array(S.NodeId).min(1).max(10000) })]),
     S.Exposure,
   ),
-  /** An address's automatic cluster: its size, best label, a page of members, and the merges that joined this address. */
-  'clusters.show': method(z.object({ ...ChainAddress, ...Page }), S.ClusterView),
-  /** The chain of evidence (transaction and heuristic per merge) that joins two addresses into one cluster. */
-  'clusters.why': method(z.object({ chain: S.ChainId, a: S.AddressText, b: S.AddressText }), S.ClusterWhy),
+  /**
+   * An address's automatic cluster: its size, best label, a page of members, and the merges that
+   * joined this address. caseId: as that case sees it, its overrides applied (and the store's
+   * cluster and the overrides acting on it given beside).
+   */
+  'clusters.show': method(z.object({ ...ChainAddress, ...Page, caseId: S.CaseId.optional() }), S.ClusterView),
+  /** The chain of evidence (transaction and heuristic per merge) that joins two addresses into one cluster; caseId: as that case sees it. */
+  'clusters.why': method(z.object({ chain: S.ChainId, a: S.AddressText, b: S.AddressText, caseId: S.CaseId.optional() }), S.ClusterWhy),
+  /**
+   * An investigator's override of the automatic clusters, in one case (audited, undoable):
+   * split an address out of its cluster, reject the merges of a transaction, or confirm a merge
+   * the collapse guard held (a and b as `clusters.held` lists them, in either order).
+   */
+  'clusters.override': method(
+    z.discriminatedUnion('kind', [
+      z.object({ caseId: S.CaseId, kind: z.literal('split'), chain: S.ChainId, address: S.AddressText, note: z.string().max(2000).default('') }),
+      z.object({ caseId: S.CaseId, kind: z.literal('reject'), chain: S.ChainId, tx: z.string().trim().min(1).max(200), note: z.string().max(2000).default('') }),
+      z.object({ caseId: S.CaseId, kind: z.literal('confirm'), chain: S.ChainId, a: S.AddressText, b: S.AddressText, tx: z.string().trim().min(1).max(200), note: z.string().max(2000).default('') }),
+    ]),
+    S.ClusterOverride,
+    true,
+  ),
+  /** The case's cluster overrides, oldest first. */
+  'clusters.overrides': method(CaseArg, z.array(S.ClusterOverride)),
+  'clusters.removeOverride': method(z.object({ caseId: S.CaseId, overrideId: z.number().int() }), z.object({ removed: z.boolean() }), true),
   /** Merges the collapse guard held for review instead of applying, oldest first. */
   'clusters.held': method(z.object({ ...Page }), z.object({ total: z.number().int(), items: z.array(S.HeldMerge) })),
+  /** The workspace's clustering settings: change heuristics (all off by default), deposit-address thresholds, collapse guard. */
+  'clusters.settings': method(z.object({}), S.ClusteringSettings),
+  /**
+   * Changes the clustering settings the argument names (the others stay) and, in the same
+   * transaction, rebuilds the clusters of the chains the change affects: change rules the UTXO
+   * chains, deposit thresholds the account chains, the collapse guard every chain.
+   */
+  'clusters.configure': method(S.ClusteringSettingsPatch, z.object({ settings: S.ClusteringSettings, rebuilt: z.array(S.ClusterRebuild) }), true),
+  /** Rebuilds a chain's clusters (every chain's without one) from the facts, with the workspace's settings: how an older store gets its clusters. */
+  'clusters.rebuild': method(z.object({ chain: S.ChainId.optional() }), z.object({ rebuilt: z.array(S.ClusterRebuild) }), true),
   /** Screens a list of addresses (one per line, optionally "chain,address"): labelled, sanctioned, directly exposed. */
   'screen.run': method(z.object({ text: z.string().min(1).max(5_000_000), chain: S.ChainId.optional() }), S.ScreenResult),
 
@@ -202,6 +233,18 @@ export const api = {
     S.Graph,
     true,
   ),
+
+  /**
+   * Draws the automatic cluster of an address node (nodeId n…), as the case sees it, as one
+   * entity node (w…) in place of its members on the canvas: its edges sum theirs exactly per
+   * counterpart and asset, flows between members are internal. Audited and undoable.
+   */
+  'entity.collapse': method(z.object({ caseId: S.CaseId, nodeId: S.NodeId }), S.Graph, true),
+  /**
+   * Draws an entity node's members again where they were. (graph.expand on an entity node lists
+   * the counterparties of the whole wallet, every member in the store, paged like a hub's.)
+   */
+  'entity.expand': method(z.object({ caseId: S.CaseId, nodeId: S.NodeId }), S.Graph, true),
 
   'cluster.create': method(
     z.object({

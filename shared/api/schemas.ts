@@ -9,7 +9,8 @@ export const BaseUnits = z.string().regex(/^(0|[1-9][0-9]*)$/, 'an integer in ba
 export const ChainId = z.string().min(3).max(80);
 export const AddressText = z.string().trim().min(1).max(200);
 export const CaseId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, 'a case id (lower-case letters, digits and dashes)');
-export const NodeId = z.string().regex(/^[nm][0-9]{1,12}$/, 'a node id such as n12');
+/** n: an address node, m: a "+K more" node, w: an automatic cluster drawn as one entity node. */
+export const NodeId = z.string().regex(/^[nmw][0-9]{1,12}$/, 'a node id such as n12');
 export const ClusterId = z.string().regex(/^c[0-9]{1,12}$/, 'a cluster id such as c3');
 export const Direction = z.enum(['in', 'out', 'both']);
 export const Confidence = z.number().int().min(0).max(100);
@@ -297,12 +298,64 @@ export const AddressNode = z.object({
   labelCount: z.number().int().optional(),
   /** Some label set lists it as sanctioned (abuse "sanction"). */
   sanctioned: z.boolean().optional(),
+  /** Its automatic cluster as the case sees it, when that holds other addresses too. */
+  wallet: z.lazy(() => NodeWallet).optional(),
 });
+
+/** The most confident label of any member of an automatic cluster, and the member it is on (display form). */
+export const WalletLabel = z.object({ label: z.string(), category: z.string().nullable(), sanctioned: z.boolean(), address: z.string() });
+export type WalletLabel = z.infer<typeof WalletLabel>;
+
+/** An address's automatic cluster (a wallet, as inferred) on the canvas. */
+export const NodeWallet = z.object({
+  /** "e" + the root address's store id, as clusters.show names it: nodes with one id are in one wallet. */
+  cluster: z.string(),
+  size: z.number().int(),
+  /** The best label of any member; null when no member has one, or when labelChecked is false. */
+  label: WalletLabel.nullable(),
+  /** False when the cluster is too large to look through while drawing the graph; clusters.show looks through all of it. */
+  labelChecked: z.boolean(),
+});
+export type NodeWallet = z.infer<typeof NodeWallet>;
+
+/**
+ * An automatic cluster drawn collapsed (entity.collapse): one node in place of its members on the
+ * canvas. Its edges sum, exactly per counterpart and asset, the edges of every member of the
+ * wallet (on the canvas or not) with the addresses on the canvas; flows between two members are
+ * internal: not drawn, summed in `internal`. entity.expand draws the members again where they were.
+ */
+export const EntityNode = z.object({
+  kind: z.literal('entity'),
+  id: NodeId,
+  chain: ChainId,
+  /** The member it was collapsed from, canonical and display form: it names the wallet in the case file. */
+  anchor: z.string(),
+  anchorDisplay: z.string(),
+  cluster: z.string(),
+  /** Addresses in the whole cluster, on the canvas or not. */
+  size: z.number().int(),
+  label: WalletLabel.nullable(),
+  labelChecked: z.boolean(),
+  /** The address nodes it stands for, in node order. */
+  members: z.array(z.object({ nodeId: NodeId, address: z.string(), display: z.string(), short: z.string(), role: SeedRole.nullable() })),
+  /** Value that moved between two members, per asset: not drawn as edges. */
+  internal: z.array(z.object({ asset: Asset, total: BaseUnits, count: z.number().int() })),
+  /**
+   * True: edges and internal flows count every member of the wallet. False: the wallet is too
+   * large to read while drawing (entityView.ts ENTITY_EDGE_MEMBERS), so they count the members
+   * drawn in it only.
+   */
+  wholeWallet: z.boolean(),
+  x: z.number(),
+  y: z.number(),
+  hidden: z.boolean(),
+});
+export type EntityNode = z.infer<typeof EntityNode>;
 
 export const MoreNode = z.object({
   kind: z.literal('more'),
   id: NodeId,
-  /** The address node whose counterparties this pages through. */
+  /** The address node (or entity node: the whole wallet's) whose counterparties this pages through. */
   parentId: NodeId,
   direction: Direction,
   offset: z.number().int(),
@@ -312,7 +365,7 @@ export const MoreNode = z.object({
   hidden: z.boolean(),
 });
 
-export const GraphNode = z.discriminatedUnion('kind', [AddressNode, MoreNode]);
+export const GraphNode = z.discriminatedUnion('kind', [AddressNode, MoreNode, EntityNode]);
 export type GraphNode = z.infer<typeof GraphNode>;
 export type AddressNode = z.infer<typeof AddressNode>;
 export type MoreNode = z.infer<typeof MoreNode>;
@@ -326,6 +379,15 @@ export const GraphEdge = z.object({
   count: z.number().int(),
   firstTime: Time,
   lastTime: Time,
+  /**
+   * An edge to or from an entity node: the address-to-address edges it sums, whose totals and
+   * counts add up to this edge's exactly. source and target: the ends' address nodes (which
+   * edge.transfers takes) where the case has them; null for a member of the wallet that is not on
+   * the canvas.
+   */
+  parts: z
+    .array(z.object({ from: z.string(), to: z.string(), source: NodeId.nullable(), target: NodeId.nullable(), total: BaseUnits, count: z.number().int() }))
+    .optional(),
 });
 export type GraphEdge = z.infer<typeof GraphEdge>;
 
@@ -725,9 +787,35 @@ export type ScreenRow = z.infer<typeof ScreenRow>;
 export const ScreenResult = z.object({ rows: z.array(ScreenRow) });
 export type ScreenResult = z.infer<typeof ScreenResult>;
 
+export const OVERRIDE_KINDS = ['split', 'reject', 'confirm'] as const;
+/**
+ * An investigator's correction to the automatic clusters, in one case (docs/clustering.md,
+ * "Evidence, the collapse guard and overrides"). split: address a alone; reject: the merges of
+ * transaction tx not applied; confirm: the held merge of a and b by tx applied.
+ */
+export const ClusterOverride = z.object({
+  id: z.number().int(),
+  kind: z.enum(OVERRIDE_KINDS),
+  chain: ChainId,
+  /** split: the address taken out; confirm: the held merge's first address; else null. */
+  a: z.string().nullable(),
+  /** confirm: the held merge's other address; else null. */
+  b: z.string().nullable(),
+  /** reject and confirm: the transaction; else null. */
+  tx: z.string().nullable(),
+  note: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+});
+export type ClusterOverride = z.infer<typeof ClusterOverride>;
+
 /** An address's automatic cluster (analysis/clustering): an inference, each merge with its evidence. */
 export const ClusterView = z.object({
-  /** "e" + the root address's store id; a merge into a larger cluster renames it. */
+  /**
+   * "e" + the root address's store id; a merge into a larger cluster renames it. Asked with a
+   * caseId whose overrides split the cluster, the part holding most of it keeps that name and
+   * each other part is "e<root>.<its lowest address id>".
+   */
   cluster: z.string(),
   size: z.number().int(),
   /** The best label of any member (the most confident), and the member it is on. */
@@ -736,13 +824,26 @@ export const ClusterView = z.object({
   addresses: z.array(z.string()),
   /** The merges that joined this address to others: the transaction and the heuristic. */
   evidence: z.array(z.object({ tx: z.string(), heuristic: z.string() })),
+  /** Asked with a caseId: the automatic cluster as the store has it, before the case's overrides. */
+  automatic: z.object({ cluster: z.string(), size: z.number().int() }).optional(),
+  /** Asked with a caseId: the case's overrides that act on this cluster (see ClusterOverride). */
+  overrides: z.array(ClusterOverride).optional(),
 });
 export type ClusterView = z.infer<typeof ClusterView>;
 
 /** The chain of merges that joins two addresses, each step one transaction and heuristic. */
 export const ClusterWhy = z.object({
   joined: z.boolean(),
-  steps: z.array(z.object({ from: z.string(), to: z.string(), tx: z.string(), heuristic: z.string() })),
+  steps: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      tx: z.string(),
+      heuristic: z.string(),
+      /** Asked with a caseId: the case's confirm override that applied this held merge. */
+      override: z.number().int().optional(),
+    }),
+  ),
 });
 export type ClusterWhy = z.infer<typeof ClusterWhy>;
 
@@ -758,3 +859,72 @@ export const HeldMerge = z.object({
   heuristic: z.string(),
 });
 export type HeldMerge = z.infer<typeof HeldMerge>;
+
+/**
+ * The change heuristics (docs/clustering.md, "Change heuristics (off by default)"), each off
+ * unless the workspace switches it on.
+ */
+export const CHANGE_RULES = ['address-reuse', 'fresh-address', 'script-type', 'round-payment', 'optimal-change'] as const;
+export const ChangeRule = z.enum(CHANGE_RULES);
+export type ChangeRule = z.infer<typeof ChangeRule>;
+
+/** Exchange deposit-address clustering on account chains (Victor 2020): its switch and thresholds. */
+export const DepositSettings = z.object({
+  /** Deposit-address clustering on account chains. */
+  enabled: z.boolean().default(true),
+  /** The longest a deposit address may hold what it received before forwarding it, in seconds. */
+  maxDelaySeconds: z.number().int().min(1).max(30 * 86_400).default(86_400),
+  /** How many forwards to the one hub make an address a deposit address. */
+  minForwards: z.number().int().min(1).max(1_000).default(2),
+  /** How many distinct deposit addresses a hub must receive forwards from to be a hub. */
+  minDepositsPerHub: z.number().int().min(1).max(1_000_000).default(3),
+  /** How far a forward may fall short of what was received (the forwarding fee), in percent. */
+  tolerancePercent: z.number().min(0).max(50).default(1),
+  /** How many deposit addresses one funder may pay into and still count as one customer; more makes it a service. */
+  maxDepositsPerFunder: z.number().int().min(1).max(1_000).default(3),
+  /** How many of a funder's payments into one deposit address, each forwarded, make it that account's customer (1: Victor's rule). */
+  minFundingsPerCustomer: z.number().int().min(1).max(1_000).default(2),
+});
+export type DepositSettings = z.infer<typeof DepositSettings>;
+
+/**
+ * The workspace's clustering settings (kept in the store: analysis/clustering/settings.ts). Every
+ * field has its default, so {} reads as the defaults.
+ */
+export const ClusteringSettings = z.object({
+  /** Change heuristics switched on; none by default (as BlockSci ships them). */
+  change: z.array(ChangeRule).default([]),
+  deposit: DepositSettings.prefault({}),
+  /** Two clusters both at least this large are not merged but held for review. */
+  collapseGuard: z.number().int().min(2).max(1_000_000_000).default(1_000),
+});
+export type ClusteringSettings = z.infer<typeof ClusteringSettings>;
+
+type Undefaulted<T extends z.ZodRawShape> = { [K in keyof T]: z.ZodOptional<T[K] extends z.ZodDefault<infer I> ? I : T[K]> };
+/** The fields of a shape, each optional and without its default: a patch holds only what it changes. */
+function patchOf<T extends z.ZodRawShape>(shape: T): Undefaulted<T> {
+  return Object.fromEntries(Object.entries(shape).map(([k, f]) => [k, ((f instanceof z.ZodDefault ? f.unwrap() : f) as z.ZodType).optional()])) as unknown as Undefaulted<T>;
+}
+
+/** clusters.configure's argument: the settings to change, each with the same bounds; an unknown key is refused. */
+export const ClusteringSettingsPatch = z.strictObject({
+  change: z.array(ChangeRule).max(CHANGE_RULES.length * 2).optional(),
+  deposit: z.strictObject(patchOf(DepositSettings.shape)).optional(),
+  collapseGuard: ClusteringSettings.shape.collapseGuard.unwrap().optional(),
+});
+export type ClusteringSettingsPatch = z.infer<typeof ClusteringSettingsPatch>;
+
+/** What rebuilding one chain's clusters did. */
+export const ClusterRebuild = z.object({
+  chain: ChainId,
+  /** Transactions with two or more input addresses looked at (UTXO chains); account chains: as their heuristic counts. */
+  candidates: z.number().int(),
+  coinjoins: z.number().int(),
+  /** Merges applied (one evidence row each), change merges included. */
+  merges: z.number().int(),
+  /** Merges held for review by the collapse guard. */
+  held: z.number().int(),
+  /** UTXO chains with change heuristics on: transactions whose change the rules named, named differently (nothing merged), and the change merges applied. */
+  change: z.object({ named: z.number().int(), conflicts: z.number().int(), merges: z.number().int() }).nullable(),
+});
+export type ClusterRebuild = z.infer<typeof ClusterRebuild>;

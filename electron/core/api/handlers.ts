@@ -12,6 +12,7 @@ import { continueCase, importBundle, inspectBundle, mergeCaseEvidence, type Evid
 import type { CaseRegistry } from '../casefile/registry';
 import type { Actor, CaseFiles } from '../cases/caseFiles';
 import * as edits from '../cases/caseEdits';
+import * as entities from '../cases/caseEntities';
 import { buildGraph } from '../cases/caseGraph';
 import { transfersOfEdge } from '../cases/edgeTransfers';
 import { layeredPositions } from '../cases/relayout';
@@ -32,6 +33,8 @@ import { importLabelFiles, LabelImportError, labelKeyOf, labelsOf, labelsOfMany,
 import { search, type SearchableCase } from '../intel/search';
 import { exportCaseTagPack } from '../intel/tagpackExport';
 import { createClusterHandlers } from './clusterHandlers';
+import { createEntityHandlers } from './entityHandlers';
+import { createClusterSettingsHandlers } from './clusterSettingsHandlers';
 import { createLinkHandlers } from './linkHandlers';
 import { createPathHandlers } from './pathHandlers';
 import { createTraceHandlers } from './traceHandlers';
@@ -325,7 +328,10 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       if ('caseId' in args) {
         const g = graph(args.caseId);
         const wanted = new Set(args.nodeIds);
-        subjects = g.nodes.flatMap((n) => (n.kind === 'address' && wanted.has(n.id) ? [{ chain: n.chain, addr: n.address }] : []));
+        // An entity node stands for its members on the canvas.
+        subjects = g.nodes.flatMap((n) =>
+          !wanted.has(n.id) ? [] : n.kind === 'address' ? [{ chain: n.chain, addr: n.address }] : n.kind === 'entity' ? n.members.map((m) => ({ chain: n.chain, addr: m.address })) : [],
+        );
         if (subjects.length === 0) throw new ApiError('not_found', `none of the nodes ${args.nodeIds.join(', ')} is an address of case ${args.caseId}`);
       } else {
         const { chain, addr } = lookupAddress(store, args.chain, args.address);
@@ -363,15 +369,24 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       return graph(args.caseId);
     },
     'graph.expand': (args) => {
-      edits.expand(store, cases.get(args.caseId), actor(), args.nodeId, args.direction, args.limit, args.filter);
+      const c = cases.get(args.caseId);
+      // An entity node (or a page of one) lists the counterparties of its whole wallet.
+      if (entities.isWalletExpansion(c, args.nodeId)) entities.expandWallet(facts(args.caseId), c, actor(), args.nodeId, args.direction, args.limit, args.filter);
+      else edits.expand(store, c, actor(), args.nodeId, args.direction, args.limit, args.filter);
       return graph(args.caseId, args.filter);
     },
     'graph.setHidden': (args) => {
-      edits.setHidden(cases.get(args.caseId), actor(), args.nodeIds, args.hidden);
+      const c = cases.get(args.caseId);
+      // An entity node hides (or shows) as its members drawn in it.
+      const keys = entities.throughEntities(facts(args.caseId), c, args.nodeIds).keys;
+      if (keys.length > 0) edits.setHidden(c, actor(), keys, args.hidden);
       return graph(args.caseId);
     },
     'graph.remove': (args) => {
-      edits.removeNodes(cases.get(args.caseId), actor(), args.nodeIds);
+      const c = cases.get(args.caseId);
+      // An entity node goes with its members drawn in it, and the wallet is no longer collapsed.
+      const through = entities.throughEntities(facts(args.caseId), c, args.nodeIds);
+      if (through.keys.length > 0 || through.collapses.length > 0) edits.removeNodes(c, actor(), through.keys, (w) => entities.dropCollapses(c, w, through.collapses));
       return graph(args.caseId);
     },
     'graph.move': (args) => {
@@ -461,6 +476,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     ...createTraceHandlers(deps, kit),
     ...createLinkHandlers(deps, kit),
     ...createPathHandlers(deps, kit),
-    ...createClusterHandlers(deps),
+    ...createClusterHandlers(deps, kit),
+    ...createClusterSettingsHandlers(deps),
+    ...createEntityHandlers(deps, kit, graph),
   };
 }
