@@ -212,7 +212,8 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
     (nodeId: string, kind: CanvasNodeKind) => {
       // A read-only case is looked at, not traced further: double-click does nothing there.
       if (readOnly) return;
-      if (kind === 'address') void actions.expand([nodeId], 'both');
+      // An entity node expands to the counterparties of its whole wallet.
+      if (kind === 'address' || kind === 'entity') void actions.expand([nodeId], 'both');
       else if (kind === 'cluster') setDialog({ kind: 'editCluster', clusterId: nodeId });
       else if (kind === 'more') {
         const more = graph?.nodes.find((n) => n.id === nodeId);

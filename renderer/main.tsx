@@ -11,6 +11,7 @@ import './styles/details.css';
 import './styles/imports.css';
 import './styles/intel.css';
 import './styles/trace.css';
+import './styles/clusters.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

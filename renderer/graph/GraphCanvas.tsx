@@ -65,8 +65,8 @@ export interface GraphCanvasProps {
 
 type Callbacks = Omit<GraphCanvasProps, 'graph' | 'txFlows' | 'ref' | 'locked'>;
 
-/** Address and "more" node ids are what graph.move accepts; cluster and tx node ids are not. */
-const MOVABLE_ID = /^[nm][0-9]+$/;
+/** Address, "more" and entity node ids are what graph.move accepts; cluster and tx node ids are not. */
+const MOVABLE_ID = /^[nmw][0-9]+$/;
 /** One press of Zoom in or Zoom out. */
 const ZOOM_STEP = 1.25;
 /** The overview map shows by itself from this many nodes on, or when part of the graph is out of view. */
@@ -86,7 +86,7 @@ function clientPoint(cy: Core, container: HTMLElement, event: EventObject): { cl
   return { clientX: rect.left + at.x, clientY: rect.top + at.y };
 }
 
-/** Nodes the view is about: addresses, "more" pills and tx nodes; cluster name tags follow them. */
+/** Nodes the view is about: addresses, entities, "more" pills and tx nodes; cluster name tags follow them. */
 function drawnNodes(cy: Core): NodeSingular[] {
   return cy.nodes().filter((n) => kindOf(n) !== 'cluster').toArray() as NodeSingular[];
 }

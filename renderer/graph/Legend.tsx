@@ -5,7 +5,7 @@
  */
 import type { ReactNode } from 'react';
 import type { GraphCluster } from '../../shared/api/schemas';
-import { EDGE_COLOURS, ROLE_COLOURS, ROLE_FILLS, TX_COLOUR } from './graphStyle';
+import { EDGE_COLOURS, ENTITY_FILL, ROLE_COLOURS, ROLE_FILLS, TX_COLOUR, WALLET_COLOUR } from './graphStyle';
 import { colourKeyWords, LABEL_COLOURS, SANCTION_COLOUR, type LabelColourKey } from './labelCategory';
 import { SANCTION_PREFIX } from './labelDetail';
 
@@ -63,6 +63,19 @@ export function Legend(props: {
               <circle cx="14" cy="8" r="5" fill="#d0d7de" stroke="#57606a" strokeDasharray="1.5 1.5" />
             </Swatch>
             not in the store
+          </li>
+          <li>
+            <Swatch>
+              <circle cx="14" cy="8" r="7" fill="none" stroke={WALLET_COLOUR} strokeDasharray="2 1.5" />
+              <circle cx="14" cy="8" r="4.5" fill="#8b949e" stroke="#57606a" />
+            </Swatch>
+            in a wallet of [N] (inferred)
+          </li>
+          <li>
+            <Swatch>
+              <path d="M11 1.5 H17 L21.5 6 V10 L17 14.5 H11 L6.5 10 V6 Z" fill={ENTITY_FILL} stroke={WALLET_COLOUR} strokeWidth="2" />
+            </Swatch>
+            wallet drawn as one node
           </li>
           <li>
             <Swatch>

@@ -25,6 +25,7 @@ export function hoverText(ele: SingularElementArgument): string | null {
     case 'link':
       return `same key\n${str('title')}`;
     case 'address':
+    case 'entity':
     case 'cluster':
       return str('title') || str('label');
     case 'more':

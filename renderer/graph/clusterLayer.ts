@@ -37,7 +37,7 @@ export interface ClusterLayerOptions {
 
 function isOutlined(node: NodeSingular): boolean {
   const kind: unknown = node.data('kind');
-  return kind === 'address' || kind === 'more' || kind === 'tx';
+  return kind === 'address' || kind === 'entity' || kind === 'more' || kind === 'tx';
 }
 
 function withAlpha(hex: string, alpha: number): string {

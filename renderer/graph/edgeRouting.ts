@@ -51,7 +51,7 @@ interface Obstacle {
  */
 export function obstaclesOf(id: string, kind: string, p: Point): Obstacle[] {
   const r = ROUTING.clearance;
-  if (kind === 'address') {
+  if (kind === 'address' || kind === 'entity') {
     return [
       { id, a: p, b: { x: p.x, y: p.y + ROUTING.labelDrop }, r },
       { id, a: { x: p.x - ROUTING.labelHalfWidth, y: p.y + ROUTING.labelDrop + 6 }, b: { x: p.x + ROUTING.labelHalfWidth, y: p.y + ROUTING.labelDrop + 6 }, r: r * 0.6 },

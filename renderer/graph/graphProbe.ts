@@ -10,8 +10,8 @@ import type { NodeElementData } from './toElements';
 
 export interface ProbedNode {
   readonly id: string;
-  readonly kind: 'address' | 'more' | 'cluster' | 'tx';
-  /** Canonical address for address nodes, otherwise null. */
+  readonly kind: 'address' | 'more' | 'cluster' | 'tx' | 'entity';
+  /** Canonical address for address nodes (an entity node: the member it was collapsed from), otherwise null. */
   readonly address: string | null;
   /** Transaction id for tx nodes ("Tx nodes" view), otherwise null. */
   readonly txid: string | null;
@@ -105,7 +105,7 @@ export function installGraphProbe(cy: Core, container: HTMLElement, layer?: Clus
         return {
           id: node.id(),
           kind: data.kind,
-          address: data.kind === 'address' ? data.address : null,
+          address: data.kind === 'address' ? data.address : data.kind === 'entity' ? data.anchor : null,
           txid: data.kind === 'tx' ? data.txid : null,
           label: data.label,
           parent: data.kind === 'address' ? (data.cluster ?? null) : null,

@@ -25,6 +25,10 @@ const ACCENT = '#0b7a75';
 const CANVAS_BACKGROUND = '#fbfbfc';
 /** Transactions and their flows in the "Tx nodes" view. */
 export const TX_COLOUR = '#8250df';
+/** Automatic clusters (wallets, inferred): the ring round their addresses and the border of an entity node. */
+export const WALLET_COLOUR = '#9a2d7a';
+/** An entity node's fill when no member has a label. */
+export const ENTITY_FILL = '#ecd3e5';
 /** Native-asset transfers, token transfers and "same key" links; the legend shows the same. */
 export const EDGE_COLOURS = { native: '#8c959f', token: '#a37f2c', sameKey: '#1f6feb' } as const;
 
@@ -63,12 +67,12 @@ function bandRules(): StylesheetJsonBlock[] {
     const cls = `.band-${b}`;
     if (b === 'distant') {
       // The overview's one line in a bigger font, unwrapped up to a grid column; no edge amounts.
-      rules.push({ selector: `node.address${cls}`, style: { 'font-size': s.node, 'text-max-width': `${GRID_COLUMN}px` } });
+      rules.push({ selector: `node.address${cls}, node.entity${cls}`, style: { 'font-size': s.node, 'text-max-width': `${GRID_COLUMN}px` } });
       rules.push({ selector: `node.more${cls}`, style: { 'font-size': s.node, height: s.node + 10 } });
       rules.push({ selector: `edge${cls}`, style: { label: '', 'source-label': '', 'target-label': '' } });
     } else if (b !== 'far') {
       const full = b === 'near' || b === 'close';
-      rules.push({ selector: `node.address${cls}`, style: { label: full ? 'data(full)' : 'data(label)', 'font-size': s.node } });
+      rules.push({ selector: `node.address${cls}, node.entity${cls}`, style: { label: full ? 'data(full)' : 'data(label)', 'font-size': s.node } });
       rules.push({ selector: `node.more${cls}`, style: { 'font-size': s.node, height: s.node + 10 } });
       rules.push({ selector: `node.tx${cls}`, style: { label: 'data(label)', 'font-size': s.tx } });
       rules.push({ selector: `edge${cls}`, style: { 'font-size': s.edge } });
@@ -198,6 +202,33 @@ export const graphStyle: StylesheetJson = [
       'font-weight': 'bold',
     },
   },
+  {
+    // In an automatic cluster with other addresses (a wallet, inferred): a dashed ring outside
+    // its border, whatever its fill or role; its label gives the size ("[4]", labelDetail).
+    selector: 'node.address.in-wallet',
+    style: { 'outline-width': 2, 'outline-style': 'dashed', 'outline-color': WALLET_COLOUR, 'outline-offset': 2, 'outline-opacity': 0.9 },
+  },
+  {
+    // An automatic cluster drawn collapsed (entity node): bigger than any address, an octagon
+    // with a double border in the wallet colour, filled by its best label's category.
+    selector: 'node.entity',
+    style: {
+      label: 'data(brief)',
+      'text-max-width': `${FULL_LABEL_WIDTH}px`,
+      'text-overflow-wrap': 'anywhere',
+      shape: 'round-octagon',
+      width: 42,
+      height: 42,
+      'background-color': ENTITY_FILL,
+      'border-width': 6,
+      'border-style': 'double',
+      'border-color': WALLET_COLOUR,
+      'font-weight': 'bold',
+      'text-margin-y': 5,
+    },
+  },
+  ...LABEL_COLOUR_KEYS.map((key): StylesheetJsonBlock => ({ selector: `node.entity.label-${key}`, style: { 'background-color': LABEL_COLOURS[key] } })),
+  { selector: 'node.entity.sanctioned', style: { 'border-color': SANCTION_COLOUR, color: SANCTION_COLOUR } },
   {
     selector: 'node.more',
     style: {

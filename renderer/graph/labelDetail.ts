@@ -123,6 +123,19 @@ export interface LabelNames {
   labelCount?: number;
   /** Listed as sanctioned: its first name is marked with SANCTION_PREFIX at every band. */
   sanctioned?: boolean;
+  /**
+   * Its automatic cluster, when that holds other addresses: how many in all, and the best label
+   * of any member, shown (marked VIA_PREFIX) where the address has no name of its own.
+   */
+  wallet?: { size: number; via: string | null };
+}
+
+/** Put before a name an address takes from its automatic cluster ("via cluster"), not its own. */
+export const VIA_PREFIX = '≈ ';
+
+/** After a short address in an automatic cluster of `size` addresses: " [4]". */
+export function walletMark(size: number): string {
+  return ` [${size.toLocaleString('en-US')}]`;
 }
 
 /**
@@ -141,14 +154,19 @@ export function addressLabels(short: string, display: string, tags: readonly str
   const all = [...new Set([...tags, ...given])];
   const unlisted = Math.max(0, (names.labelCount ?? given.length) - given.length);
   const mark = names.sanctioned ? SANCTION_PREFIX : '';
-  const first = all[0];
   const listed = all.slice(0, FULL_TAGS).map((t, i) => ellipsize(i === 0 ? mark + t : t, TAG_CHARS.full));
   const more = all.length - listed.length + unlisted;
   if (more > 0) listed.push(`+${more} more${given.length === 0 ? ' tags' : tags.length === 0 ? ' labels' : ''}`);
+  // No name of its own: its wallet's best label, marked as coming from the cluster.
+  const via = all.length === 0 && names.wallet?.via ? names.wallet.via : null;
+  const first = all[0] ?? (via === null ? undefined : VIA_PREFIX + via);
+  const sized = names.wallet && names.wallet.size > 1 ? short + walletMark(names.wallet.size) : short;
+  const walletLines = names.wallet && names.wallet.size > 1 ? [`wallet of ${names.wallet.size.toLocaleString('en-US')} addresses (automatic cluster)`] : [];
+  if (via !== null) walletLines.push(ellipsize(`${via} (via cluster)`, TAG_CHARS.full));
   return {
     brief: first ? ellipsize(mark + first, TAG_CHARS.overview) : short,
-    label: first ? `${short}\n${ellipsize(mark + first, TAG_CHARS.normal)}` : short,
-    full: [display, ...listed].join('\n'),
+    label: first ? `${sized}\n${ellipsize(mark + first, TAG_CHARS.normal)}` : sized,
+    full: [display, ...listed, ...walletLines].join('\n'),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Core } from 'cytoscape';
 import { boundsOf } from './clusterShape';
-import { ROLE_COLOURS, TX_COLOUR } from './graphStyle';
+import { ROLE_COLOURS, TX_COLOUR, WALLET_COLOUR } from './graphStyle';
 
 const ACCENT = '#0b7a75';
 const PAD = 8;
@@ -32,6 +32,7 @@ interface Frame {
 function nodeColour(kind: unknown, role: unknown): string {
   if (kind === 'tx') return TX_COLOUR;
   if (kind === 'more') return '#afb8c1';
+  if (kind === 'entity') return WALLET_COLOUR;
   if (typeof role === 'string' && role in ROLE_COLOURS) return ROLE_COLOURS[role as keyof typeof ROLE_COLOURS];
   return '#6e7781';
 }

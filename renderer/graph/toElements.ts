@@ -2,13 +2,13 @@
  * Pure mapping from the case graph model to cytoscape element definitions.
  * The model is the source of truth; GraphCanvas diffs these definitions into `cy`.
  */
-import type { AddressNode, Graph, GraphCluster, GraphEdge, MoreNode, SEED_ROLES } from '../../shared/api/schemas';
+import type { AddressNode, EntityNode, Graph, GraphCluster, GraphEdge, MoreNode, SEED_ROLES } from '../../shared/api/schemas';
 import { parseBaseUnits } from '../../shared/model/amount';
 import { formatAmountRounded } from '../format/amount';
 import { formatCount } from '../format/text';
 import { edgeWidths, type ValuedEdge } from './edgeWidth';
-import { nodeColourKey, nodeLabels } from './labelCategory';
-import { addressLabels, type AddressLabels } from './labelDetail';
+import { colourKeyOf, nodeColourKey, nodeLabels } from './labelCategory';
+import { addressLabels, ellipsize, SANCTION_PREFIX, TAG_CHARS, type AddressLabels } from './labelDetail';
 
 type SeedRole = (typeof SEED_ROLES)[number];
 
@@ -46,6 +46,27 @@ export type AddressElementData = {
    * whose boxes would also enclose other nodes placed between the members.
    */
   cluster?: string;
+  /** Its automatic cluster's name ("e…") and size, when that holds other addresses. */
+  wallet?: string;
+  walletSize?: number;
+};
+
+/** An automatic cluster drawn collapsed: one node for its members on the canvas. */
+export type EntityElementData = {
+  id: string;
+  kind: 'entity';
+  label: string;
+  brief: string;
+  full: string;
+  title: string;
+  chain: string;
+  /** The member it was collapsed from (canonical). */
+  anchor: string;
+  /** Its automatic cluster's name and size, and how many of its addresses it stands for here. */
+  wallet: string;
+  size: number;
+  members: number;
+  category?: string;
 };
 
 export type MoreElementData = {
@@ -105,7 +126,7 @@ export type LinkElementData = {
   labelShift?: number;
 };
 
-export type NodeElementData = ClusterElementData | AddressElementData | MoreElementData | TxElementData;
+export type NodeElementData = ClusterElementData | AddressElementData | MoreElementData | TxElementData | EntityElementData;
 
 export type NodeElement = {
   group: 'nodes';
@@ -128,8 +149,13 @@ export function addressNodeLabels(node: AddressNode): AddressLabels {
     node.short,
     node.display,
     node.tags.map((t) => t.label),
-    { labels: labels.map((l) => l.label), labelCount: node.labelCount ?? labels.length, sanctioned: node.sanctioned ?? false },
+    { labels: labels.map((l) => l.label), labelCount: node.labelCount ?? labels.length, sanctioned: node.sanctioned ?? false, ...(node.wallet ? { wallet: walletNames(node.wallet) } : {}) },
   );
+}
+
+/** A wallet's size and its best label as a node shows it (a sanctioned one marked). */
+function walletNames(w: NonNullable<AddressNode['wallet']>): { size: number; via: string | null } {
+  return { size: w.size, via: w.label ? `${w.label.sanctioned ? SANCTION_PREFIX : ''}${w.label.label}` : null };
 }
 
 /** Short address and first name (shortened): the label at the normal zoom band. */
@@ -210,8 +236,61 @@ function addressTitle(node: AddressNode, cluster: GraphCluster | undefined): str
   const unlisted = (node.labelCount ?? labels.length) - labels.length;
   if (unlisted > 0) lines.push(`+${formatCount(unlisted)} more label${unlisted === 1 ? '' : 's'} (details panel)`);
   if (cluster) lines.push(`cluster: ${cluster.name}`);
+  if (node.wallet) {
+    lines.push(`automatic cluster ${node.wallet.cluster}: ${formatCount(node.wallet.size)} addresses (a wallet, inferred)`);
+    if (node.wallet.label) lines.push(`best label in it: ${node.wallet.label.label} (on ${node.wallet.label.address})`);
+  }
   if (node.role) lines.push(`seed: ${node.role}`);
   return lines.join('\n');
+}
+
+/** The colour key of an entity: its best label's category. */
+function entityColourKey(node: EntityNode): string | null {
+  return node.label ? (node.label.sanctioned ? 'illicit' : colourKeyOf(node.label.category)) : null;
+}
+
+/** An entity's name on the canvas: its best label, else "wallet" and the address it was collapsed from. */
+export function entityName(node: Pick<EntityNode, 'label' | 'anchorDisplay'>): string {
+  if (node.label) return `${node.label.sanctioned ? SANCTION_PREFIX : ''}${node.label.label}`;
+  const d = node.anchorDisplay;
+  return `wallet ${d.length > 11 ? `${d.slice(0, 5)}…${d.slice(-4)}` : d}`;
+}
+
+/** "3 of 4 addresses": members drawn in the entity, of the whole cluster. */
+export function entityCount(node: Pick<EntityNode, 'members' | 'size'>): string {
+  return `${formatCount(node.members.length)} of ${formatCount(node.size)} address${node.size === 1 ? '' : 'es'}`;
+}
+
+function entityElement(node: EntityNode): NodeElement {
+  const name = entityName(node);
+  const count = entityCount(node);
+  const lines = [
+    `${name}${node.label ? ' (best label of a member)' : ''}`,
+    `automatic cluster ${node.cluster}, drawn as one node: ${count} on the canvas`,
+    `collapsed from ${node.anchorDisplay}`,
+  ];
+  if (node.internal.length > 0) lines.push(`flows between its members are internal, not drawn (details panel)`);
+  const colour = entityColourKey(node);
+  const data: EntityElementData = {
+    id: node.id,
+    kind: 'entity',
+    label: `${ellipsize(name, TAG_CHARS.normal)}\n${count}`,
+    brief: ellipsize(name, TAG_CHARS.overview),
+    full: [ellipsize(name, TAG_CHARS.full), count, `cluster ${node.cluster}`].join('\n'),
+    title: lines.join('\n'),
+    chain: node.chain,
+    anchor: node.anchor,
+    wallet: node.cluster,
+    size: node.size,
+    members: node.members.length,
+  };
+  if (colour) data.category = colour;
+  return {
+    group: 'nodes',
+    data,
+    position: { x: node.x, y: node.y },
+    classes: classList('entity', colour && `label-${colour}`, node.label?.sanctioned && 'sanctioned'),
+  };
 }
 
 function addressElement(node: AddressNode, clusters: ReadonlyMap<string, GraphCluster>): NodeElement {
@@ -232,6 +311,10 @@ function addressElement(node: AddressNode, clusters: ReadonlyMap<string, GraphCl
   };
   if (colour) data.category = colour;
   if (cluster) data.cluster = cluster.id;
+  if (node.wallet) {
+    data.wallet = node.wallet.cluster;
+    data.walletSize = node.wallet.size;
+  }
   return {
     group: 'nodes',
     data,
@@ -245,6 +328,7 @@ function addressElement(node: AddressNode, clusters: ReadonlyMap<string, GraphCl
       nodeLabels(node).length > 0 && 'labelled',
       colour && `label-${colour}`,
       node.sanctioned && 'sanctioned',
+      node.wallet && 'in-wallet',
     ),
   };
 }
@@ -309,7 +393,7 @@ export function toElements(graph: Graph): GraphElement[] {
     if (at) elements.push(clusterElement(cluster, at));
   }
   for (const node of visible) {
-    elements.push(node.kind === 'address' ? addressElement(node, drawnClusters) : moreElement(node));
+    elements.push(node.kind === 'address' ? addressElement(node, drawnClusters) : node.kind === 'entity' ? entityElement(node) : moreElement(node));
   }
   const shownEdges = graph.edges.filter((e) => visibleIds.has(e.source) && visibleIds.has(e.target));
   const widths = edgeWidths(shownEdges.map((e): ValuedEdge => ({ id: e.id, asset: assetScale(e.asset), value: valueOf(e.total) })));

@@ -195,7 +195,8 @@ export function withTxFlows(elements: readonly GraphElement[], graph: Graph, flo
   if (!flows || flows.caseId !== graph.caseId || flows.txs.length === 0) return [...elements];
   const drawn = new Map<string, Point>();
   for (const el of elements) {
-    if (el.group === 'nodes' && el.data.kind === 'address' && el.position) drawn.set(el.data.id, el.position);
+    // An entity node stands for its wallet's addresses (the flows name it as their node).
+    if (el.group === 'nodes' && (el.data.kind === 'address' || el.data.kind === 'entity') && el.position) drawn.set(el.data.id, el.position);
   }
   const txs = shownTxs(flows, drawn);
   if (txs.length === 0) return [...elements];

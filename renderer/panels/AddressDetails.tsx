@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { AddressNode, AddressSummary, GraphCluster, SEED_ROLES } from '../../shared/api/schemas';
+import type { AddressNode, AddressSummary, EntityNode, Graph, GraphCluster, SEED_ROLES } from '../../shared/api/schemas';
 import { displayAddress } from '../../shared/codec/address';
 import type { ChainOption } from '../dialogs/fields';
 import { formatUnixUtc } from '../format/text';
 import { useInspectorContext } from '../state/inspector';
 import { useCaseReadOnly } from '../state/readOnly';
 import { useServices } from '../state/services';
+import { entityName } from '../graph/toElements';
 import { AssetTotals } from './AssetTotals';
+import { ClusterEvidence } from './ClusterEvidence';
 import { CopyButton } from './CopyButton';
 import { AddressLabelsSection, ExposureSection, IndirectExposureSection } from './IntelSections';
 import { TagList } from './TagList';
@@ -30,6 +32,21 @@ function OffCanvas({ chain, address, node }: { chain: string; address: string; n
           {hidden ? 'Show on canvas' : 'Add to canvas'}
         </button>
       )}
+    </div>
+  );
+}
+
+/** An address drawn inside an entity node (its wallet collapsed): where it is, and the way there. */
+function InEntity({ entity }: { entity: EntityNode }) {
+  const inspector = useInspectorContext();
+  return (
+    <div className="off-canvas-note" data-testid="in-entity">
+      <span>
+        Drawn inside the entity <strong>{entityName(entity)}</strong>.
+      </span>
+      <button type="button" className="small" onClick={() => inspector.focusOnCanvas([entity.id])}>
+        Select entity
+      </button>
     </div>
   );
 }
@@ -62,6 +79,12 @@ export function AddressDetails(props: {
   chains: readonly ChainOption[];
   onRemoveTag(tagId: number): void;
   onTag(): void;
+  /** The case's graph, for the automatic cluster section's "why" (other addresses of the canvas). */
+  graph?: Graph | null;
+  /** The entity node it is drawn inside, when its wallet is collapsed. */
+  entity?: EntityNode | null;
+  /** Collapses its wallet into an entity node: offered for the canvas selection of an editable case. */
+  onCollapse?(): void;
 }) {
   const { chain, address, node } = props;
   const { client, run } = useServices();
@@ -98,7 +121,7 @@ export function AddressDetails(props: {
         />
         <CopyButton text={display} />
       </div>
-      {!drawn && <OffCanvas chain={chain} address={address} node={node} />}
+      {props.entity ? <InEntity entity={props.entity} /> : !drawn && <OffCanvas chain={chain} address={address} node={node} />}
       <dl className="facts">
         <dt>Chain</dt>
         <dd title={chain}>{chainName}</dd>
@@ -145,6 +168,14 @@ export function AddressDetails(props: {
         <h3 id="totals-title">Totals</h3>
         {summary ? <AssetTotals totals={summary.totals} /> : <p className="muted">Loading…</p>}
       </section>
+      <ClusterEvidence
+        chain={chain}
+        address={address}
+        caseId={props.caseId}
+        graph={props.graph ?? null}
+        stamp={`${node?.wallet?.cluster ?? props.entity?.cluster ?? ''}|${node?.wallet?.size ?? props.entity?.size ?? 1}`}
+        {...(props.onCollapse && drawn && node?.wallet ? { onCollapse: props.onCollapse } : {})}
+      />
       {props.selected && node && <TagList tags={node.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />}
       <AddressLabelsSection chain={chain} address={address} knownCount={node?.labelCount ?? null} />
       <ExposureSection subject={{ chain, address }} />

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { Graph, GraphEdge } from '../../shared/api/schemas';
+import type { EntityNode, Graph, GraphEdge } from '../../shared/api/schemas';
 import type { ChainOption } from '../dialogs/fields';
 import { formatAmount } from '../format/amount';
 import { formatCount } from '../format/text';
@@ -8,6 +8,8 @@ import { selectedNodeIds, selectionSize, type SelectionInfo } from '../state/sel
 import { AddressDetails } from './AddressDetails';
 import { ClusterDetails } from './ClusterDetails';
 import { EdgeDetails } from './EdgeDetails';
+import { EntityDetails, EntityEdgeDetails } from './EntityDetails';
+import { entityName } from '../graph/toElements';
 import { MoreNodeDetails } from './MoreNodeDetails';
 import { MultiSelectionDetails } from './MultiSelectionDetails';
 import { TxDetails } from './TxDetails';
@@ -25,7 +27,13 @@ export interface DetailsPanelProps {
 
 function shortOf(graph: Graph, nodeId: string): string {
   const node = graph.nodes.find((n) => n.id === nodeId);
-  return node?.kind === 'address' ? node.short : nodeId;
+  return node?.kind === 'address' ? node.short : node?.kind === 'entity' ? entityName(node) : nodeId;
+}
+
+/** The entity node an address is drawn inside, if its wallet is collapsed. */
+function entityOf(graph: Graph, chain: string, address: string): EntityNode | null {
+  for (const n of graph.nodes) if (n.kind === 'entity' && n.chain === chain && n.members.some((m) => m.address === address)) return n;
+  return null;
 }
 
 /** Those of these node ids that are address nodes (not "more" pills). */
@@ -66,6 +74,8 @@ function LeadBody({ lead, ...props }: DetailsPanelProps & { graph: Graph; lead: 
       chain={lead.chain}
       address={lead.address}
       node={address}
+      graph={graph}
+      entity={entityOf(graph, lead.chain, lead.address)}
       selected={false}
       role={seed?.role ?? null}
       caseId={graph.caseId}
@@ -87,6 +97,7 @@ function DetailsBody(props: DetailsPanelProps) {
   if (count === 0) {
     const [edge] = selection.edges;
     if (selection.edges.length > 1) return <EdgeList edges={selection.edges} graph={graph} />;
+    if (edge?.parts) return <EntityEdgeDetails key={edge.id} edge={edge} graph={graph} />;
     if (edge) return <EdgeDetails key={edge.id} edge={edge} graph={graph} />;
     return (
       <p className="muted">
@@ -116,6 +127,8 @@ function DetailsBody(props: DetailsPanelProps) {
         chain={address.chain}
         address={address.address}
         node={address}
+        graph={graph}
+        onCollapse={() => runCommand('collapse-entity')}
         selected
         role={address.role}
         caseId={graph.caseId}
@@ -139,6 +152,12 @@ function DetailsBody(props: DetailsPanelProps) {
         onTag={() => runCommand('tag')}
         onRemoveTag={onRemoveTag}
       />
+    );
+  }
+  const [entity] = selection.entities;
+  if (entity) {
+    return (
+      <EntityDetails key={entity.id} node={entity} graph={graph} onExpandBack={() => runCommand('expand-entity')} onExpandWallet={() => runCommand('expand-both')} />
     );
   }
   const [more] = selection.more;

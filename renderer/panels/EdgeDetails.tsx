@@ -2,13 +2,26 @@ import { useEffect, useState } from 'react';
 import type { EdgeTransferPage, Graph, GraphEdge } from '../../shared/api/schemas';
 import { amountTooltip, formatAmount, formatAmountRounded } from '../format/amount';
 import { formatCount, formatUnixUtc } from '../format/text';
-import { edgeLabel } from '../graph/toElements';
+import { edgeLabel, entityCount, entityName } from '../graph/toElements';
 import { useServices } from '../state/services';
 import { CopyButton } from './CopyButton';
 import { AddressLink, TxLink } from './LeadLinks';
 import { EmptyRow, PageButtons, TimeCell } from './TransferTable';
 
 const PAGE_SIZE = 25;
+
+/** One end of an edge in words: an address node, a member drawn inside an entity, or the entity. */
+export function EdgeEnd({ graph, id }: { graph: Graph; id: string }) {
+  const node = graph.nodes.find((n) => n.id === id);
+  if (node?.kind === 'address') return <AddressLink chain={node.chain} address={node.address} head={10} tail={8} />;
+  if (node?.kind === 'entity') return <span className="entity-ref">{entityName(node)} <span className="muted small">(entity, {entityCount(node)})</span></span>;
+  for (const n of graph.nodes) {
+    if (n.kind !== 'entity') continue;
+    const m = n.members.find((x) => x.nodeId === id);
+    if (m) return <AddressLink chain={n.chain} address={m.address} display={m.display} head={10} tail={8} />;
+  }
+  return <>{id}</>;
+}
 
 /**
  * An edge of the graph: the transfers it sums, page by page, oldest first, with the exact total
@@ -34,8 +47,6 @@ export function EdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Graph }) 
     };
   }, [client, run, graph.caseId, edge.source, edge.target, asset, filter, offset]);
 
-  const source = graph.nodes.find((n) => n.id === edge.source);
-  const target = graph.nodes.find((n) => n.id === edge.target);
   const total = formatAmount(edge.total, edge.asset);
   const count = page?.total ?? edge.count;
   const first = count === 0 ? 0 : offset + 1;
@@ -48,9 +59,13 @@ export function EdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Graph }) 
       <h2>Transfers between two addresses</h2>
       <dl className="facts">
         <dt>From</dt>
-        <dd>{source?.kind === 'address' ? <AddressLink chain={source.chain} address={source.address} head={10} tail={8} /> : edge.source}</dd>
+        <dd>
+          <EdgeEnd graph={graph} id={edge.source} />
+        </dd>
         <dt>To</dt>
-        <dd>{target?.kind === 'address' ? <AddressLink chain={target.chain} address={target.address} head={10} tail={8} /> : edge.target}</dd>
+        <dd>
+          <EdgeEnd graph={graph} id={edge.target} />
+        </dd>
         <dt>Asset</dt>
         <dd title={edge.asset.contract ?? 'the chain’s native asset'}>
           {edge.asset.symbol ?? 'unknown token'}

@@ -15,8 +15,9 @@ function describe(node: GraphNode, graph: Graph): { text: string; search: string
       title: `${node.display}\n${node.chain}${node.role ? `\n${node.role} seed` : ''}`,
     };
   }
+  if (node.kind === 'entity') return { text: node.anchorDisplay, search: `${node.anchorDisplay} ${node.cluster}`, title: node.anchorDisplay };
   const parent = graph.nodes.find((n) => n.id === node.parentId);
-  const of = parent?.kind === 'address' ? parent.short : node.parentId;
+  const of = parent?.kind === 'address' ? parent.short : parent?.kind === 'entity' ? `wallet ${parent.cluster}` : node.parentId;
   return { text: `+${formatCount(node.remaining)} more of ${of}`, search: `more ${of}`, title: `${formatCount(node.remaining)} more counterparties of ${of}` };
 }
 

@@ -6,7 +6,7 @@ import type { Graph } from '../../shared/api/schemas';
 import type { CanvasNavigation } from '../graph/NavControls';
 import type { DialogState, TagTargetValue } from './dialogState';
 import type { GraphActions } from './useGraphActions';
-import { selectedNodeIds, selectionSize, touchedClusterIds, type SelectionInfo } from './selection';
+import { selectedNodeIds, selectionSize, touchedClusterIds, walletAnchors, type SelectionInfo } from './selection';
 import type { TraceSourceAddress } from './traceForm';
 
 export interface CommandContext {
@@ -60,6 +60,8 @@ const caseOpen = (ctx: CommandContext) => ctx.graph !== null;
 const editable = (ctx: CommandContext) => ctx.graph !== null && !ctx.readOnly;
 const hasAddresses = (ctx: CommandContext) => editable(ctx) && ctx.selection.addresses.length > 0;
 const hasNodes = (ctx: CommandContext) => editable(ctx) && selectedNodeIds(ctx.graph, ctx.selection).length > 0;
+const hasEntities = (ctx: CommandContext) => editable(ctx) && ctx.selection.entities.length > 0;
+
 
 function tagTargets(s: SelectionInfo): TagTargetValue[] {
   return [
@@ -92,10 +94,11 @@ function expandCommand(id: string, label: string, k: string, direction: 'in' | '
     shortcut: k.toUpperCase(),
     scope: 'selection',
     matches: key(k),
-    enabled: (ctx) => hasAddresses(ctx) || (direction === 'both' && editable(ctx) && ctx.selection.more.length > 0),
+    // An entity node expands to the counterparties of its whole wallet.
+    enabled: (ctx) => hasAddresses(ctx) || hasEntities(ctx) || (direction === 'both' && editable(ctx) && ctx.selection.more.length > 0),
     run: (ctx) => {
-      const { addresses, more } = ctx.selection;
-      if (addresses.length) void ctx.actions.expand(addresses.map((n) => n.id), direction);
+      const { addresses, entities, more } = ctx.selection;
+      if (addresses.length || entities.length) void ctx.actions.expand([...addresses, ...entities].map((n) => n.id), direction);
       // A "more" node has one direction of its own; expanding it loads its next page.
       else void ctx.actions.expandMore(more);
     },
@@ -234,6 +237,25 @@ export const COMMANDS: readonly Command[] = [
     matches: key('u'),
     enabled: (ctx) => editable(ctx) && touchedClusterIds(ctx.selection).length > 0,
     run: (ctx) => void ctx.actions.ungroup(touchedClusterIds(ctx.selection)),
+  },
+  {
+    // W for wallet; G groups by hand, which stays apart from the automatic clusters.
+    id: 'collapse-entity',
+    label: 'Collapse to entity',
+    shortcut: 'W',
+    scope: 'selection',
+    matches: key('w'),
+    enabled: (ctx) => editable(ctx) && walletAnchors(ctx.selection).length > 0,
+    run: (ctx) => void ctx.actions.collapse(walletAnchors(ctx.selection)),
+  },
+  {
+    id: 'expand-entity',
+    label: 'Expand entity back',
+    shortcut: 'Shift+W',
+    scope: 'selection',
+    matches: key('w', { shift: true }),
+    enabled: hasEntities,
+    run: (ctx) => void ctx.actions.expandBack(ctx.selection.entities.map((n) => n.id)),
   },
   {
     id: 'add-address',

@@ -81,6 +81,12 @@ export function useGraphActions(client: Client, session: CaseSession) {
       addTag: (targets: readonly TagTargetValue[], fields: TagFields) =>
         mutate((caseId) => inSequence(targets, (target) => client['tag.add']({ caseId, target, ...fields }))),
       removeTag: (tagId: number) => mutate((caseId) => client['tag.remove']({ caseId, tagId })),
+      /** Draws the automatic cluster of each address node as one entity node (skipping wallets already drawn so). */
+      collapse: (nodeIds: readonly string[]) =>
+        mutateIf(nodeIds.length > 0, (caseId) => inSequence(nodeIds, (nodeId) => client['entity.collapse']({ caseId, nodeId }))),
+      /** Draws each entity node's members again where they were. */
+      expandBack: (nodeIds: readonly string[]) =>
+        mutateIf(nodeIds.length > 0, (caseId) => inSequence(nodeIds, (nodeId) => client['entity.expand']({ caseId, nodeId }))),
       addAddress: (f: AddressFields) =>
         mutate((caseId) =>
           f.asSeed

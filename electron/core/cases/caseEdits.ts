@@ -7,7 +7,7 @@ import type { Actor, CaseFile } from './caseFiles';
 import type { FlowFilter as ApiFlowFilter } from '../../../shared/api/schemas';
 import { expansionUnder, filteredNeighbours, isFiltering, selectsTransfers } from '../analysis/filteredFlows';
 import { addrKey, storeAddressIds, toFlowFilter, type NodeRow } from './caseGraph';
-import { applyChange, ChangeError, invertChanges, parseChanges, type CaseWriter } from './caseTables';
+import { applyChange, ChangeError, hasTable, invertChanges, parseChanges, type CaseWriter } from './caseTables';
 import { GRID, hubRows, Occupancy, placeInGrid, placeLoose, type Point } from './placement';
 
 
@@ -32,6 +32,8 @@ function canonical(chain: string, address: string): { chain: string; addr: strin
 }
 
 function getNode(c: CaseFile, key: string): NodeRow {
+  // Entity nodes (caseEntities.ts) are rows of entity_collapse, not of node.
+  if (key.startsWith('w')) throw new ApiError('invalid_argument', `${key} is a wallet drawn as one entity node: expand it back (entity.expand) to act on its addresses`);
   const row = c.db.prepare('SELECT * FROM node WHERE id = ?').get(rowId(key)) as NodeRow | undefined;
   const kind = key.startsWith('m') ? 'more' : 'address';
   if (!row || row.kind !== kind) throw new ApiError('not_found', `no node ${key} in case "${c.id}"`);
@@ -50,12 +52,14 @@ function addressNodes(c: CaseFile, keys: readonly string[]): (NodeRow & { chain:
  * The positions of the nodes drawn. A hidden node is no obstacle (the sample hides 188 of its 200
  * seeds); when it is shown again it keeps its place if that is free and moves beside the case if not.
  */
-function positions(c: CaseFile): Point[] {
-  return c.db.prepare('SELECT x, y FROM node WHERE hidden = 0').all() as Point[];
+export function positions(c: CaseFile): Point[] {
+  const nodes = c.db.prepare('SELECT x, y FROM node WHERE hidden = 0').all() as Point[];
+  // Entity nodes stand where they were put, which need not be where any member node is.
+  return hasTable(c.db, 'entity_collapse') ? [...nodes, ...(c.db.prepare('SELECT x, y FROM entity_collapse').all() as Point[])] : nodes;
 }
 
 /** Shows a hidden node again, where it was if nothing is drawn there now, else at a free slot. */
-function reveal(c: CaseFile, w: CaseWriter, id: number, occupancy: Occupancy, placeAt: () => Point): void {
+export function reveal(c: CaseFile, w: CaseWriter, id: number, occupancy: Occupancy, placeAt: () => Point): void {
   const at = c.db.prepare('SELECT x, y FROM node WHERE id = ?').get(id) as Point;
   if (occupancy.free(at)) {
     occupancy.take(at);
@@ -66,7 +70,7 @@ function reveal(c: CaseFile, w: CaseWriter, id: number, occupancy: Occupancy, pl
   }
 }
 
-function insertAddressNode(c: CaseFile, w: CaseWriter, chain: string, addr: string, x: number, y: number): number {
+export function insertAddressNode(c: CaseFile, w: CaseWriter, chain: string, addr: string, x: number, y: number): number {
   const existing = c.db.prepare('SELECT id, hidden FROM node WHERE chain = ? AND addr = ?').get(chain, addr) as { id: number; hidden: number } | undefined;
   if (existing !== undefined) {
     if (existing.hidden) {
@@ -196,7 +200,8 @@ export function setHidden(c: CaseFile, actor: Actor, keys: readonly string[], hi
   });
 }
 
-export function removeNodes(c: CaseFile, actor: Actor, keys: readonly string[]): void {
+/** `also`: more of the same step, in its transaction (the collapsed wallets of removed entity nodes, caseEntities.ts). */
+export function removeNodes(c: CaseFile, actor: Actor, keys: readonly string[], also?: (w: CaseWriter) => void): void {
   const rows = keys.map((k) => getNode(c, k));
   c.mutate(actor, `Remove ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.remove', () => ({ nodes: describe(rows) }), (w) => {
     const more = c.db.prepare("SELECT id FROM node WHERE kind = 'more' AND parent_node = ?").pluck();
@@ -204,21 +209,34 @@ export function removeNodes(c: CaseFile, actor: Actor, keys: readonly string[]):
       for (const id of more.all(r.id) as number[]) w.delete('node', id);
       w.delete('node', r.id);
     }
+    also?.(w);
   });
 }
 
-export function moveNodes(c: CaseFile, actor: Actor, moves: readonly { nodeId: string; x: number; y: number }[]): void {
-  const rows = moves.map((m) => ({ row: getNode(c, m.nodeId), x: m.x, y: m.y }));
+type Move = { nodeId: string; x: number; y: number };
+
+/** The rows a move changes: a node, or an entity node's entity_collapse row (key "w" + id). */
+function moveTargets(c: CaseFile, moves: readonly Move[]): { table: 'node' | 'entity_collapse'; id: number; x: number; y: number }[] {
+  return moves.map((m) => {
+    if (!m.nodeId.startsWith('w')) return { table: 'node', id: getNode(c, m.nodeId).id, x: m.x, y: m.y };
+    const id = hasTable(c.db, 'entity_collapse') ? (c.db.prepare('SELECT id FROM entity_collapse WHERE id = ?').pluck().get(rowId(m.nodeId)) as number | undefined) : undefined;
+    if (id === undefined) throw new ApiError('not_found', `no entity node ${m.nodeId} in case "${c.id}"`);
+    return { table: 'entity_collapse', id, x: m.x, y: m.y };
+  });
+}
+
+export function moveNodes(c: CaseFile, actor: Actor, moves: readonly Move[]): void {
+  const rows = moveTargets(c, moves);
   c.mutate(actor, `Move ${rows.length} node${rows.length === 1 ? '' : 's'}`, 'graph.move', () => ({ count: rows.length }), (w) => {
-    for (const m of rows) w.update('node', m.row.id, { x: m.x, y: m.y });
+    for (const m of rows) w.update(m.table, m.id, { x: m.x, y: m.y });
   });
 }
 
 /** Positions from a re-layout, as one undoable step that names how the nodes were laid out. */
-export function layoutNodes(c: CaseFile, actor: Actor, moves: readonly { nodeId: string; x: number; y: number }[], by: 'hop' | 'time'): void {
-  const rows = moves.map((m) => ({ row: getNode(c, m.nodeId), x: m.x, y: m.y }));
+export function layoutNodes(c: CaseFile, actor: Actor, moves: readonly Move[], by: 'hop' | 'time'): void {
+  const rows = moveTargets(c, moves);
   c.mutate(actor, `Re-lay out ${rows.length} node${rows.length === 1 ? '' : 's'} by ${by}`, 'graph.layout', () => ({ count: rows.length, by }), (w) => {
-    for (const m of rows) w.update('node', m.row.id, { x: m.x, y: m.y });
+    for (const m of rows) w.update(m.table, m.id, { x: m.x, y: m.y });
   });
 }
 

@@ -13,12 +13,14 @@ import type { Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
 import type { CaseFile } from './caseFiles';
 import { addrKey, nodeKey, storeAddressIds } from './caseGraph';
+import { planEntities } from './entityView';
 
 /** The address nodes of one UTXO chain on the canvas, keyed by store address id. */
 interface ChainCanvas {
   chain: string;
   chainId: number;
-  nodeByStoreId: Map<number, number>;
+  /** The node drawn for each address: its own, or the entity node it is drawn inside. */
+  nodeByStoreId: Map<number, string>;
 }
 
 interface Candidate {
@@ -52,6 +54,9 @@ function utxoCanvas(store: Db, c: CaseFile): ChainCanvas[] {
     c.db.prepare("SELECT id, chain, addr FROM node WHERE kind = 'address' AND hidden = 0 ORDER BY id").all() as { id: number; chain: string; addr: string }[]
   ).filter((r) => isUtxoChain(r.chain));
   const storeIds = storeAddressIds(store, rows);
+  // An address drawn inside an entity node (its wallet collapsed) takes part as that node, and so
+  // does every other address of the wallet, as in the entity's edges (entityView.ts).
+  const plan = planEntities(store, c, rows.map((r) => ({ id: r.id, chain: r.chain, addr: r.addr, hidden: 0, storeId: storeIds.get(addrKey(r.chain, r.addr)) })), false);
   const byChain = new Map<string, ChainCanvas>();
   for (const r of rows) {
     const storeId = storeIds.get(addrKey(r.chain, r.addr));
@@ -63,7 +68,11 @@ function utxoCanvas(store: Db, c: CaseFile): ChainCanvas[] {
       canvas = { chain: r.chain, chainId, nodeByStoreId: new Map() };
       byChain.set(r.chain, canvas);
     }
-    canvas.nodeByStoreId.set(storeId, r.id);
+    canvas.nodeByStoreId.set(storeId, plan.absorbedBy.get(r.id) ?? nodeKey(r.id));
+  }
+  for (const e of plan.entities) {
+    const canvas = byChain.get(e.row.chain);
+    for (const id of e.wallet ?? []) if (canvas && !canvas.nodeByStoreId.has(id)) canvas.nodeByStoreId.set(id, e.key);
   }
   return [...byChain.values()];
 }
@@ -143,8 +152,8 @@ interface Split {
 }
 
 /** Sums a transaction's inputs or outputs per canvas node, and the rest as "other", exactly. */
-function splitByNode(rows: readonly PartRow[], nodeByStoreId: ReadonlyMap<number, number>): Split {
-  const byNode = new Map<number, { value: bigint; count: number }>();
+function splitByNode(rows: readonly PartRow[], nodeByStoreId: ReadonlyMap<number, string>): Split {
+  const byNode = new Map<string, { value: bigint; count: number }>();
   const other = { value: 0n, count: 0 };
   let unknown = 0;
   let total = 0n;
@@ -166,7 +175,7 @@ function splitByNode(rows: readonly PartRow[], nodeByStoreId: ReadonlyMap<number
     sum.count++;
     byNode.set(nodeId, sum);
   }
-  const parts = [...byNode].map(([nodeId, s]) => ({ nodeId: nodeKey(nodeId), value: s.value.toString(), count: s.count }));
+  const parts = [...byNode].map(([nodeId, s]) => ({ nodeId, value: s.value.toString(), count: s.count }));
   return { parts, other, unknown, total };
 }
 

@@ -140,7 +140,7 @@ test('graph.txFlows: an EVM-only canvas has no UTXO transactions', async () => {
   await backend.close();
 });
 
-test("graph.txFlows: the synthetic world's CoinJoin-style mixer is marked with the rule that matched; its neighbours are not", async () => {
+test("graph.txFlows: the synthetic world's CoinJoin mixer is marked with the rule that matched; its neighbours are not", async () => {
   const dir = tempDir('cairn-txflows-cj-');
   const truth = generateWorld({ seed: 'txflows-coinjoin', transfers: 3000, out: dir });
   const { backend } = freshBackend();
@@ -153,10 +153,12 @@ test("graph.txFlows: the synthetic world's CoinJoin-style mixer is marked with t
   await ok(backend, 'graph.addAddress', { caseId, chain: truth.chains.btc, address: truth.mixer.thiefOutputs[0]! });
   const flows = await ok(backend, 'graph.txFlows', { caseId });
   const tx = byTxid(flows, truth.mixer.txid);
-  assert.equal(tx.coinjoin?.rule, 'equal-outputs');
-  assert.match(tx.coinjoin!.detail, new RegExp(`${truth.mixer.participants} inputs, \\d+ of ${tx.outputCount} outputs of `));
+  // The world's mixer runs WabiSabi rounds (truth.mixer.shape), which the Wasabi rule names.
+  assert.equal(truth.mixer.shape, 'wasabi2');
+  assert.equal(tx.coinjoin?.rule, 'wasabi');
+  assert.match(tx.coinjoin!.detail, new RegExp(`^${truth.mixer.inputs} inputs, \\d+ of ${tx.outputCount} outputs at Wasabi 2 standard denominations`));
   // The same verdict on the transaction itself (tx.get, cairn tx).
-  assert.equal(mixer.coinjoin?.rule, 'equal-outputs');
+  assert.equal(mixer.coinjoin?.rule, 'wasabi');
   assert.equal(mixer.coinjoin?.denomination, truth.mixer.denomination);
   // The thief's other transactions on the canvas are ordinary.
   for (const other of flows.txs.filter((t) => t.txid !== truth.mixer.txid)) assert.equal(other.coinjoin ?? null, null, other.txid);
