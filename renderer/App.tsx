@@ -342,6 +342,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
             chains={workspace.chains}
             runCommand={runCommand}
             onRemoveTag={(tagId) => void actions.removeTag(tagId)}
+            {...(readOnly ? {} : { onOverrideCluster: actions.overrideCluster })}
             factsFromBundle={session.currentCase?.received ? !session.currentCase.received.evidenceMerged : false}
           />
         </div>

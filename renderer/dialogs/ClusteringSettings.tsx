@@ -26,7 +26,7 @@ function rebuiltWords(rebuilt: readonly ClusterRebuild[]): string {
  * change and a wrong guess joins a payee to the payer. Applying rebuilds the Bitcoin-family
  * clusters at once; switching a rule off removes exactly the merges it made.
  */
-export function ClusteringSettingsSection() {
+export function ClusteringSettingsSection(props: { onRebuilt?(): void }) {
   const { client, run } = useServices();
   const [saved, setSaved] = useState<ClusteringSettings | null>(null);
   const [chosen, setChosen] = useState<ReadonlySet<ChangeRule>>(new Set());
@@ -55,6 +55,7 @@ export function ClusteringSettingsSection() {
         const r = await client['clusters.configure']({ change });
         setSaved(r.settings);
         setOutcome(rebuiltWords(r.rebuilt));
+        if (r.rebuilt.length > 0) props.onRebuilt?.();
       } catch (e) {
         setOutcome(toShownError(e).message);
       }

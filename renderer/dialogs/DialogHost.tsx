@@ -82,6 +82,7 @@ export function DialogHost({ dialog, graph, session, actions, workspace, onImpor
           firstRun={dialog.firstRun}
           initialName={workspace.info?.settings.investigator ?? ''}
           onSave={workspace.saveInvestigator}
+          onClustersRebuilt={() => void session.refreshGraph()}
           onClose={onClose}
         />
       );

@@ -40,7 +40,14 @@ export function SigningKey() {
 }
 
 /** Settings (and the first-run welcome): the investigator name written into the audit log, the signing key, and the workspace's change heuristics. */
-export function SettingsDialog(props: { firstRun: boolean; initialName: string; onSave(name: string): Promise<boolean>; onClose(): void }) {
+export function SettingsDialog(props: {
+  firstRun: boolean;
+  initialName: string;
+  onSave(name: string): Promise<boolean>;
+  /** The workspace's clusters were rebuilt: the canvas's wallet sizes and labels may have changed. */
+  onClustersRebuilt?(): void;
+  onClose(): void;
+}) {
   const id = useId();
   const [name, setName] = useState(props.initialName);
   const trimmed = name.trim();
@@ -64,7 +71,7 @@ export function SettingsDialog(props: { firstRun: boolean; initialName: string; 
         <input id={id} type="text" value={name} maxLength={200} required autoComplete="off" onChange={(e) => setName(e.target.value)} />
       </div>
       <SigningKey />
-      {!props.firstRun && <ClusteringSettingsSection />}
+      {!props.firstRun && <ClusteringSettingsSection {...(props.onClustersRebuilt ? { onRebuilt: props.onClustersRebuilt } : {})} />}
     </Dialog>
   );
 }

@@ -6,6 +6,7 @@ import { formatUnixUtc } from '../format/text';
 import { useInspectorContext } from '../state/inspector';
 import { useCaseReadOnly } from '../state/readOnly';
 import { useServices } from '../state/services';
+import type { ClusterOverrideRequest } from '../state/useGraphActions';
 import { entityName } from '../graph/toElements';
 import { AssetTotals } from './AssetTotals';
 import { ClusterEvidence } from './ClusterEvidence';
@@ -85,6 +86,8 @@ export function AddressDetails(props: {
   entity?: EntityNode | null;
   /** Collapses its wallet into an entity node: offered for the canvas selection of an editable case. */
   onCollapse?(): void;
+  /** Overrides its automatic cluster in this case: offered for the canvas selection of an editable case. */
+  onOverride?(o: ClusterOverrideRequest): Promise<boolean>;
 }) {
   const { chain, address, node } = props;
   const { client, run } = useServices();
@@ -173,8 +176,9 @@ export function AddressDetails(props: {
         address={address}
         caseId={props.caseId}
         graph={props.graph ?? null}
-        stamp={`${node?.wallet?.cluster ?? props.entity?.cluster ?? ''}|${node?.wallet?.size ?? props.entity?.size ?? 1}`}
+        stamp={`${node?.wallet?.cluster ?? props.entity?.cluster ?? ""}|${node?.wallet?.size ?? props.entity?.size ?? 1}|${props.graph?.undo ?? ""}`}
         {...(props.onCollapse && drawn && node?.wallet ? { onCollapse: props.onCollapse } : {})}
+        {...(props.onOverride && props.selected ? { onOverride: props.onOverride } : {})}
       />
       {props.selected && node && <TagList tags={node.tags} onRemove={props.onRemoveTag} onAdd={props.onTag} />}
       <AddressLabelsSection chain={chain} address={address} knownCount={node?.labelCount ?? null} />

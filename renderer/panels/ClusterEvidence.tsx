@@ -5,7 +5,8 @@
  * canvas, each step one transaction and heuristic. An inference, shown as one, with its evidence.
  */
 import { useMemo, useState } from 'react';
-import type { ClusterView, ClusterWhy, Graph } from '../../shared/api/schemas';
+import type { ClusterOverride, ClusterView, ClusterWhy, Graph } from '../../shared/api/schemas';
+import type { ClusterOverrideRequest } from '../state/useGraphActions';
 import { categoryLabel } from '../dialogs/fields';
 import { formatCount } from '../format/text';
 import { SANCTION_PREFIX } from '../graph/labelDetail';
@@ -121,7 +122,45 @@ function WhyPicker(props: { chain: string; address: string; caseId: string; grap
   );
 }
 
-function Body(props: { query: QueryState<ClusterView>; chain: string; address: string; caseId: string; graph: Graph | null; onCollapse?: () => void }) {
+/** The case's overrides acting on this wallet, in words. */
+function OverrideList({ overrides, chain }: { overrides: readonly ClusterOverride[]; chain: string }) {
+  if (overrides.length === 0) return null;
+  return (
+    <ul className="plain-list wallet-overrides" data-testid="wallet-overrides">
+      {overrides.map((o) => (
+        <li key={o.id}>
+          <span className="chip">this case</span>{' '}
+          {o.kind === 'split' && o.a && (
+            <>
+              <AddressLink chain={chain} address={o.a} /> split out by {o.createdBy}
+            </>
+          )}
+          {o.kind === 'reject' && o.tx && (
+            <>
+              merges of tx <TxLink chain={chain} hash={o.tx} /> rejected by {o.createdBy}
+            </>
+          )}
+          {o.kind === 'confirm' && o.tx && (
+            <>
+              held merge of tx <TxLink chain={chain} hash={o.tx} /> confirmed by {o.createdBy}
+            </>
+          )}
+          {o.note && <span className="muted"> — {o.note}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Body(props: {
+  query: QueryState<ClusterView>;
+  chain: string;
+  address: string;
+  caseId: string;
+  graph: Graph | null;
+  onCollapse?: () => void;
+  onOverride?: (o: ClusterOverrideRequest) => Promise<boolean>;
+}) {
   const { query } = props;
   if (query.state === 'failed')
     return (
@@ -131,13 +170,20 @@ function Body(props: { query: QueryState<ClusterView>; chain: string; address: s
     );
   if (query.state !== 'done') return <p className="muted">Loading…</p>;
   const v = query.value;
+  const overrides = <OverrideList overrides={v.overrides ?? []} chain={props.chain} />;
   if (v.size <= 1) {
     return (
-      <p className="muted" data-testid="wallet-alone">
-        Alone: no transaction in the store joins it to another address.
-      </p>
+      <>
+        <p className="muted" data-testid="wallet-alone">
+          {v.automatic && v.automatic.size > 1
+            ? `Alone in this case: the overrides below take it out of an automatic cluster of ${formatCount(v.automatic.size)} addresses.`
+            : 'Alone: no transaction in the store joins it to another address.'}
+        </p>
+        {overrides}
+      </>
     );
   }
+  const { onOverride } = props;
   const shown = v.evidence.slice(0, EVIDENCE_SHOWN);
   return (
     <>
@@ -155,17 +201,41 @@ function Body(props: { query: QueryState<ClusterView>; chain: string; address: s
           {shown.map((e) => (
             <li key={`${e.tx}:${e.heuristic}`}>
               In this wallet because of tx <TxLink chain={props.chain} hash={e.tx} /> <span className="heuristic">({e.heuristic})</span>
+              {onOverride && (
+                <button
+                  type="button"
+                  className="link-button small"
+                  title="Do not apply this transaction's merges in this case (audited; Undo takes it back)"
+                  data-testid="reject-merge"
+                  onClick={() => void onOverride({ kind: 'reject', chain: props.chain, tx: e.tx })}
+                >
+                  reject
+                </button>
+              )}
             </li>
           ))}
         </ul>
       )}
       {v.evidence.length > shown.length && <p className="muted small">and more merges; “why” below follows them.</p>}
       <WhyPicker chain={props.chain} address={props.address} caseId={props.caseId} graph={props.graph} cluster={v.cluster} />
-      {props.onCollapse && (
+      {overrides}
+      {(props.onCollapse || onOverride) && (
         <div className="button-row">
-          <button type="button" onClick={props.onCollapse} title="Draw the addresses of this wallet on the canvas as one entity node (W)" data-testid="collapse-entity">
-            Collapse to entity
-          </button>
+          {onOverride && (
+            <button
+              type="button"
+              title="Take this address out of its automatic wallet in this case (audited; Undo takes it back)"
+              data-testid="split-address"
+              onClick={() => void onOverride({ kind: 'split', chain: props.chain, address: props.address })}
+            >
+              Split out
+            </button>
+          )}
+          {props.onCollapse && (
+            <button type="button" onClick={props.onCollapse} title="Draw the addresses of this wallet on the canvas as one entity node (W)" data-testid="collapse-entity">
+              Collapse to entity
+            </button>
+          )}
         </div>
       )}
     </>
@@ -181,6 +251,8 @@ export function ClusterEvidence(props: {
   stamp: string;
   /** Offered when the address is the canvas selection and the case can be edited. */
   onCollapse?: () => void;
+  /** Split this address out, or reject a merge, in this case: offered for the selection of an editable case. */
+  onOverride?: (o: ClusterOverrideRequest) => Promise<boolean>;
 }) {
   const { client } = useServices();
   const query = useQuietQuery(`${props.caseId}|${props.chain}|${props.address}|${props.stamp}`, () =>

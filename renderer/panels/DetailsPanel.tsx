@@ -4,6 +4,7 @@ import type { ChainOption } from '../dialogs/fields';
 import { formatAmount } from '../format/amount';
 import { formatCount } from '../format/text';
 import { useInspectorContext, type Lead } from '../state/inspector';
+import type { ClusterOverrideRequest } from '../state/useGraphActions';
 import { selectedNodeIds, selectionSize, type SelectionInfo } from '../state/selection';
 import { AddressDetails } from './AddressDetails';
 import { ClusterDetails } from './ClusterDetails';
@@ -21,6 +22,8 @@ export interface DetailsPanelProps {
   /** Runs a command from the command table on the current selection. */
   runCommand(id: string): void;
   onRemoveTag(tagId: number): void;
+  /** Overrides the automatic clusters in this case (split an address out, reject a transaction's merges). */
+  onOverrideCluster?(o: ClusterOverrideRequest): Promise<boolean>;
   /** The case's facts come from a received bundle's evidence, not from this workspace's store. */
   factsFromBundle: boolean;
 }
@@ -129,6 +132,7 @@ function DetailsBody(props: DetailsPanelProps) {
         node={address}
         graph={graph}
         onCollapse={() => runCommand('collapse-entity')}
+        {...(props.onOverrideCluster ? { onOverride: props.onOverrideCluster } : {})}
         selected
         role={address.role}
         caseId={graph.caseId}

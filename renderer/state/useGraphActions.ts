@@ -39,6 +39,9 @@ async function inSequence<T>(items: readonly T[], call: (item: T) => Promise<Gra
   return last;
 }
 
+/** What the details panel asks of clusters.override: take an address out of its wallet, or refuse a transaction's merges. */
+export type ClusterOverrideRequest = { kind: 'split'; chain: string; address: string } | { kind: 'reject'; chain: string; tx: string };
+
 /** Every graph mutation the UI offers, bound to the open case. Each resolves to true on success. */
 export function useGraphActions(client: Client, session: CaseSession) {
   const { mutate, graph, filter } = session;
@@ -70,6 +73,12 @@ export function useGraphActions(client: Client, session: CaseSession) {
         mutate((caseId) => client['graph.layout']({ caseId, by, ...(nodeIds ? { nodeIds } : {}) })),
       move: (positions: NodePosition[]) =>
         mutateIf(positions.length > 0, (caseId) => client['graph.move']({ caseId, positions })),
+      /** Splits an address out of its automatic cluster, or rejects a transaction's merges, in this case (audited, undoable). */
+      overrideCluster: (o: ClusterOverrideRequest) =>
+        mutate(async (caseId) => {
+          await client['clusters.override']({ caseId, note: '', ...o });
+          return client['graph.get']({ caseId, ...through });
+        }),
       undo: () => mutate((caseId) => client['case.undo']({ caseId })),
       redo: () => mutate((caseId) => client['case.redo']({ caseId })),
       group: (nodeIds: string[], fields: ClusterFields) =>

@@ -174,3 +174,56 @@ test('two addresses of one wallet: the details say why they are one, W collapses
   await expectNodeCount(page, 5);
   expect(await positions(page, caseId)).toEqual(before);
 });
+
+test('an investigator corrects a wallet in the case (reject a merge, split an address out, undo) and switches a change heuristic on and off for the workspace', async ({ app }) => {
+  test.setTimeout(120_000);
+  const { page } = app;
+  await createCase(page, 'Wallet corrections');
+  expect(await importAndClose(page, [BLOCK])).toContain('bitcoin-blocks');
+  const caseId = (await api<{ settings: { lastCase: string } }>(page, 'app.info', {})).settings.lastCase;
+  await addNode(page, A);
+  await expectNodeCount(page, 1);
+  await clickNode(page, A);
+  const wallet = page.getByTestId('details-panel').getByTestId('wallet-section');
+  await expect(wallet.getByTestId('wallet-size')).toContainText('4 addresses');
+
+  // Rejecting the merge that put A in the wallet: in this case A's wallet is what the other evidence still joins.
+  const shown = await api<{ evidence: { tx: string }[] }>(page, 'clusters.show', { chain: BTC, address: A, caseId });
+  const rejected = shown.evidence[0]!.tx;
+  await wallet.getByTestId('reject-merge').first().click();
+  const after = await api<{ size: number; automatic?: { size: number } }>(page, 'clusters.show', { chain: BTC, address: A, caseId });
+  expect(after.automatic?.size).toBe(4);
+  await expect(wallet.getByTestId('wallet-overrides')).toContainText(`merges of tx ${rejected.slice(0, 6)}`);
+  if (after.size > 1) await expect(wallet.getByTestId('wallet-size')).toContainText(`${after.size} addresses`);
+  else await expect(wallet.getByTestId('wallet-alone')).toContainText('Alone in this case');
+  // The workspace's clusters are untouched: asked without the case, A is still in its wallet of 4.
+  expect((await api<{ size: number }>(page, 'clusters.show', { chain: BTC, address: A })).size).toBe(4);
+
+  // Undo takes the override back; then A is split out of the wallet instead.
+  await page.keyboard.press('Control+z');
+  await expect(wallet.getByTestId('wallet-size')).toContainText('4 addresses');
+  await expect(wallet.getByTestId('wallet-overrides')).toHaveCount(0);
+  await wallet.getByTestId('split-address').click();
+  await expect(wallet.getByTestId('wallet-alone')).toContainText('Alone in this case');
+  await expect(wallet.getByTestId('wallet-overrides')).toContainText('split out');
+  const audit = await api<{ items: { action: string }[] }>(page, 'audit.list', { caseId, offset: 0, limit: 50 });
+  expect(audit.items.map((i) => i.action)).toContain('override.split');
+
+  // Settings: the change heuristics are off; one switched on rebuilds the clusters with change merges, and off again gives the clusters of before.
+  const merges = async () => (await api<{ size: number }>(page, 'clusters.show', { chain: BTC, address: HUB })).size;
+  const sizeBefore = await merges();
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const settings = dialog(page, 'Settings');
+  const section = settings.getByTestId('clustering-settings');
+  await expect(section.getByTestId('change-rule-fresh-address')).not.toBeChecked();
+  await section.getByTestId('change-rule-fresh-address').check();
+  await section.getByTestId('apply-clustering').click();
+  await expect(section.getByRole('status')).toContainText('Clusters rebuilt on 1 chain');
+  expect((await api<{ change: string[] }>(page, 'clusters.settings', {})).change).toEqual(['fresh-address']);
+  await section.getByTestId('change-rule-fresh-address').uncheck();
+  await section.getByTestId('apply-clustering').click();
+  await expect(section.getByRole('status')).toContainText('0 of them by change rules');
+  expect((await api<{ change: string[] }>(page, 'clusters.settings', {})).change).toEqual([]);
+  expect(await merges()).toBe(sizeBefore);
+  await settings.getByRole('button', { name: 'Cancel' }).click();
+});
