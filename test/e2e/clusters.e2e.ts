@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { ClusterWhy, EntityNode, Graph } from '../../shared/api/schemas';
 import { FIXTURES, expect, test } from './app';
-import { clickNode, createCase, dialog, expectNodeCount, importAndClose, probe } from './pages';
+import { api, clickNode, createCase, dialog, expectNodeCount, importAndClose, probe } from './pages';
 
 const BLOCK = join(FIXTURES, 'bitcoin/mainnet-block-702861.raw');
 const BTC = 'bip122:000000000019d6689c085ae165831e93';
@@ -26,27 +26,6 @@ const HUB = '19tn1SfkjkXr8kieKzq7oN6XRTSPaPz3Ae';
 /** What the wallet paid, from the block: 50,998 + 2,522 sat to 1LnLq…, 1,847 + 91 to bc1qhp…. */
 const PAID = { '1LnLq7DX4U1VMkLrbibjRSVLBgpbb9Gf6r': '53520', bc1qhped0je9aemu9ka3dkc68nkq0hlxspnkkvyywz: '1938' } as Record<string, string>;
 
-/** One API call through the page's transport, as the app makes it. */
-async function api<T>(page: Page, method: string, args: unknown): Promise<T> {
-  return page.evaluate(
-    async ([m, a]) => {
-      type Envelope = { ok: true; result: unknown } | { ok: false; error: { kind: string; message: string } };
-      const bridge = (window as unknown as { cairn?: { invoke(method: string, args: unknown): Promise<Envelope> } }).cairn;
-      const envelope: Envelope = bridge
-        ? await bridge.invoke(m, a)
-        : await (
-            await fetch(`/api/${m}`, {
-              method: 'POST',
-              headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('cairn.token') ?? ''}` },
-              body: JSON.stringify(a),
-            })
-          ).json();
-      if (!envelope.ok) throw new Error(`${m}: ${envelope.error.kind}: ${envelope.error.message}`);
-      return envelope.result;
-    },
-    [method, args] as const,
-  ) as Promise<T>;
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   const path = process.env.CAIRN_UPDATE_SCREENSHOT === '1' ? `../../docs/${name}` : `../../test-results/${name}`;

@@ -112,3 +112,25 @@ export async function clickTxNode(page: Page, txid: string): Promise<void> {
   await page.mouse.click(n.x, n.y);
   await expect.poll(async () => (await txNodes(page)).find((x) => x.txid === txid)?.selected).toBe(true);
 }
+
+/** One API call through the page's transport, as the app makes it. */
+export async function api<T>(page: Page, method: string, args: unknown): Promise<T> {
+  return page.evaluate(
+    async ([m, a]) => {
+      type Envelope = { ok: true; result: unknown } | { ok: false; error: { kind: string; message: string } };
+      const bridge = (window as unknown as { cairn?: { invoke(method: string, args: unknown): Promise<Envelope> } }).cairn;
+      const envelope: Envelope = bridge
+        ? await bridge.invoke(m, a)
+        : await (
+            await fetch(`/api/${m}`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('cairn.token') ?? ''}` },
+              body: JSON.stringify(a),
+            })
+          ).json();
+      if (!envelope.ok) throw new Error(`${m}: ${envelope.error.kind}: ${envelope.error.message}`);
+      return envelope.result;
+    },
+    [method, args] as const,
+  ) as Promise<T>;
+}

@@ -18,29 +18,8 @@ import type { Page } from '@playwright/test';
 import type { SavedTrace, TraceEndpoint } from '../../shared/api/traceSchemas';
 import { expect, test } from './app';
 import { openSample } from './canvasProbe';
-import { clickNode, dialog, probe } from './pages';
+import { api, clickNode, dialog, probe } from './pages';
 
-/** One API call through the page's transport, as the app makes it. */
-async function api<T>(page: Page, method: string, args: unknown): Promise<T> {
-  return page.evaluate(
-    async ([m, a]) => {
-      type Envelope = { ok: true; result: unknown } | { ok: false; error: { kind: string; message: string } };
-      const bridge = (window as unknown as { cairn?: { invoke(method: string, args: unknown): Promise<Envelope> } }).cairn;
-      const envelope: Envelope = bridge
-        ? await bridge.invoke(m, a)
-        : await (
-            await fetch(`/api/${m}`, {
-              method: 'POST',
-              headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('cairn.token') ?? ''}` },
-              body: JSON.stringify(a),
-            })
-          ).json();
-      if (!envelope.ok) throw new Error(`${m}: ${envelope.error.kind}: ${envelope.error.message}`);
-      return envelope.result;
-    },
-    [method, args] as const,
-  ) as Promise<T>;
-}
 
 /** The sample world's bridge (truth.json): where the stolen USDT was locked on Ethereum, and where it came out on Tron. */
 function truthBridge(workspace: string): { lock: string; locks: string[]; release: string } {

@@ -14,21 +14,13 @@ import { BlkWriter, p2pkh, p2wpkh, type Coin } from '../../../../electron/core/s
 import { BITCOIN_MAINNET, BITCOIN_REGTEST, networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { BLK_FIXTURE, ETL_BLOCKS, ETL_TXS, FIXTURES, tempDir } from '../../helpers';
 import { fails, ok } from '../backendHelpers';
+import { clusterRows } from './clusterRows';
 
 const BLOCK_702861 = join(FIXTURES, 'bitcoin/mainnet-block-702861.raw');
 const ALL: ChangeRule[] = ['address-reuse', 'fresh-address', 'script-type', 'round-payment', 'optimal-change'];
 const REGTEST = 'bip122:0f9188f13cb7b2c71f2a335e3a4fc328';
 const NET = networkForChain(REGTEST);
 
-const CLUSTER_TABLES = {
-  entity_member: 'SELECT address_id, root FROM entity_member ORDER BY address_id',
-  entity_root: 'SELECT root, size FROM entity_root ORDER BY root',
-  cluster_evidence: 'SELECT id, a, b, tx_id, heuristic, dataset_id FROM cluster_evidence ORDER BY id',
-  cluster_held: 'SELECT id, a, b, a_size, b_size, tx_id, heuristic, dataset_id FROM cluster_held ORDER BY id',
-};
-function clusterRows(db: Db): Record<string, unknown[]> {
-  return Object.fromEntries(Object.entries(CLUSTER_TABLES).map(([t, sql]) => [t, db.prepare(sql).raw().all()]));
-}
 
 /** The merges as text (address, address, tx hash, heuristic), independent of store ids: stores filled in another order compare equal. */
 function mergesAsText(db: Db, heuristic = '%'): string[][] {
@@ -345,7 +337,7 @@ test('clusters.configure saves only what it is given and rebuilds exactly the ch
 test('a store whose clusters were never built gets them from clusters.rebuild, the same as an import makes them', async () => {
   const db = await storeWith([[BLOCK_702861]]);
   const made = clusterRows(db);
-  for (const table of Object.keys(CLUSTER_TABLES)) db.exec(`DELETE FROM ${table}`);
+  for (const table of Object.keys(made)) db.exec(`DELETE FROM ${table}`);
   const r = rebuildClusters(db);
   assert.equal(r.chains.length, 1);
   assert.deepEqual(clusterRows(db), made);

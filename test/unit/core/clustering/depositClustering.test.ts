@@ -12,6 +12,7 @@ import { displayAddress } from '../../../../shared/codec/address';
 import { tronToBase58 } from '../../../../shared/codec/tron';
 import { ETL, TX_HEADER, tempDir, writeFile } from '../../helpers';
 import { freshBackend, importAndWait, ok } from '../backendHelpers';
+import { clusterRows } from './clusterRows';
 
 /**
  * Hand-built ethereum-etl exports of an exchange's deposit flow, with addresses shaped like real
@@ -170,15 +171,6 @@ function partition(db: Db): string[][] {
   return [...groups.values()].sort((x, y) => x[0]!.localeCompare(y[0]!));
 }
 
-const CLUSTER_TABLES = {
-  entity_member: 'SELECT address_id, root FROM entity_member ORDER BY address_id',
-  entity_root: 'SELECT root, size FROM entity_root ORDER BY root',
-  cluster_evidence: 'SELECT id, a, b, tx_id, heuristic, dataset_id FROM cluster_evidence ORDER BY id',
-  cluster_held: 'SELECT id, a, b, a_size, b_size, tx_id, heuristic, dataset_id FROM cluster_held ORDER BY id',
-};
-function clusterRows(db: Db): Record<string, unknown[]> {
-  return Object.fromEntries(Object.entries(CLUSTER_TABLES).map(([t, sql]) => [t, db.prepare(sql).raw().all()]));
-}
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
 /** The clusters the exchange world should make with the default settings. */

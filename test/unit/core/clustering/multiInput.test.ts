@@ -15,6 +15,7 @@ import { BlkWriter, p2pkh, p2wpkh, type Coin } from '../../../../electron/core/s
 import { hash160, networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { BLK_FIXTURE, dumpUtxoStore, FIXTURES, REPO, tempDir, writeFile } from '../../helpers';
 import { freshBackend, importAndWait, ok } from '../backendHelpers';
+import { clusterRows } from './clusterRows';
 
 const BLOCK_702861 = join(FIXTURES, 'bitcoin/mainnet-block-702861.raw');
 const WORKER = join(REPO, 'dist/node/blkParseWorker.cjs');
@@ -39,15 +40,6 @@ const WHIRLPOOL = [
 const WASABI = '5c2f55fc17854a18f447d74e32356c9ff6faf43bf937ed13611857b2bb3fef3a';
 const MULTI = 'multi-input';
 
-const CLUSTER_TABLES = {
-  entity_member: 'SELECT address_id, root FROM entity_member ORDER BY address_id',
-  entity_root: 'SELECT root, size FROM entity_root ORDER BY root',
-  cluster_evidence: 'SELECT id, a, b, tx_id, heuristic, dataset_id FROM cluster_evidence ORDER BY id',
-  cluster_held: 'SELECT id, a, b, a_size, b_size, tx_id, heuristic, dataset_id FROM cluster_held ORDER BY id',
-};
-function clusterRows(db: Db): Record<string, unknown[]> {
-  return Object.fromEntries(Object.entries(CLUSTER_TABLES).map(([t, sql]) => [t, db.prepare(sql).raw().all()]));
-}
 
 let lone: Backend | null = null;
 /** One backend with block 702861 imported, shared by the tests that only read. */
