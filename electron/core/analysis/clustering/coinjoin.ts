@@ -30,7 +30,8 @@
  *   taker's change), at least n inputs, and the value not a round amount (a multiple of
  *   0.001 BTC), which would rather be one payer paying n parties. When every input value is
  *   known, no single input may exceed one equal output plus the largest other output plus the
- *   fee: a larger one paid for several equal outputs itself. Source: JoinMarket's shape (one
+ *   fee plus the makers' fees (each at most 0.1% of the equal value plus 10,000 sat): a larger
+ *   one paid for several equal outputs itself. Source: JoinMarket's shape (one
  *   taker, n - 1 makers, each with one equal output and at most one change), and Dumplings'
  *   "other CoinJoin" rule, which uses the same funding shortcut in place of a subset sum.
  *
@@ -90,6 +91,9 @@ const MIN_EQUAL = 3;
 const MIN_OWNERS = 3;
 /** A multiple of 0.001 BTC reads as a chosen payment amount rather than a JoinMarket amount. */
 const ROUND_UNIT = 100_000n;
+/** Per maker, the most a JoinMarket taker is taken to pay: 0.1% of the equal value (in parts per million) plus 10,000 sat (see fundedByParties). */
+const MAKER_FEE_REL_PPM = 1_000n;
+const MAKER_FEE_ABS = 10_000n;
 
 /** Wasabi 2's standard denominations in satoshi (see the file comment). */
 export const WASABI2_DENOMINATIONS: ReadonlySet<bigint> = (() => {
@@ -218,7 +222,18 @@ function equalCandidate(shape: Shape): Group | null {
 
 /**
  * With every input value known: no input exceeds one equal output plus the largest other output
- * plus the fee. A larger input paid for more than one party's share on its own.
+ * plus the fee plus what a JoinMarket taker pays its makers. A larger input paid for more than
+ * one party's share on its own.
+ *
+ * The makers' fees: a JoinMarket taker's coin pays its equal output, its change, the miner fee
+ * and each of the n - 1 makers' fees, so without them the check refuses every round whose taker
+ * registered one coin and took the largest change (Dumplings' shortcut has that flaw). A taker
+ * accepts a maker's offer up to its max_cj_fee_rel or max_cj_fee_abs (JoinMarket's taker
+ * settings; offers in practice ask 0.001–0.03% or a few hundred to a few thousand sat), so each
+ * maker is allowed MAKER_FEE_REL of the equal value plus MAKER_FEE_ABS, well above what takers
+ * accept. The check still refuses a single payer: its input paid n equal outputs, which exceeds
+ * the bound by (n - 1) equal values less the slack, positive whenever the equal value is above
+ * about 10,000 sat.
  */
 function fundedByParties(tx: CoinJoinTx, group: Group): boolean {
   const values = tx.inputs.map((i) => i.value);
@@ -227,7 +242,9 @@ function fundedByParties(tx: CoinJoinTx, group: Group): boolean {
   const fee = sum(known) - sum(tx.outputs.map((o) => o.value));
   const largestOther = tx.outputs.reduce((m, o) => (o.value !== group.value && o.value > m ? o.value : m), 0n);
   const largestInput = known.reduce((m, v) => (v > m ? v : m), 0n);
-  return largestInput <= group.value + largestOther + fee;
+  const makers = BigInt(group.outputs.length - 1);
+  const makerFees = makers * ((group.value * MAKER_FEE_REL_PPM) / 1_000_000n + MAKER_FEE_ABS);
+  return largestInput <= group.value + largestOther + fee + makerFees;
 }
 
 function equalGroups(outputs: readonly CoinJoinOutput[]): Group[] {

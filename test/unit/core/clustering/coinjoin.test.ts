@@ -189,6 +189,27 @@ const WHIRLPOOL_001 = ['118970792f15cdb90645be0d265ba6c04ab3f3d36a16efe2c4b97801
 const WHIRLPOOL_0001 = ['c31d23f5e8b881bc3339a918e71cadc4622f73c5a1f68aadd4741e0da7e66756', 'c57e3e496a6bb496498b54632b2637472c59feb7a3b0485121140425f115cb51', 'cba457a11d9674afa95ba12187306d70978baf6396c5ee476272ea41670e8ae2', 'f35a8cdd9b490213af78692c2bb88dcf17dae0649447c94786f59e3a884cb2ce'];
 const WASABI = '5c2f55fc17854a18f447d74e32356c9ff6faf43bf937ed13611857b2bb3fef3a';
 
+test("a JoinMarket round whose taker pays its makers' fees out of one coin is still a round, and a single payer still is not", () => {
+  // Taker: one 0.5 BTC coin for a 0.12345678 BTC mix; its change is the largest other output.
+  // Its coin covers its equal output, its change, the miner fee and the four makers' fees
+  // (0.02% each), so it exceeds "equal + largest other + fee" by exactly those fees.
+  const cj = 12_345_678n;
+  const minerFee = 3_000n;
+  const makerFee = (cj * 2n) / 10_000n;
+  const makerCoins = [20_000_000n, 15_000_000n, 30_000_000n, 13_000_000n];
+  const takerCoin = 50_000_000n;
+  const takerChange = takerCoin - cj - minerFee - makerFee * 4n;
+  const ins: CoinJoinInput[] = [takerCoin, ...makerCoins].map((value, i) => ({ value, address: `bc1qjm${i}` }));
+  const outs = outputs([...times(5, cj), takerChange, ...makerCoins.map((c) => c - cj + makerFee)]);
+  assert.ok(takerCoin > cj + takerChange + minerFee, 'the taker coin is over the fee-less bound');
+  assert.equal(detectCoinJoin({ inputs: ins, outputs: outs })?.rule, 'joinmarket');
+
+  // One payer's coin paying the five equal outputs itself, with four small coins riding along.
+  const payer: CoinJoinInput[] = [{ value: cj * 5n + 40_000_000n, address: 'bc1qpayer' }, ...times(4, 2_000n).map((value, i) => ({ value, address: `bc1qride${i}` }))];
+  const paid = outputs([...times(5, cj), 40_000_000n - minerFee + 8_000n]);
+  assert.equal(detectCoinJoin({ inputs: payer, outputs: paid }), null);
+});
+
 test('block 702861: its seven Whirlpool rounds and one Wasabi 1 round are found, and nothing else', async () => {
   const db = openStore(':memory:');
   await importDataset(db, { paths: [BLOCK_702861] });
