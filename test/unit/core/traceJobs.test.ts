@@ -103,12 +103,12 @@ test('a source the store does not hold is refused before a job starts; one runTr
   await fails(backend, 'trace.start', start({ kind: 'address', chain: 'eth', address: '0x1234' }), 'invalid_argument');
   await fails(backend, 'trace.start', start({ kind: 'address', chain: 'eth', address: '0x' + '12'.repeat(20) }), 'invalid_argument', /0x1212.* on Ethereum is not in the store/);
   await fails(backend, 'trace.start', start({ kind: 'tx', chain: 'eth', tx: '0x' + 'ab'.repeat(32) }), 'invalid_argument', /transaction 0xabab.* is not in the store/);
-  // The mixer's transaction is in the store, but it has no output 99.
-  const { jobId } = await ok(backend, 'trace.start', start({ kind: 'tx', chain: SYNTH_CHAINS.btc, tx: truth.mixer.txid, ref: '99' }));
+  // The mixer's transaction is in the store, but it has no output 99999.
+  const { jobId } = await ok(backend, 'trace.start', start({ kind: 'tx', chain: SYNTH_CHAINS.btc, tx: truth.mixer.txid, ref: '99999' }));
   const job = await waitForTrace(backend, jobId);
   assert.equal(job.state, 'failed');
   assert.equal(job.error!.kind, 'not_found');
-  assert.match(job.error!.message, /no output 99/);
+  assert.match(job.error!.message, /no output 99999/);
   await backend.close();
 });
 
