@@ -5,7 +5,10 @@
 // and the world again at 10M transfers (--large-scale, 0 to skip); graph rendering and cold start
 // in headless Chromium (--no-render skips them and the session); the signed log and bundles
 // (--case-files-only runs just that); tracing against the worlds' ground truth (traceBench.ts;
-// --trace-only generates and imports a world at --scale and runs just that).
+// --trace-only generates and imports a world at --scale and runs just that); clustering against
+// the worlds' ground truth (clusterBench.ts, every configuration at --scale, the default's time
+// and memory at --large-scale; --clusters-only generates and imports a world at --scale and runs
+// just that, --cluster-configs A,B picks configurations).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +22,7 @@ import { benchCaseFiles, printCaseFileResults } from './caseFileBench';
 import { benchSession, printSessionResults } from './sessionBench';
 import { benchLabels, printLabelsResults } from './labelsBench';
 import { benchTrace, printTraceResults, type TraceBenchResult } from './traceBench';
+import { benchClusters, printClusterResults, type ClusterBenchResult } from './clusterBench';
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +42,10 @@ const { values } = parseArgs({
     'labels-only': { type: 'boolean', default: false },
     /** Only the trace section, on a world at --scale generated and imported for it. */
     'trace-only': { type: 'boolean', default: false },
+    /** Only the clustering section, on a world at --scale generated and imported for it. */
+    'clusters-only': { type: 'boolean', default: false },
+    /** The clustering configurations to measure, comma-separated (clusterBench.ts names them); all unless given. */
+    'cluster-configs': { type: 'string' },
   },
 });
 const started = new Date().toISOString();
@@ -113,6 +121,18 @@ if (values['trace-only']) {
   console.log(`results written to ${values.out}`);
   process.exit(0);
 }
+if (values['clusters-only']) {
+  try {
+    const clusters = await benchClusters(work, scale, log, { configs: values['cluster-configs']?.split(',').map((c) => c.trim()) });
+    printClusterResults(clusters);
+    results.clusters = [clusters];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  saveResults(values.out!, results);
+  console.log(`results written to ${values.out}`);
+  process.exit(0);
+}
 if (values['session-only']) {
   try {
     const world = await benchWorld(scale, work, { ceiling: false, log });
@@ -175,6 +195,15 @@ try {
     traces.push(trace);
   }
   results.trace = traces;
+
+  // Clustering against ground truth on the world at --scale, every configuration; on the larger world, the default's time and memory.
+  const clusterRuns: ClusterBenchResult[] = [];
+  for (const w of worlds) {
+    const clusters = await benchClusters(work, w.targetTransfers, log, { existing: worldPaths(work, w.targetTransfers), configs: w === first ? undefined : ['default'] });
+    printClusterResults(clusters);
+    clusterRuns.push(clusters);
+  }
+  results.clusters = clusterRuns;
 
   const cf = await benchCaseFiles(work, log);
   printCaseFileResults(cf);

@@ -39,6 +39,15 @@ export class Rng {
     return this.next() < p;
   }
 
+  /** Shuffles in place (Fisher–Yates) and returns the array. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      [items[i], items[j]] = [items[j]!, items[i]!];
+    }
+    return items;
+  }
+
   /** A bigint in [lo, hi], exact (built from two 32-bit draws scaled; fine for amounts). */
   amount(lo: bigint, hi: bigint): bigint {
     const span = hi - lo + 1n;

@@ -11,6 +11,7 @@ import { findAddressId } from '../../../../electron/core/store/addresses';
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
 import { fromDbAmount } from '../../../../electron/core/store/sqlFunctions';
 import { generateWorld, parseScale, SYNTH_CHAINS, type TheftHop, type WorldTruth } from '../../../../electron/core/synth/world';
+import { canonicalAddress } from '../../../../shared/codec/address';
 import { tempDir } from '../../helpers';
 
 const fileHash = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -48,7 +49,7 @@ test('the generator is deterministic: the same seed writes the same files, anoth
   generateWorld({ seed: 'same', transfers: 2000, out: a });
   generateWorld({ seed: 'same', transfers: 2000, out: b });
   generateWorld({ seed: 'other', transfers: 2000, out: c });
-  for (const f of ['truth.json', 'truth/theft.csv', 'truth/actors.csv', 'ethereum/transactions.csv', 'tron/token_transfers.csv', 'bitcoin/blocks/blk00000.dat']) {
+  for (const f of ['truth.json', 'truth/theft.csv', 'truth/actors.csv', 'truth/coinjoins.csv', 'ethereum/transactions.csv', 'tron/token_transfers.csv', 'bitcoin/blocks/blk00000.dat']) {
     assert.equal(fileHash(join(a, f)), fileHash(join(b, f)), f);
     assert.notEqual(fileHash(join(a, f)), fileHash(join(c, f)), f);
   }
@@ -124,12 +125,15 @@ test("the store's totals reconcile with the ground truth: victims, exits, the sw
   assert.equal(BigInt(truth.bridge.release.amount), locked - BigInt(truth.bridge.fee));
   const tronExits = truth.exits.filter((e) => e.chain === SYNTH_CHAINS.tron).reduce((s, e) => s + BigInt(e.amount), 0n);
   assert.equal(tronExits, BigInt(truth.bridge.release.amount) + BigInt(truth.stolen[SYNTH_CHAINS.tron]!.USDT!));
-  // The CoinJoin: several participants, equal outputs, ten of them the thief's.
+  // The CoinJoin: a WabiSabi round of 50 or more inputs from three or more wallets, ten equal outputs the thief's.
   const mix = db.prepare('SELECT id FROM tx WHERE hash = ?').pluck().get(truth.mixer.txid) as number;
-  assert.ok(truth.mixer.participants >= 5, `participants: ${truth.mixer.participants}`);
-  assert.equal(db.prepare('SELECT count(*) FROM txin WHERE tx_id = ?').pluck().get(mix), truth.mixer.participants);
-  const equal = db.prepare('SELECT count(*) FROM txout WHERE tx_id = ? AND value = ?').pluck().get(mix, BigInt(truth.mixer.denomination));
-  assert.equal(equal, 10 + truth.mixer.participants - 1);
+  assert.equal(truth.mixer.shape, 'wasabi2');
+  assert.ok(truth.mixer.participants >= 3, `participants: ${truth.mixer.participants}`);
+  assert.ok(truth.mixer.inputs >= 50, `inputs: ${truth.mixer.inputs}`);
+  assert.equal(db.prepare('SELECT count(*) FROM txin WHERE tx_id = ?').pluck().get(mix), truth.mixer.inputs);
+  const paid = db.prepare('SELECT a.addr, o.value FROM txout o JOIN address a ON a.id = o.address_id WHERE o.tx_id = ? AND o.value = ?').safeIntegers(true).all(mix, BigInt(truth.mixer.denomination)) as { addr: string }[];
+  assert.ok(paid.length >= 10);
+  for (const out of truth.mixer.thiefOutputs) assert.equal(paid.filter((p) => p.addr === out).length, 1, `${out} gets one mixed output`);
   // The hubs: the exchanges' hot wallets receive more transfers than any other address on each account chain.
   for (const chain of [SYNTH_CHAINS.eth, SYNTH_CHAINS.tron]) {
     const top = db
@@ -139,3 +143,124 @@ test("the store's totals reconcile with the ground truth: victims, exits, the sw
     assert.deepEqual(new Set(top), new Set(truth.hotWallets.filter((h) => h.chain === chain).map((h) => h.address)), chain);
   }
 });
+
+/** actors.csv as a map per chain: canonical address → [actor, role]. */
+function owners(dir: string, truth: WorldTruth): Map<string, Map<string, [string, string]>> {
+  const out = new Map<string, Map<string, [string, string]>>();
+  for (const line of readFileSync(join(dir, truth.files.actors), 'utf8').trim().split('\n').slice(1)) {
+    const [chain, address, actor, role] = line.split(',') as [string, string, string, string];
+    const m = out.get(chain) ?? new Map<string, [string, string]>();
+    out.set(chain, m);
+    const key = canonicalAddress(chain, address);
+    assert.ok(!m.has(key), `${address} on ${chain} is listed once`);
+    m.set(key, [actor, role]);
+  }
+  return out;
+}
+
+const coinjoinRows = (dir: string, truth: WorldTruth) =>
+  (parse(readFileSync(join(dir, truth.files.coinjoins)), { columns: true }) as { chain: string; txid: string; shape: string; participants: string }[]).map((r) => ({ ...r, participants: Number(r.participants) }));
+
+test('actors.csv names one owner for every address in the store; outside the CoinJoins every Bitcoin transaction spends one owner’s coins', async () => {
+  const { dir, truth, db } = await tinyWorld();
+  const who = owners(dir, truth);
+  for (const chain of Object.values(SYNTH_CHAINS)) {
+    const addrs = db.prepare('SELECT addr FROM address WHERE chain_id = ?').pluck().all(chainRow(db, chain)) as string[];
+    assert.ok(addrs.length > 50);
+    assert.deepEqual(addrs.filter((a) => !who.get(chain)!.has(a)), [], `every ${chain} address has an owner`);
+  }
+  const btc = who.get(SYNTH_CHAINS.btc)!;
+  const rounds = new Map(coinjoinRows(dir, truth).map((r) => [r.txid, r]));
+  assert.ok(rounds.has(truth.mixer.txid), 'the thief’s round is listed');
+  const inputs = db.prepare('SELECT tx.hash, a.addr FROM txin i JOIN tx ON tx.id = i.tx_id JOIN address a ON a.id = i.address_id ORDER BY tx.id').all() as { hash: string; addr: string }[];
+  const byTx = new Map<string, Set<string>>();
+  for (const i of inputs) byTx.set(i.hash, (byTx.get(i.hash) ?? new Set()).add(btc.get(i.addr)![0]));
+  for (const [hash, actors] of byTx) {
+    const round = rounds.get(hash);
+    if (round) assert.equal(actors.size, round.participants, `CoinJoin ${hash}: its participants are distinct owners`);
+    else assert.equal(actors.size, 1, `${hash} spends coins of ${[...actors].join(', ')}`);
+  }
+  for (const r of rounds.values()) assert.ok(r.participants >= 3, `${r.shape} ${r.txid}: ${r.participants} participants`);
+  // Wallets hold many addresses; the exchanges' are their hot wallets and the deposit addresses they sweep.
+  const perWallet = new Map<string, number>();
+  for (const [actor] of btc.values()) if (actor.startsWith('btc wallet ')) perWallet.set(actor, (perWallet.get(actor) ?? 0) + 1);
+  assert.ok([...perWallet.values()].filter((n) => n >= 5).length >= perWallet.size / 3, 'a third of the wallets use five addresses or more');
+  // Account-chain users own 1 to 3 addresses each.
+  for (const chain of [SYNTH_CHAINS.eth, SYNTH_CHAINS.tron]) {
+    const perUser = new Map<string, number>();
+    for (const [actor, role] of who.get(chain)!.values()) if (role === 'user') perUser.set(actor, (perUser.get(actor) ?? 0) + 1);
+    const counts = [...perUser.values()];
+    assert.ok(counts.every((n) => n >= 1 && n <= 3) && counts.some((n) => n === 1) && counts.some((n) => n > 1), chain);
+  }
+});
+
+test('the thief’s CoinJoin has three or more participants at every scale', () => {
+  for (const transfers of [2_000, 100_000]) {
+    const truth = generateWorld({ seed: `mixer-${transfers}`, transfers, out: tempDir() });
+    assert.ok(truth.mixer.participants >= 3 && truth.mixer.inputs >= 50, `${transfers} transfers: ${truth.mixer.participants} participants, ${truth.mixer.inputs} inputs`);
+  }
+});
+
+for (const seed of ['rounds-one', 'rounds-two']) {
+  test(`a 20,000-transfer world (${seed}): CoinJoin rounds of every shape, shaped like the real ones; deposits forwarded to the hot wallets within minutes`, async () => {
+    const dir = tempDir('cairn-world-rounds-');
+    const truth = generateWorld({ seed, transfers: 20_000, out: dir });
+    const db = openStore(':memory:');
+    try {
+      await importDataset(db, { paths: [join(dir, truth.files.bitcoin)] });
+      await importDataset(db, { paths: [join(dir, truth.files.ethereum)], chain: 'eth' });
+      await importDataset(db, { paths: [join(dir, truth.files.tron)], chain: 'tron' });
+      const rows = coinjoinRows(dir, truth);
+      for (const shape of ['whirlpool', 'wasabi1', 'joinmarket', 'wasabi2']) assert.ok(rows.some((r) => r.shape === shape), `a ${shape} round`);
+      assert.deepEqual(Object.fromEntries(Object.entries(truth.coinjoins).filter(([, n]) => n > 0)), Object.fromEntries([...new Set(rows.map((r) => r.shape))].map((s) => [s, rows.filter((r) => r.shape === s).length])));
+      const tx = db.prepare('SELECT id FROM tx WHERE hash = ?').pluck();
+      const outs = db.prepare('SELECT value, address_id AS a FROM txout WHERE tx_id = ? ORDER BY n').safeIntegers(true);
+      const ins = db.prepare('SELECT count(*) FROM txin WHERE tx_id = ?').pluck();
+      const equalOutputs = (values: bigint[]) => {
+        const counts = new Map<bigint, number>();
+        for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+        return [...counts].sort((a, b) => b[1] - a[1])[0]!;
+      };
+      for (const r of rows) {
+        const id = tx.get(r.txid) as number;
+        const o = (outs.all(id) as { value: bigint; a: bigint | null }[]).map((x) => ({ value: fromDbAmount(x.value), a: x.a }));
+        const [value, n] = equalOutputs(o.map((x) => x.value));
+        const where = `${r.shape} ${r.txid}`;
+        if (r.shape === 'whirlpool') {
+          assert.equal(ins.get(id), 5, where);
+          assert.equal(o.length, 5, where);
+          assert.equal(n, 5, where);
+          assert.ok([100_000n, 1_000_000n, 5_000_000n, 25_000_000n, 50_000_000n].includes(value), `${where}: a pool denomination`);
+        } else if (r.shape === 'wasabi1') {
+          assert.ok(n >= 10 && n === r.participants, where);
+          assert.ok(value >= 9_800_000n && value <= 10_200_000n, `${where}: near 0.1 BTC`);
+        } else if (r.shape === 'joinmarket') {
+          assert.equal(n, r.participants, `${where}: one equal output per party`);
+          assert.ok(o.length - n <= n, `${where}: at most one change per party`);
+        }
+        assert.equal(new Set(o.filter((x) => x.value === value).map((x) => x.a)).size, n, `${where}: the equal outputs go to distinct addresses`);
+      }
+      // Each deposit on an account chain reaches the exchange's hot wallet within six minutes, the ETH less the forward's gas.
+      const who = owners(dir, truth);
+      for (const chain of [SYNTH_CHAINS.eth, SYNTH_CHAINS.tron]) {
+        const deposits = [...who.get(chain)!].filter(([, [, role]]) => role === 'deposit').map(([a]) => a);
+        const hot = truth.hotWallets.filter((w) => w.chain === chain).map((w) => canonicalAddress(chain, w.address));
+        const unforwarded = db
+          .prepare(
+            `SELECT count(*) FROM transfer i JOIN address d ON d.id = i.to_id
+             WHERE d.chain_id = :chain AND d.addr IN (SELECT value FROM json_each(:deposits)) AND coalesce(i.status, 1) = 1
+               AND NOT EXISTS (SELECT 1 FROM transfer f JOIN address h ON h.id = f.to_id
+                               WHERE f.from_id = d.id AND h.addr IN (SELECT value FROM json_each(:hot)) AND f.asset_id = i.asset_id
+                                 AND f.time BETWEEN i.time AND i.time + 360 AND (f.amount = i.amount OR f.kind = 0))`,
+          )
+          .pluck()
+          .get({ chain: chainRow(db, chain), deposits: JSON.stringify(deposits), hot: JSON.stringify(hot) });
+        const received = db.prepare('SELECT count(*) FROM transfer i JOIN address d ON d.id = i.to_id WHERE d.chain_id = ? AND d.addr IN (SELECT value FROM json_each(?))').pluck().get(chainRow(db, chain), JSON.stringify(deposits)) as number;
+        assert.ok(received > 100, `${chain}: ${received} deposits`);
+        assert.equal(unforwarded, 0, `${chain}: every deposit is forwarded`);
+      }
+    } finally {
+      db.close();
+    }
+  });
+}
