@@ -17,6 +17,8 @@ import { AddressLink, TxLink } from './LeadLinks';
 
 /** Merges that put the address in its wallet, listed at most. */
 const EVIDENCE_SHOWN = 20;
+/** Of those, listed open; the rest fold away (a hub's deposit addresses each have a merge). */
+const EVIDENCE_OPEN = 3;
 
 /** An address of the canvas to ask "why" with: drawn as a node, or inside an entity node. */
 interface WhyCandidate {
@@ -185,6 +187,22 @@ function Body(props: {
   }
   const { onOverride } = props;
   const shown = v.evidence.slice(0, EVIDENCE_SHOWN);
+  const evidenceItem = (e: ClusterView['evidence'][number]) => (
+    <li key={`${e.tx}:${e.heuristic}`}>
+      In this wallet because of tx <TxLink chain={props.chain} hash={e.tx} /> <span className="heuristic">({e.heuristic})</span>
+      {onOverride && (
+        <button
+          type="button"
+          className="link-button small"
+          title="Do not apply this transaction's merges in this case (audited; Undo takes it back)"
+          data-testid="reject-merge"
+          onClick={() => void onOverride({ kind: 'reject', chain: props.chain, tx: e.tx })}
+        >
+          reject
+        </button>
+      )}
+    </li>
+  );
   return (
     <>
       <dl className="facts">
@@ -197,24 +215,18 @@ function Body(props: {
         <dd>{v.label ? <WalletLabelText label={v.label} chain={props.chain} /> : <span className="muted">none of its addresses is labelled</span>}</dd>
       </dl>
       {shown.length > 0 && (
-        <ul className="plain-list wallet-evidence" data-testid="wallet-evidence">
-          {shown.map((e) => (
-            <li key={`${e.tx}:${e.heuristic}`}>
-              In this wallet because of tx <TxLink chain={props.chain} hash={e.tx} /> <span className="heuristic">({e.heuristic})</span>
-              {onOverride && (
-                <button
-                  type="button"
-                  className="link-button small"
-                  title="Do not apply this transaction's merges in this case (audited; Undo takes it back)"
-                  data-testid="reject-merge"
-                  onClick={() => void onOverride({ kind: 'reject', chain: props.chain, tx: e.tx })}
-                >
-                  reject
-                </button>
-              )}
-            </li>
-          ))}
-        </ul>
+        <div className="wallet-evidence" data-testid="wallet-evidence">
+          <ul className="plain-list">{shown.slice(0, EVIDENCE_OPEN).map(evidenceItem)}</ul>
+          {shown.length > EVIDENCE_OPEN && (
+            <details>
+              <summary className="small">
+                {shown.length === EVIDENCE_SHOWN ? 'at least ' : ''}
+                {formatCount(shown.length - EVIDENCE_OPEN)} more merge{shown.length - EVIDENCE_OPEN === 1 ? '' : 's'} of this address
+              </summary>
+              <ul className="plain-list">{shown.slice(EVIDENCE_OPEN).map(evidenceItem)}</ul>
+            </details>
+          )}
+        </div>
       )}
       {v.evidence.length > shown.length && <p className="muted small">and more merges; “why” below follows them.</p>}
       <WhyPicker chain={props.chain} address={props.address} caseId={props.caseId} graph={props.graph} cluster={v.cluster} />
