@@ -27,6 +27,28 @@ export function EdgeEnd({ graph, id }: { graph: Graph; id: string }) {
  * An edge of the graph: the transfers it sums, page by page, oldest first, with the exact total
  * they add up to. Both ends lead back to the canvas, every hash to its transaction.
  */
+/** An edge's figures in a details list: its exact total (base units to copy), transfer count, first and last time. */
+export function EdgeFigures({ edge }: { edge: GraphEdge }) {
+  const total = formatAmount(edge.total, edge.asset);
+  return (
+    <>
+        <dt>Total</dt>
+        <dd className="edge-total">
+          <span className="mono" title={total.title} data-testid="edge-total" data-base-units={edge.total}>
+            {total.text}
+          </span>
+          <CopyButton text={edge.total} label="Copy base units" />
+        </dd>
+        <dt>Transfers</dt>
+        <dd className="num-left">{formatCount(edge.count)}</dd>
+        <dt>First</dt>
+        <dd className="mono">{formatUnixUtc(edge.firstTime)}</dd>
+        <dt>Last</dt>
+        <dd className="mono">{formatUnixUtc(edge.lastTime)}</dd>
+    </>
+  );
+}
+
 export function EdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Graph }) {
   const { client, run } = useServices();
   const [offset, setOffset] = useState(0);
@@ -47,7 +69,6 @@ export function EdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Graph }) 
     };
   }, [client, run, graph.caseId, edge.source, edge.target, asset, filter, offset]);
 
-  const total = formatAmount(edge.total, edge.asset);
   const count = page?.total ?? edge.count;
   const first = count === 0 ? 0 : offset + 1;
   const last = Math.min(offset + (page?.items.length ?? 0), count);
@@ -75,19 +96,7 @@ export function EdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Graph }) 
         <dd className="mono" data-testid="edge-label">
           {edgeLabel(edge)}
         </dd>
-        <dt>Total</dt>
-        <dd className="edge-total">
-          <span className="mono" title={total.title} data-testid="edge-total" data-base-units={edge.total}>
-            {total.text}
-          </span>
-          <CopyButton text={edge.total} label="Copy base units" />
-        </dd>
-        <dt>Transfers</dt>
-        <dd className="num-left">{formatCount(edge.count)}</dd>
-        <dt>First</dt>
-        <dd className="mono">{formatUnixUtc(edge.firstTime)}</dd>
-        <dt>Last</dt>
-        <dd className="mono">{formatUnixUtc(edge.lastTime)}</dd>
+        <EdgeFigures edge={edge} />
       </dl>
       {filter && (
         <p className="muted small" data-testid="edge-filtered">

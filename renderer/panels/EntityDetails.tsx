@@ -6,14 +6,13 @@
 import { useState } from 'react';
 import type { EntityNode, Graph, GraphEdge } from '../../shared/api/schemas';
 import { categoryLabel } from '../dialogs/fields';
-import { amountTooltip, formatAmount, formatAmountRounded } from '../format/amount';
-import { formatCount, formatUnixUtc } from '../format/text';
+import { amountTooltip, formatAmountRounded } from '../format/amount';
+import { formatCount } from '../format/text';
 import { SANCTION_PREFIX } from '../graph/labelDetail';
 import { entityCount, entityName } from '../graph/toElements';
 import { useCaseReadOnly } from '../state/readOnly';
-import { CopyButton } from './CopyButton';
 import { ClusterEvidence } from './ClusterEvidence';
-import { EdgeDetails, EdgeEnd } from './EdgeDetails';
+import { EdgeDetails, EdgeEnd, EdgeFigures } from './EdgeDetails';
 import { ExposureSection } from './IntelSections';
 import { AddressLink } from './LeadLinks';
 
@@ -121,7 +120,6 @@ export function EntityDetails(props: { node: EntityNode; graph: Graph; onExpandB
 export function EntityEdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Graph }) {
   const parts = edge.parts ?? [];
   const [chosen, setChosen] = useState<number | null>(null);
-  const total = formatAmount(edge.total, edge.asset);
   const part = chosen === null ? null : parts[chosen];
   return (
     <div className="edge-details entity-edge-details" data-testid="entity-edge-details">
@@ -137,19 +135,7 @@ export function EntityEdgeDetails({ edge, graph }: { edge: GraphEdge; graph: Gra
         </dd>
         <dt>Asset</dt>
         <dd>{edge.asset.symbol ?? 'unknown token'}</dd>
-        <dt>Total</dt>
-        <dd className="edge-total">
-          <span className="mono" title={total.title} data-testid="edge-total" data-base-units={edge.total}>
-            {total.text}
-          </span>
-          <CopyButton text={edge.total} label="Copy base units" />
-        </dd>
-        <dt>Transfers</dt>
-        <dd className="num-left">{formatCount(edge.count)}</dd>
-        <dt>First</dt>
-        <dd className="mono">{formatUnixUtc(edge.firstTime)}</dd>
-        <dt>Last</dt>
-        <dd className="mono">{formatUnixUtc(edge.lastTime)}</dd>
+        <EdgeFigures edge={edge} />
       </dl>
       <section className="detail-section" aria-labelledby="edge-parts-title">
         <div className="section-head">
