@@ -10,8 +10,9 @@
  *   cluster of one has no pair; precision is correct pairs ÷ predicted pairs, recall correct
  *   pairs ÷ true pairs). Also over the users' own addresses alone (Bitcoin wallets, Ethereum and
  *   Tron users), so that the exchanges' thousands of deposit addresses do not drown the wallets;
- * - CoinJoin false merges: evidence rows whose transaction is one of truth/coinjoins.csv (the
- *   target is 0), and what merging the inputs of every CoinJoin would have done to precision;
+ * - CoinJoin false merges: evidence rows whose transaction is one of truth/coinjoins.csv and
+ *   whose two addresses have different owners (the target is 0), per round shape, and what
+ *   merging the inputs of every CoinJoin would have done to precision;
  * - per heuristic, the share of its evidence rows (links) whose two addresses have one actor;
  * - the time and peak memory (RSS) of each configuration's rebuild, run in a child process so
  *   that its peak is its own.
@@ -104,15 +105,15 @@ const ratio = (a: number, b: number): number | null => (b === 0 ? null : a / b);
 /**
  * Loads truth/actors.csv and truth/coinjoins.csv into temporary tables of this connection:
  * truth_actor (address id, chain id, actor id, whether the actor is a user) for the addresses
- * the store holds, and truth_coinjoin (tx id). Streams the file: at 10M transfers it has
- * millions of rows.
+ * the store holds, and truth_coinjoin (tx id, chain id, shape, participants). Streams the
+ * actors: at 10M transfers the file has millions of rows.
  */
 export async function loadTruth(db: Db, dir: string, truth: WorldTruth): Promise<void> {
   db.exec(`
     DROP TABLE IF EXISTS temp.truth_actor;
     DROP TABLE IF EXISTS temp.truth_coinjoin;
     CREATE TEMP TABLE truth_actor (address_id INTEGER PRIMARY KEY, chain_id INTEGER NOT NULL, actor INTEGER NOT NULL, user INTEGER NOT NULL);
-    CREATE TEMP TABLE truth_coinjoin (tx_id INTEGER PRIMARY KEY, shape TEXT NOT NULL, participants INTEGER NOT NULL);
+    CREATE TEMP TABLE truth_coinjoin (tx_id INTEGER PRIMARY KEY, chain_id INTEGER NOT NULL, shape TEXT NOT NULL, participants INTEGER NOT NULL);
   `);
   const chains = new Map((db.prepare('SELECT caip2, id FROM chain').all() as { caip2: string; id: number }[]).map((c) => [c.caip2, c.id]));
   const addressId = db.prepare('SELECT id FROM address WHERE chain_id = ? AND addr = ?').pluck();
@@ -147,14 +148,14 @@ export async function loadTruth(db: Db, dir: string, truth: WorldTruth): Promise
   }
   flush(batch);
   const txId = db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash = ?').pluck();
-  const cj = db.prepare('INSERT OR IGNORE INTO truth_coinjoin (tx_id, shape, participants) VALUES (?, ?, ?)');
+  const cj = db.prepare('INSERT OR IGNORE INTO truth_coinjoin (tx_id, chain_id, shape, participants) VALUES (?, ?, ?, ?)');
   db.transaction(() => {
     for (const line of readFileSync(join(dir, truth.files.coinjoins), 'utf8').split('\n').slice(1)) {
       if (!line) continue;
       const [chain, txid, shape, participants] = line.split(',') as [string, string, string, string];
       const chainId = chains.get(chain);
       const id = chainId === undefined ? undefined : (txId.get(chainId, canonicalTxHashFor(chain, txid)) as number | undefined);
-      if (id !== undefined) cj.run(id, shape, Number(participants));
+      if (id !== undefined) cj.run(id, chainId, shape, Number(participants));
     }
   })();
 }
@@ -246,27 +247,29 @@ export function heuristicLinks(db: Db, chainId: number): HeuristicLinks[] {
 
 /** The truth's CoinJoins on a chain: how many, and the merges whose evidence is one of them. */
 export function coinJoinMerges(db: Db, chainId: number): NonNullable<ChainClusterFigures['coinjoins']> {
-  const rounds = db.prepare('SELECT count(*) FROM temp.truth_coinjoin c JOIN tx ON tx.id = c.tx_id WHERE tx.chain_id = ?').pluck().get(chainId) as number;
+  const rounds = db.prepare('SELECT count(*) FROM temp.truth_coinjoin WHERE chain_id = ?').pluck().get(chainId) as number;
+  // cluster_evidence has no index on tx_id: one pass over it (CROSS JOIN keeps that order), the rounds looked up by their key.
   const merges = db
     .prepare(
       `SELECT count(*) AS n, sum(ta.actor IS NULL OR tb.actor IS NULL OR ta.actor <> tb.actor) AS false, count(DISTINCT e.tx_id) AS txs
-       FROM cluster_evidence e JOIN temp.truth_coinjoin c ON c.tx_id = e.tx_id JOIN tx ON tx.id = e.tx_id
+       FROM cluster_evidence e CROSS JOIN temp.truth_coinjoin c ON c.tx_id = e.tx_id
        LEFT JOIN temp.truth_actor ta ON ta.address_id = e.a LEFT JOIN temp.truth_actor tb ON tb.address_id = e.b
-       WHERE tx.chain_id = ?`,
+       WHERE c.chain_id = ?`,
     )
     .get(chainId) as { n: number; false: number | null; txs: number };
-  const shapes = db
-    .prepare(
-      `SELECT c.shape, count(*) AS rounds, sum(EXISTS (SELECT 1 FROM cluster_evidence e WHERE e.tx_id = c.tx_id)) AS merged
-       FROM temp.truth_coinjoin c JOIN tx ON tx.id = c.tx_id WHERE tx.chain_id = ? GROUP BY c.shape ORDER BY c.shape`,
-    )
-    .all(chainId) as { shape: string; rounds: number; merged: number }[];
+  const merged = new Set(db.prepare('SELECT DISTINCT e.tx_id FROM cluster_evidence e CROSS JOIN temp.truth_coinjoin c ON c.tx_id = e.tx_id WHERE c.chain_id = ?').pluck().all(chainId) as number[]);
+  const byShape: Record<string, { rounds: number; merged: number }> = {};
+  for (const c of db.prepare('SELECT tx_id AS id, shape FROM temp.truth_coinjoin WHERE chain_id = ? ORDER BY shape').all(chainId) as { id: number; shape: string }[]) {
+    const x = (byShape[c.shape] ??= { rounds: 0, merged: 0 });
+    x.rounds++;
+    if (merged.has(c.id)) x.merged++;
+  }
   return {
     inStore: rounds,
     falseMerges: merges.false ?? 0,
     mergesThrough: merges.n,
     roundsMerged: merges.txs,
-    byShape: Object.fromEntries(shapes.map((x) => [x.shape, { rounds: x.rounds, merged: x.merged }])),
+    byShape,
   };
 }
 
@@ -289,8 +292,8 @@ export function throughCoinJoins(db: Db, chainId: number, usersOnly: boolean): P
   };
   const inputs = db
     .prepare(
-      `SELECT i.tx_id, coalesce(m.root, i.address_id) FROM temp.truth_coinjoin c JOIN tx ON tx.id = c.tx_id JOIN txin i ON i.tx_id = c.tx_id
-       LEFT JOIN entity_member m ON m.address_id = i.address_id WHERE tx.chain_id = ? AND i.address_id IS NOT NULL ORDER BY i.tx_id`,
+      `SELECT i.tx_id, coalesce(m.root, i.address_id) FROM temp.truth_coinjoin c CROSS JOIN txin i ON i.tx_id = c.tx_id
+       LEFT JOIN entity_member m ON m.address_id = i.address_id WHERE c.chain_id = ? AND i.address_id IS NOT NULL ORDER BY i.tx_id`,
     )
     .raw()
     .all(chainId) as [number, number][];
