@@ -7,7 +7,7 @@
 import { ApiError, type Handlers } from '../../../shared/api/contract';
 import { displayAddress } from '../../../shared/codec/address';
 import type { ClusterView } from '../../../shared/api/schemas';
-import { clusterMembers, clusterOf, evidencePath, evidenceTouching, forEachMemberPage, heldMerges } from '../analysis/clustering/clusterQueries';
+import { addressTexts, clusterMembers, clusterOf, evidencePath, evidenceTouching, forEachMemberPage, heldMerges } from '../analysis/clustering/clusterQueries';
 import type { CallContext } from '../backendTypes';
 import {
   addOverride,
@@ -34,12 +34,6 @@ function knownAddress(store: Db, chain: string, address: string): { chain: strin
   const a = lookupAddress(store, chain, address);
   if (a.id === null) throw new ApiError('not_found', `address ${address} on ${chainOf(a.chain).name} is not in the store`);
   return { ...a, id: a.id };
-}
-
-function addressTexts(store: Db, ids: readonly number[]): Map<number, string> {
-  if (ids.length === 0) return new Map();
-  const rows = store.prepare('SELECT a.id, a.addr FROM json_each(?) j CROSS JOIN address a ON a.id = j.value ORDER BY j.key').all(JSON.stringify(ids)) as { id: number; addr: string }[];
-  return new Map(rows.map((r) => [r.id, r.addr]));
 }
 
 /** Whether label rank x (confidence, sanction, newer set) comes before y. */

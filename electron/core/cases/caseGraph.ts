@@ -8,7 +8,8 @@ import { getAssets } from '../store/assets';
 import { findChainId } from '../store/chains';
 import type { Db } from '../store/openStore';
 import type { CaseFile } from './caseFiles';
-import { addressTextsOf, entityNode, foldEdges, planEntities } from './entityView';
+import { addressTexts } from '../analysis/clustering/clusterQueries';
+import { entityNode, foldEdges, planEntities } from './entityView';
 
 export interface NodeRow {
   id: number;
@@ -226,7 +227,7 @@ export function buildGraph(store: Db, c: CaseFile, filter?: ApiFlowFilter): Grap
     const assets = getAssets(store, edgeRows.map((e) => Number(e.asset_id)));
     // Exact sums per drawn node pair and asset: an entity's edges fold its members' together.
     const rowOf = new Map(addressRows.map((r) => [r.id, r]));
-    const offCanvas = addressTextsOf(store, [...new Set(edgeRows.flatMap((e) => [Number(e.from_id), Number(e.to_id)]))].filter((id) => !nodeByStoreId.has(id)));
+    const offCanvas = addressTexts(store, [...new Set(edgeRows.flatMap((e) => [Number(e.from_id), Number(e.to_id)]))].filter((id) => !nodeByStoreId.has(id)));
     const endOf = (id: number) => {
       const nodeId = nodeByStoreId.get(id);
       return nodeId === undefined ? { address: offCanvas.get(id)!, node: null } : { address: rowOf.get(nodeId)!.addr, node: nodeKey(nodeId) };

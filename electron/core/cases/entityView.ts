@@ -17,7 +17,9 @@
  */
 import type { Asset, EntityNode, GraphEdge, NodeWallet, WalletLabel } from '../../../shared/api/schemas';
 import { displayAddress, shortAddress } from '../../../shared/codec/address';
+import { addressTexts } from '../analysis/clustering/clusterQueries';
 import type { Cluster } from '../analysis/clustering/unionFind';
+import type { FlowRow } from '../analysis/filteredFlows';
 import { labelsOfMany, labelKeyOf } from '../intel/labelStore';
 import type { Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
@@ -104,12 +106,6 @@ export function collapseRows(c: CaseFile): CollapseRow[] {
 export function storeIdOf(store: Db, chain: string, addr: string): number | undefined {
   const id = store.prepare('SELECT a.id FROM address a JOIN chain c ON c.id = a.chain_id WHERE c.caip2 = ? AND a.addr = ?').pluck().get(chain, addr) as number | undefined;
   return id;
-}
-
-function addressTexts(store: Db, ids: readonly number[]): Map<number, string> {
-  if (ids.length === 0) return new Map();
-  const rows = store.prepare('SELECT a.id, a.addr FROM json_each(?) j CROSS JOIN address a ON a.id = j.value').all(JSON.stringify(ids)) as { id: number; addr: string }[];
-  return new Map(rows.map((r) => [r.id, r.addr]));
 }
 
 type Ranked = WalletLabel & { rank: readonly number[]; addressId: number };
@@ -356,21 +352,6 @@ export function entityNode(e: DrawnEntity, members: readonly { id: number; chain
   };
 }
 
-/** Address texts of store ids. */
-export function addressTextsOf(store: Db, ids: readonly number[]): Map<number, string> {
-  return addressTexts(store, ids);
-}
-
-/** A store edge (or a filtered sum) between two canvas addresses, as buildGraph reads it. */
-export interface FlowRowLike {
-  from_id: bigint;
-  to_id: bigint;
-  asset_id: bigint;
-  total: bigint | string;
-  cnt: bigint;
-  first_time: bigint | null;
-  last_time: bigint | null;
-}
 
 /** The part of an edge id a node key gives: the number of an address node, the key of any other. */
 const idPart = (key: string): string => (key.startsWith('n') ? key.slice(1) : key);
@@ -382,7 +363,7 @@ const idPart = (key: string): string => (key.startsWith('n') ? key.slice(1) : ke
  * members of one entity are summed per entity and asset as internal, and drawn as no edge.
  */
 export function foldEdges(
-  rows: readonly FlowRowLike[],
+  rows: readonly FlowRow[],
   keyOf: (storeId: number) => string,
   endOf: (storeId: number) => { address: string; node: string | null },
   assets: ReadonlyMap<number, Asset>,

@@ -25,6 +25,13 @@ export interface HeldMerge {
   heuristic: string;
 }
 
+/** The address texts of store ids, in the order given (ids the store lacks are left out). */
+export function addressTexts(db: Db, ids: readonly number[]): Map<number, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db.prepare('SELECT a.id, a.addr FROM json_each(?) j CROSS JOIN address a ON a.id = j.value ORDER BY j.key').all(JSON.stringify(ids)) as { id: number; addr: string }[];
+  return new Map(rows.map((r) => [r.id, r.addr]));
+}
+
 export function clusterOf(db: Db, addressId: number): Cluster {
   return new UnionFind(db).find(addressId);
 }
