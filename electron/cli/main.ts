@@ -18,6 +18,7 @@ import { runClusters } from './clusterCommands';
 import { runSettings } from './settingsCommands';
 import { runExposure, runLabels, runScreen, runSearch } from './intelCommands';
 import { runLinks, runPaths, runTraceCommand } from './traceCommands';
+import { runGraphExport, runReport } from './reportCommands';
 
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
@@ -30,6 +31,9 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
   neighbors CHAIN ADDRESS [--direction in|out|both] [--limit N] [--offset N] [--json]
   case list [--json] | case create NAME [--json] | case show CASE [--json]
   case export CASE --out FILE [--passphrase-file F] [--overwrite] [--json]   (a signed bundle for a colleague)
+  case export CASE --format graphml|gexf|csv|cyjs|tagpack|svg|png --out FILE [--overwrite] [--json]
+                                (the graph for Gephi, yEd, spreadsheets, Cytoscape, GraphSense; csv: --out names a folder)
+  report CASE --out FILE.html|FILE.pdf [--template DIR] [--overwrite] [--json]   (the case's report; DIR holds report.yaml)
   case tagpack CASE --out FILE [--overwrite] [--json]   (the case's tags as a GraphSense TagPack)
   case verify FILE [--passphrase-file F] [--json]    (checks a bundle; keeps nothing)
   case import FILE [--passphrase-file F] [--trust FINGERPRINT] [--json]   (opens a bundle's case, read-only)
@@ -108,6 +112,7 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       rate: { type: 'string', multiple: true },
       kind: { type: 'string' },
       note: { type: 'string' },
+      template: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -375,6 +380,10 @@ async function main(argv: string[]): Promise<void> {
             ].join('\n'),
           );
         }
+        if (sub === 'export' && values.format !== undefined) {
+          if (!arg || rest.length !== 2) throw new UsageError('case export needs a CASE id');
+          return await runGraphExport(backend, arg, values, json);
+        }
         if (sub === 'export') {
           if (!arg || rest.length !== 2) throw new UsageError('case export needs a CASE id and --out FILE');
           if (typeof values.out !== 'string') throw new UsageError('case export needs --out FILE');
@@ -469,6 +478,8 @@ async function main(argv: string[]): Promise<void> {
         return await runClusters(backend, rest, values, json);
       case 'settings':
         return await runSettings(backend, rest, values, json);
+      case 'report':
+        return await runReport(backend, rest, values, json);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -109,6 +109,7 @@ export function openBackend(options: BackendOptions): Backend {
         settings = s;
       },
       now: () => new Date(),
+      ...(options.printer ? { printer: options.printer } : {}),
       openSample: async () => {
         const dir = sampleWorkspaceDir(own);
         if (current.busy()) throw new ApiError('conflict', 'an import is running or waiting for review; finish or cancel it before opening the sample');

@@ -1,3 +1,4 @@
+import type { DocumentPrinter } from './report/printer';
 import type { AppEvent, Envelope, Handlers } from '../../shared/api/contract';
 
 export type ShellKind = 'electron' | 'browser' | 'cli';
@@ -16,6 +17,8 @@ export interface BackendOptions {
    * the API run there, off the thread that serves requests. When absent, imports run in-process.
    */
   readonly importWorkerScript?: string;
+  /** Prints reports (PDF) and images (PNG): the Electron shell brings its own; otherwise a headless Chromium is looked for. */
+  readonly printer?: DocumentPrinter;
 }
 
 /** The Electron-free back end that both shells adapt: the handlers, an event stream and a close. */

@@ -9,6 +9,7 @@ import { IPC_EVENT, IPC_INVOKE } from '../../shared/api/transport';
 import { openBackend } from '../core/backend';
 import type { Backend } from '../core/backendTypes';
 import { resolveWorkspaceDir } from '../core/workspace';
+import { electronPrinter } from './electronPrinter';
 import { handleInvoke } from './ipcGuard';
 import {
   APP_ENTRY_URL,
@@ -50,7 +51,7 @@ function start(): void {
   registerAppProtocol(rendererDir);
 
   const workspaceDir = resolveWorkspaceDir(process.argv, process.env);
-  const opened = openBackend({ workspaceDir, shell: 'electron', importWorkerScript });
+  const opened = openBackend({ workspaceDir, shell: 'electron', importWorkerScript, printer: electronPrinter(process.versions.electron ?? 'unknown') });
   backend = opened;
 
   ipcMain.handle(IPC_INVOKE, (event, method: unknown, args: unknown) => handleInvoke(opened, event, method, args));

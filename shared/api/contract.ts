@@ -153,6 +153,32 @@ export const api = {
   ),
 
   /**
+   * The case's report (issue 15): a self-contained HTML document, or a PDF printed from it,
+   * ordered and worded by a template (templateDir: a folder with report.yaml; absent: the built-in).
+   */
+  'report.create': method(
+    z.object({
+      caseId: S.CaseId,
+      path: z.string().min(1).max(4096),
+      format: z.enum(['html', 'pdf']).optional(),
+      templateDir: z.string().min(1).max(4096).optional(),
+      overwrite: z.boolean().default(false),
+    }),
+    S.ReportResult,
+  ),
+  /** The case's graph in another tool's format: GraphML, GEXF, CSV tables, Cytoscape.js JSON, TagPack, SVG or PNG. */
+  'case.exportGraph': method(
+    z.object({
+      caseId: S.CaseId,
+      format: S.GraphExportFormat,
+      path: z.string().min(1).max(4096),
+      scope: S.ExportScope.default({ kind: 'case' }),
+      overwrite: z.boolean().default(false),
+    }),
+    S.GraphExportResult,
+  ),
+
+  /**
    * Traces (issue 13). trace.start runs a trace as a job off the request path (poll trace.status,
    * stop with trace.cancel); with a caseId the result is saved in the case (audited), and the
    * case's confirmed cross-chain links and manual clusters take part.

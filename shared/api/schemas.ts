@@ -928,3 +928,49 @@ export const ClusterRebuild = z.object({
   change: z.object({ named: z.number().int(), conflicts: z.number().int(), merges: z.number().int() }).nullable(),
 });
 export type ClusterRebuild = z.infer<typeof ClusterRebuild>;
+
+/** Formats a case's graph exports to (issue 15); the bundle stays case.export's. */
+export const GRAPH_EXPORT_FORMATS = ['graphml', 'gexf', 'csv', 'cyjs', 'tagpack', 'svg', 'png'] as const;
+export const GraphExportFormat = z.enum(GRAPH_EXPORT_FORMATS);
+export type GraphExportFormat = z.infer<typeof GraphExportFormat>;
+
+/**
+ * What part of the case an export or image shows. case: every visible node of the case.
+ * view: the canvas as shown (its viewport, in model coordinates, and the flow filter it draws
+ * edges with).
+ */
+export const ExportScope = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('case') }),
+  z.object({
+    kind: z.literal('view'),
+    viewport: z.object({ x1: z.number(), y1: z.number(), x2: z.number(), y2: z.number() }).refine((v) => v.x2 > v.x1 && v.y2 > v.y1, 'an empty viewport'),
+    filter: FlowFilter.optional(),
+  }),
+]);
+export type ExportScope = z.infer<typeof ExportScope>;
+
+export const WrittenFile = z.object({ file: z.string(), size: z.number().int(), sha256: z.string() });
+export type WrittenFile = z.infer<typeof WrittenFile>;
+
+export const GraphExportResult = z.object({
+  format: GraphExportFormat,
+  /** Every file written (csv: one per table, in the folder --out names). */
+  files: z.array(WrittenFile),
+  /** What the export holds, in words: "12 nodes, 15 edges, …". */
+  contains: z.string(),
+  /** Nodes and edges written (tagpack: tags), for checking. */
+  counts: z.record(z.string(), z.number().int()),
+});
+export type GraphExportResult = z.infer<typeof GraphExportResult>;
+
+export const ReportResult = WrittenFile.extend({
+  format: z.enum(['html', 'pdf']),
+  /** Section ids in the order the template put them. */
+  sections: z.array(z.string()),
+  /** Graph images in the report. */
+  figures: z.number().int(),
+  /** Pages of the PDF; null for HTML. */
+  pages: z.number().int().nullable(),
+  template: z.string(),
+});
+export type ReportResult = z.infer<typeof ReportResult>;

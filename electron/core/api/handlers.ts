@@ -38,6 +38,8 @@ import { createClusterSettingsHandlers } from './clusterSettingsHandlers';
 import { createLinkHandlers } from './linkHandlers';
 import { createPathHandlers } from './pathHandlers';
 import { createTraceHandlers } from './traceHandlers';
+import { createReportHandlers } from './reportHandlers';
+import type { DocumentPrinter } from '../report/printer';
 
 export interface HandlerDeps {
   readonly version: string;
@@ -59,6 +61,8 @@ export interface HandlerDeps {
   readonly ownWorkspaceDir: string;
   readonly openSample: () => Promise<{ workspace: string; caseId: string }>;
   readonly openOwn: () => Promise<{ workspace: string }>;
+  /** Prints reports to PDF and images to PNG; absent: a headless Chromium (report/printer.ts). */
+  readonly printer?: DocumentPrinter;
 }
 
 export function chainOf(input: string) {
@@ -175,7 +179,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     }
   };
 
-  return {
+  let self: Handlers<CallContext> | null = null;
+  const all: Handlers<CallContext> = {
     'app.info': (_args, ctx) => ({ version: deps.version, workspace: deps.workspaceDir, sample: deps.workspaceDir !== deps.ownWorkspaceDir, shell: ctx.shell, settings: deps.settings() }),
     'workspace.openSample': () => deps.openSample(),
     'workspace.openOwn': () => deps.openOwn(),
@@ -479,5 +484,8 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     ...createClusterHandlers(deps, kit),
     ...createClusterSettingsHandlers(deps),
     ...createEntityHandlers(deps, kit, graph),
+    ...createReportHandlers(deps, kit, () => self!),
   };
+  self = all;
+  return all;
 }
