@@ -246,6 +246,8 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
           onRenameCase={() => setDialog({ kind: 'renameCase' })}
           onExportCase={() => setDialog({ kind: 'exportCase' })}
           onExportTagPack={() => setDialog({ kind: 'exportTagPack' })}
+          onReport={() => setDialog({ kind: 'report' })}
+          onExportGraph={() => setDialog({ kind: 'exportGraph' })}
           onOpenBundle={() => setDialog({ kind: 'openBundle' })}
           onVerifyLog={() => setDialog({ kind: 'verifyLog' })}
           onImport={() => setDialog({ kind: 'import' })}
@@ -371,6 +373,7 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
             setTracesShown(true);
             traces.adopt(traceId);
           }}
+          canvasView={() => canvasRef.current?.viewport() ?? null}
           onClose={() => setDialog(null)}
         />
       </div>

@@ -1,4 +1,7 @@
 import type { Graph } from '../../shared/api/schemas';
+import { formatUnixUtc } from '../format/text';
+import type { CanvasViewport } from '../state/exportPaths';
+import { assetsOf, describeFilter, isActive } from '../state/flowFilter';
 import type { DialogState } from '../state/dialogState';
 import { useInspectorContext } from '../state/inspector';
 import { useLabelSetsContext } from '../state/labelSets';
@@ -10,6 +13,8 @@ import { AddAddressDialog, chainsInUse } from './AddAddressDialog';
 import { ClusterDialog } from './ClusterDialog';
 import { ExportDialog } from './ExportDialog';
 import { TagPackExportDialog } from './TagPackExportDialog';
+import { GraphExportDialog } from './GraphExportDialog';
+import { ReportDialog } from './ReportDialog';
 import { ImportDialog } from './ImportDialog';
 import { LabelImportDialog } from './LabelImportDialog';
 import { OpenBundleDialog } from './OpenBundleDialog';
@@ -33,11 +38,13 @@ export interface DialogHostProps {
   onScreenMemo(memo: ScreenMemo): void;
   /** A trace run from the trace dialog finished and was saved (its id): the trace view opens it. */
   onTraced(traceId: number | null): void;
+  /** What the canvas shows now (model coordinates), for "Export graph…" of the canvas as shown; null without a canvas. */
+  canvasView(): CanvasViewport | null;
   onClose(): void;
 }
 
 /** Renders the one open dialog and wires it to the action it performs. */
-export function DialogHost({ dialog, graph, session, actions, workspace, onImported, screenMemo, onScreenMemo, onTraced, onClose }: DialogHostProps) {
+export function DialogHost({ dialog, graph, session, actions, workspace, onImported, screenMemo, onScreenMemo, onTraced, canvasView, onClose }: DialogHostProps) {
   const inspector = useInspectorContext();
   const labelSets = useLabelSetsContext();
 
@@ -119,6 +126,24 @@ export function DialogHost({ dialog, graph, session, actions, workspace, onImpor
     case 'exportTagPack':
       if (!graph) return null;
       return <TagPackExportDialog caseId={graph.caseId} caseName={session.currentCase?.name ?? graph.caseId} workspace={workspace.info?.workspace ?? ''} onClose={onClose} />;
+    case 'report':
+      if (!graph) return null;
+      return <ReportDialog caseId={graph.caseId} caseName={session.currentCase?.name ?? graph.caseId} workspace={workspace.info?.workspace ?? ''} onClose={onClose} />;
+    case 'exportGraph': {
+      if (!graph) return null;
+      const filter = isActive(session.filter) ? session.filter : null;
+      return (
+        <GraphExportDialog
+          caseId={graph.caseId}
+          caseName={session.currentCase?.name ?? graph.caseId}
+          workspace={workspace.info?.workspace ?? ''}
+          filter={filter}
+          filterText={filter ? describeFilter(filter, assetsOf(graph), formatUnixUtc) : null}
+          canvasView={canvasView}
+          onClose={onClose}
+        />
+      );
+    }
     case 'openBundle':
       return <OpenBundleDialog onOpened={session.openReceived} onClose={onClose} />;
     case 'importLabels':

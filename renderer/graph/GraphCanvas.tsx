@@ -48,6 +48,8 @@ export interface GraphCanvasHandle {
   clientPositionOf(id: string): { clientX: number; clientY: number } | null;
   /** Fit, zoom, recentre, or switch the legend or overview map (the buttons and their keys). */
   navigate(action: CanvasNavigation): void;
+  /** What the canvas shows now, in model coordinates (cytoscape's extent): "Export graph…" of the canvas as shown. */
+  viewport(): { x1: number; y1: number; x2: number; y2: number } | null;
 }
 
 export interface GraphCanvasProps {
@@ -486,6 +488,12 @@ export function GraphCanvas({ graph, txFlows, ref, locked = false, ...callbacks 
         return { clientX: rect.left + at.x, clientY: rect.top + at.y };
       },
       navigate,
+      viewport() {
+        const cy = cyRef.current;
+        if (!cy || cy.destroyed()) return null;
+        const { x1, y1, x2, y2 } = cy.extent();
+        return x2 > x1 && y2 > y1 ? { x1, y1, x2, y2 } : null;
+      },
     }),
     [navigate],
   );

@@ -13,6 +13,8 @@ export function CasePicker(props: {
   onRename(): void;
   onExport(): void;
   onExportTagPack(): void;
+  onReport(): void;
+  onExportGraph(): void;
   onOpenBundle(): void;
   onVerifyLog(): void;
 }) {
@@ -25,6 +27,8 @@ export function CasePicker(props: {
   const items: MenuItem[] = [
     ...(open ? [{ id: 'export', label: 'Export case…', shortcut: 'Ctrl+Shift+E' }] : []),
     ...(open ? [{ id: 'export-tagpack', label: 'Export tags as TagPack…', shortcut: '' }] : []),
+    ...(open ? [{ id: 'export-graph', label: 'Export graph…', shortcut: '' }] : []),
+    ...(open ? [{ id: 'report', label: 'Report…', shortcut: '' }] : []),
     { id: 'open-bundle', label: 'Open bundle…', shortcut: 'Ctrl+O' },
     ...(open ? [{ id: 'verify-log', label: 'Verify log…', shortcut: '' }] : []),
   ];
@@ -33,6 +37,8 @@ export function CasePicker(props: {
     menuButton.current?.focus();
     if (itemId === 'export') props.onExport();
     else if (itemId === 'export-tagpack') props.onExportTagPack();
+    else if (itemId === 'export-graph') props.onExportGraph();
+    else if (itemId === 'report') props.onReport();
     else if (itemId === 'open-bundle') props.onOpenBundle();
     else if (itemId === 'verify-log') props.onVerifyLog();
   };
@@ -76,7 +82,7 @@ export function CasePicker(props: {
         aria-haspopup="menu"
         aria-expanded={menuAt !== null}
         onClick={toggleMenu}
-        title="Export case (Ctrl+Shift+E), open a bundle from a colleague (Ctrl+O), verify the case's log"
+        title="Export case (Ctrl+Shift+E), its tags, its graph or a report; open a bundle from a colleague (Ctrl+O); verify the case's log"
       >
         Case file ▾
       </button>

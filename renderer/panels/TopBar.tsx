@@ -25,6 +25,8 @@ export interface TopBarProps {
   onRenameCase(): void;
   onExportCase(): void;
   onExportTagPack(): void;
+  onReport(): void;
+  onExportGraph(): void;
   onOpenBundle(): void;
   onVerifyLog(): void;
   onImport(): void;
@@ -51,6 +53,8 @@ export function TopBar(p: TopBarProps) {
         onRename={p.onRenameCase}
         onExport={p.onExportCase}
         onExportTagPack={p.onExportTagPack}
+        onReport={p.onReport}
+        onExportGraph={p.onExportGraph}
         onOpenBundle={p.onOpenBundle}
         onVerifyLog={p.onVerifyLog}
       />

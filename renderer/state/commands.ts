@@ -353,6 +353,25 @@ export const COMMANDS: readonly Command[] = [
     run: (ctx) => ctx.openDialog({ kind: 'exportCase' }),
   },
   {
+    // No key of its own: Ctrl+P is the browser's print, and the report is more than a printout.
+    id: 'report',
+    label: 'Report…',
+    shortcut: '',
+    scope: 'app',
+    matches: () => false,
+    enabled: caseOpen,
+    run: (ctx) => ctx.openDialog({ kind: 'report' }),
+  },
+  {
+    id: 'export-graph',
+    label: 'Export graph…',
+    shortcut: '',
+    scope: 'app',
+    matches: () => false,
+    enabled: caseOpen,
+    run: (ctx) => ctx.openDialog({ kind: 'exportGraph' }),
+  },
+  {
     id: 'open-bundle',
     label: 'Open bundle…',
     shortcut: 'Ctrl+O',

@@ -17,6 +17,10 @@ export type DialogState =
   /** Writes the open case as a signed bundle for a colleague. */
   | { kind: 'exportCase' }
   | { kind: 'exportTagPack' }
+  /** Writes the open case as a report (HTML or PDF) for readers without Cairn. */
+  | { kind: 'report' }
+  /** Writes the case's graph as GraphML, GEXF, CSV, Cytoscape.js JSON, TagPack, SVG or PNG. */
+  | { kind: 'exportGraph' }
   /** Checks a bundle from a colleague and, if it passes, opens its case read-only. */
   | { kind: 'openBundle' }
   /** Replays and checks the open case's audit log: hashes, signatures, signers. */
