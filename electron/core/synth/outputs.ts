@@ -41,8 +41,8 @@ export class CsvOut {
   }
 }
 
-const TX_HEADER = 'hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value,gas,gas_price,input,block_timestamp,receipt_status';
-const TOKEN_TRANSFER_HEADER = 'token_address,from_address,to_address,value,transaction_hash,log_index,block_number';
+export const TX_HEADER = 'hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value,gas,gas_price,input,block_timestamp,receipt_status';
+export const TOKEN_TRANSFER_HEADER = 'token_address,from_address,to_address,value,transaction_hash,log_index,block_number';
 
 export interface TokenSpec {
   readonly address: string;

@@ -47,6 +47,7 @@ import { decodeOutputScript, networkForChain } from '../../../shared/codec/bitco
 import { tronToBase58 } from '../../../shared/codec/tron';
 import { resolveChain } from '../../../shared/model/chains';
 import { BlkWriter, p2pkh, p2wpkh, type Coin, type TxOutputSpec, type WrittenTx } from './blkWriter';
+import { generateCampaigns } from './campaigns';
 import { AccountChainOut, CsvOut } from './outputs';
 import { Rng } from './rng';
 
@@ -66,12 +67,13 @@ export function parseScale(text: string): number {
 
 export const EXCHANGES = ['Northwind Exchange', 'Harbor Exchange', 'Kestrel Exchange'] as const;
 export const THIEF = 'Thief (synthetic Lazarus-style group)';
-const SWAP = 'Tidal Swap (swap service)';
-const BRIDGE = 'Arc Bridge';
+export const SWAP = 'Tidal Swap (swap service)';
+export const BRIDGE = 'Arc Bridge';
 const MIXER = 'Eddy CoinJoin (mixer)';
 const WHIRLPOOL = 'Whirlpool coordinator (synthetic)';
 const ZEROLINK = 'ZeroLink coordinator (synthetic Wasabi 1)';
-const START_TIME = 1_685_000_000; // 2023-05-25
+/** The world's clock starts here; block b of Ethereum is at START_TIME + 12b. */
+export const START_TIME = 1_685_000_000; // 2023-05-25
 /** Unspent Bitcoin outputs the users' wallets hold in all; past it, payments consolidate. */
 const MAX_COIN_POOL = 200_000;
 /** A wallet holding more coins than this spends several at once. */
@@ -84,7 +86,7 @@ const BTC_SYMBOL = resolveChain(SYNTH_CHAINS.btc).nativeSymbol;
 /** Swap rate: 1 ETH = 0.06 BTC, so sats = wei × 6 / 10^12; the swap keeps 0.5%. */
 const weiToSats = (wei: bigint): bigint => (wei * 6n) / 10n ** 12n;
 /** Gas of a plain transfer at the world's 1 gwei: what a deposit address's forward of ETH keeps back. */
-const ETH_FORWARD_GAS = 21_000n * 10n ** 9n;
+export const ETH_FORWARD_GAS = 21_000n * 10n ** 9n;
 
 /** Samourai Whirlpool's pools (0.001, 0.01, 0.05, 0.25 and 0.5 BTC), how often the world uses each, and the pool fee (5%, 3.5% for the large pools). */
 const WHIRLPOOL_POOLS: readonly { denomination: bigint; weight: number; fee: bigint }[] = [
@@ -116,6 +118,8 @@ export interface GenerateOptions {
   /** Target number of value transfers over all chains. */
   readonly transfers: number;
   readonly out: string;
+  /** Also write campaigns (campaigns.ts): more heists by the thief and by other actors, with their truth. Default false. */
+  readonly campaigns?: boolean;
   readonly onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -164,6 +168,8 @@ export interface WorldTruth {
   /** The thief's CoinJoin: participants are distinct wallets (the thief's included); inputs count every input. */
   mixer: { txid: string; shape: CoinJoinShape; participants: number; inputs: number; thiefInput: string; thiefOutputs: string[]; denomination: string };
   hops: number;
+  /** Set only when campaigns were generated: their truth file (truth/campaigns.json, CampaignTruth). */
+  campaigns?: string;
 }
 
 /** Fixed-size address table, derived from the seed: no state to keep, cheap to look up. */
@@ -171,7 +177,8 @@ function table(n: number, make: (i: number) => string): string[] {
   return Array.from({ length: n }, (_, i) => make(i));
 }
 
-function splitExact(total: bigint, parts: number, rng: Rng): bigint[] {
+/** `total` split into `parts` random parts that add up to it exactly. */
+export function splitExact(total: bigint, parts: number, rng: Rng): bigint[] {
   const weights = Array.from({ length: parts }, () => BigInt(1 + rng.int(100)));
   const sum = weights.reduce((a, b) => a + b, 0n);
   const out = weights.map((w) => (total * w) / sum);
@@ -1202,6 +1209,7 @@ export function generateWorld(options: GenerateOptions): WorldTruth {
     mixer,
     hops,
   };
+  if (options.campaigns) truth.campaigns = generateCampaigns({ seed, out, world: truth }).files.truth;
   writeFileSync(join(out, 'truth.json'), JSON.stringify(truth, null, 2) + '\n');
   progress(T, 'done');
   return truth;
