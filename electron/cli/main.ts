@@ -19,6 +19,7 @@ import { runSettings } from './settingsCommands';
 import { runExposure, runLabels, runScreen, runSearch } from './intelCommands';
 import { runLinks, runPaths, runTraceCommand } from './traceCommands';
 import { runGraphExport, runReport } from './reportCommands';
+import { runAttribution, runCompare, runSignature } from './attributionCommands';
 
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
@@ -33,6 +34,10 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
   case export CASE --out FILE [--passphrase-file F] [--overwrite] [--json]   (a signed bundle for a colleague)
   case export CASE --format graphml|gexf|csv|cyjs|tagpack|svg|png --out FILE [--overwrite] [--json]
                                 (the graph for Gephi, yEd, spreadsheets, Cytoscape, GraphSense; csv: --out names a folder)
+  case signature CASE [--json]       (the case's laundering steps, services and timing, from its saved traces)
+  case compare CASE [--json]         (the other cases ranked by similarity, each part explained, and where their funds meet)
+  case attribution CASE [--ground steps|services|commingling|conclusion --text TEXT [--confidence N] [--with CASE,...]] [--json]
+                                (the investigator's own attribution; without --ground, prints it)
   report CASE --out FILE.html|FILE.pdf [--template DIR] [--overwrite] [--json]   (the case's report; DIR holds report.yaml)
   case tagpack CASE --out FILE [--overwrite] [--json]   (the case's tags as a GraphSense TagPack)
   case verify FILE [--passphrase-file F] [--json]    (checks a bundle; keeps nothing)
@@ -65,7 +70,8 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
                                 a clustering key rebuilds the clusters it affects)
   keys [--json] | keys trust PUBLIC-KEY --name NAME   (your signing key; colleagues' keys you trust)
   serve [--port N]
-  generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--json]   (a synthetic world with ground truth)
+  generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--campaigns] [--json]   (a synthetic world with ground truth;
+                                --campaigns adds more heists by its thief and by two other actors, with their truth)
   demo [--out DIR] [--json]   (the sample investigation, in its own workspace: DIR, else <workspace>/sample)
 
 CHAIN is a CAIP-2 id (eip155:1) or an alias: eth bsc polygon avax arb op base tron btc btc-testnet ltc`;
@@ -90,6 +96,7 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       out: { type: 'string' },
       seed: { type: 'string' },
       scale: { type: 'string' },
+      campaigns: { type: 'boolean' },
       from: { type: 'string' },
       to: { type: 'string' },
       'passphrase-file': { type: 'string' },
@@ -113,6 +120,10 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       kind: { type: 'string' },
       note: { type: 'string' },
       template: { type: 'string' },
+      ground: { type: 'string' },
+      text: { type: 'string' },
+      confidence: { type: 'string' },
+      with: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -229,16 +240,17 @@ function runGenerate(values: Values): void {
   const json = Boolean(values.json);
   const show = progressLine(json);
   const t0 = Date.now();
-  const truth = generateWorld({ seed: (values.seed as string | undefined) ?? 'cairn', transfers, out, onProgress: (done, total, phase) => show(phase, done, total) });
+  const truth = generateWorld({ seed: (values.seed as string | undefined) ?? 'cairn', transfers, out, campaigns: Boolean(values.campaigns), onProgress: (done, total, phase) => show(phase, done, total) });
   if (process.stderr.isTTY && !json) process.stderr.write('\n');
   const w = truth.written;
-  print(json, { out: resolve(out), ...truth.written, victims: truth.victims.length, hops: truth.hops }, () =>
+  print(json, { out: resolve(out), ...truth.written, victims: truth.victims.length, hops: truth.hops, ...(truth.campaigns ? { campaigns: truth.campaigns } : {}) }, () =>
     [
       `wrote a synthetic world (seed "${truth.seed}") to ${resolve(out)} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
       `  Bitcoin regtest  ${w.bitcoin.blocks} blocks, ${w.bitcoin.transactions} transactions, ${w.bitcoin.outputs} outputs  (${truth.files.bitcoin})`,
       `  Ethereum         ${w.ethereum.blocks} blocks, ${w.ethereum.transactions} transactions, ${w.ethereum.transfers} transfers  (${truth.files.ethereum})`,
       `  Tron             ${w.tron.blocks} blocks, ${w.tron.transactions} transactions, ${w.tron.transfers} transfers  (${truth.files.tron})`,
       `  ground truth     ${truth.victims.length} victims, ${truth.hops} hops of stolen funds  (truth.json, ${truth.files.theft}, ${truth.files.actors}, ${truth.files.coinjoins})`,
+      ...(truth.campaigns ? [`  campaigns        more heists on Ethereum (campaigns/ethereum, services in campaigns/labels.csv; truth in ${truth.campaigns}); import with: cairn import --chain eth ${join(out, 'campaigns', 'ethereum')}`] : []),
       `import with: cairn import ${join(out, truth.files.bitcoin)}; cairn import --chain eth ${join(out, truth.files.ethereum)}; cairn import --chain tron ${join(out, truth.files.tron)}`,
       `synthetic data under real chain ids: import it into a workspace of its own (--workspace DIR), never one that holds evidence`,
     ].join('\n'),
@@ -380,6 +392,12 @@ async function main(argv: string[]): Promise<void> {
             ].join('\n'),
           );
         }
+        if (sub === 'signature' || sub === 'compare' || sub === 'attribution') {
+          if (!arg || rest.length !== 2) throw new UsageError(`case ${sub} needs a CASE id`);
+          if (sub === 'signature') return await runSignature(backend, arg, json);
+          if (sub === 'compare') return await runCompare(backend, arg, json);
+          return await runAttribution(backend, arg, values, json);
+        }
         if (sub === 'export' && values.format !== undefined) {
           if (!arg || rest.length !== 2) throw new UsageError('case export needs a CASE id');
           return await runGraphExport(backend, arg, values, json);
@@ -432,7 +450,7 @@ async function main(argv: string[]): Promise<void> {
             [`wrote ${r.tags} tag${r.tags === 1 ? '' : 's'} of ${arg} as a TagPack to ${r.file} (sha256 ${r.sha256})`, ...r.left.map((l) => `  left out: ${l.label} on ${l.address}: ${l.reason}`)].join('\n'),
           );
         }
-        throw new UsageError('case takes list, create NAME, show CASE, export CASE, tagpack CASE, verify FILE, import FILE, continue CASE or merge-evidence CASE');
+        throw new UsageError('case takes list, create NAME, show CASE, export CASE, tagpack CASE, signature CASE, compare CASE, attribution CASE, verify FILE, import FILE, continue CASE or merge-evidence CASE');
       }
       case 'audit': {
         if (rest[0] !== 'verify' || !rest[1]) throw new UsageError('audit verify CASE');

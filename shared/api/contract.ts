@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import * as S from './schemas';
 import * as T from './traceSchemas';
+import * as A from './attributionSchemas';
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, mutates = false) {
   return { args, result, mutates } as const;
@@ -176,6 +177,27 @@ export const api = {
       overwrite: z.boolean().default(false),
     }),
     S.GraphExportResult,
+  ),
+
+  /**
+   * Attribution (issue 16). case.signature: the case's laundering steps, services and timing, read
+   * from its saved traces. case.compare: every other case of the workspace (own and received)
+   * ranked by similarity, each part explained, with the meetings of their traced funds.
+   */
+  'case.signature': method(CaseArg, A.CaseSignature),
+  'case.compare': method(z.object({ caseId: S.CaseId, with: z.array(S.CaseId).max(1000).optional() }), A.Comparison),
+  /** Draws a meeting point on the case's canvas: the address and, for each case, the addresses that brought its traced value there. */
+  'case.addMeeting': method(
+    z.object({ caseId: S.CaseId, otherCaseId: S.CaseId, chain: S.ChainId, address: S.AddressText }),
+    z.object({ graph: S.Graph, added: z.array(S.NodeId), nodeId: S.NodeId }),
+    true,
+  ),
+  /** The investigator's own attribution: per ground and overall, their words and confidence (never the tool's). */
+  'attribution.get': method(CaseArg, z.array(A.AttributionEntry)),
+  'attribution.set': method(
+    z.object({ caseId: S.CaseId, ground: A.AttributionGround, text: z.string().max(20000).default(''), confidence: S.Confidence.nullable().default(null), cases: z.array(S.CaseId).max(1000).default([]) }),
+    z.array(A.AttributionEntry),
+    true,
   ),
 
   /**

@@ -39,6 +39,7 @@ import { createLinkHandlers } from './linkHandlers';
 import { createPathHandlers } from './pathHandlers';
 import { createTraceHandlers } from './traceHandlers';
 import { createReportHandlers } from './reportHandlers';
+import { createAttributionHandlers } from './attributionHandlers';
 import type { DocumentPrinter } from '../report/printer';
 
 export interface HandlerDeps {
@@ -485,6 +486,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     ...createClusterSettingsHandlers(deps),
     ...createEntityHandlers(deps, kit, graph),
     ...createReportHandlers(deps, kit, () => self!),
+    ...createAttributionHandlers(deps, kit, graph),
   };
   self = all;
   return all;

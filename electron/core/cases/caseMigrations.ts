@@ -192,6 +192,27 @@ export const caseMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 32,
+    name: 'attribution',
+    up(db) {
+      db.exec(`
+        -- The investigator's own attribution (issue 16): per ground (the laundering steps, the
+        -- services, commingling with other cases) and the overall conclusion, what they wrote,
+        -- how confident they are (0-100, NULL: not said) and the cases they compared with (a
+        -- JSON list of case ids). Cairn shows the evidence; it never writes a conclusion here.
+        CREATE TABLE attribution (
+          id INTEGER PRIMARY KEY,
+          ground TEXT NOT NULL UNIQUE CHECK (ground IN ('steps', 'services', 'commingling', 'conclusion')),
+          text TEXT NOT NULL DEFAULT '',
+          confidence INTEGER CHECK (confidence IS NULL OR (confidence BETWEEN 0 AND 100)),
+          cases TEXT NOT NULL DEFAULT '[]',
+          updated_at TEXT NOT NULL,
+          updated_by TEXT NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 useCaseSchema(caseMigrations);

@@ -7,7 +7,7 @@ import { migrate, type Migration } from '../store/migrate';
  * row before and after), never as SQL: undo, redo and the audit replay apply those records with
  * statements built here from this fixed list, so nothing stored in a case file is ever executed.
  */
-export const CASE_TABLES = ['meta', 'seed', 'cluster', 'cluster_member', 'tag', 'node', 'trace', 'xlink', 'cluster_override', 'entity_collapse'] as const;
+export const CASE_TABLES = ['meta', 'seed', 'cluster', 'cluster_member', 'tag', 'node', 'trace', 'xlink', 'cluster_override', 'entity_collapse', 'attribution'] as const;
 export type CaseTable = (typeof CASE_TABLES)[number];
 
 export type Value = string | number | null;

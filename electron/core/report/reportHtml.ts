@@ -482,6 +482,94 @@ function auditSection(c: Ctx): string {
   ].join('');
 }
 
+const GROUND_WORDS: Record<string, string> = {
+  steps: 'The same series of laundering steps',
+  services: 'The same services',
+  commingling: 'Funds mixed with the proceeds of other cases',
+  conclusion: 'Conclusion',
+};
+
+function sinceWords(seconds: number | null): string {
+  if (seconds === null) return '—';
+  const h = seconds / 3600;
+  return h < 1 ? `${Math.round(seconds / 60)} min` : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} days`;
+}
+
+function attributionEvidence(ground: string, c: Ctx): string {
+  const a = c.m.attribution!;
+  const sig = a.signature;
+  const cmp = a.comparison;
+  const name = (id: string) => cmp?.matches.find((m) => m.case === id)?.caseName ?? id;
+  if (ground === 'steps') {
+    const story = sig.steps.length
+      ? table(
+          ['#', 'Step', 'After the theft', 'Traced value', 'Service', 'Transactions', 'Rule'],
+          sig.steps.map((st, i) => [
+            esc(i + 1),
+            `<strong>${esc(st.kind)}</strong>`,
+            esc(sinceWords(st.sinceTheft)),
+            st.amounts.map((x) => amountHtml(x.amount, { id: 0, ...x.asset })).join('<br>'),
+            esc(st.service ? `${st.service.name} (${st.service.category.replace(/_/g, ' ')})` : '—'),
+            `${st.txs.slice(0, 3).map((t) => hashHtml(t.tx)).join('<br>')}${st.txCount > 3 ? `<br><span class="muted">and ${st.txCount - 3} more</span>` : ''}`,
+            `<span class="muted">${esc(st.rule)}</span>`,
+          ]),
+          'storyline',
+        )
+      : '<p class="muted">The case’s traces show no laundering step.</p>';
+    const aligned = (cmp?.matches ?? []).map(
+      (m) =>
+        `<h4>Compared with “${esc(m.caseName)}”: sequence similarity ${esc(m.sequence.similarity.toFixed(2))} (edit distance ${esc(m.sequence.distance)})</h4>` +
+        table(['This case', '', m.caseName], m.sequence.aligned.map((p) => [esc(p.a?.kind ?? '—'), esc(p.op === 'match' ? '=' : p.op === 'substitute' ? '≈' : '·'), esc(p.b?.kind ?? '—')]), 'aligned'),
+    );
+    return story + aligned.join('');
+  }
+  if (ground === 'services') {
+    const used = sig.services.length
+      ? table(
+          ['Service', 'Category', 'Chain', 'Traced value reaching it', 'Hops', 'Named by'],
+          sig.services.map((v) => [esc(v.name), esc(v.category.replace(/_/g, ' ')), esc(chainName(v.chain)), v.amounts.map((x) => amountHtml(x.amount, { id: 0, ...x.asset })).join('<br>'), esc(v.hops), esc(v.via)]),
+        )
+      : '<p class="muted">The traced funds reached no labelled service.</p>';
+    const shared = (cmp?.matches ?? [])
+      .filter((m) => m.sharedServices.length)
+      .map((m) => `<p>Shared with “${esc(m.caseName)}”: ${m.sharedServices.map((x) => `${esc(x.name)} (${esc(x.category.replace(/_/g, ' '))}; used by ${esc(x.casesUsing)} of the cases compared, weight ${esc(x.weight.toFixed(2))})`).join('; ')}.</p>`);
+    return used + shared.join('');
+  }
+  if (ground === 'commingling') {
+    const rows = (cmp?.matches ?? []).flatMap((m) =>
+      m.meetings.map((x) => [
+        esc(m.caseName),
+        esc(x.kind),
+        `${esc(chainName(x.chain))}<br>${x.address ? `<code class="addr">${esc(x.address)}</code>` : esc(x.cluster ?? '—')}`,
+        x.txs.slice(0, 3).map(hashHtml).join('<br>') + (x.txs.length > 3 ? `<br><span class="muted">and ${x.txs.length - 3} more</span>` : ''),
+        Object.entries(x.amounts)
+          .map(([id, list]) => `${esc(id === c.m.case.id ? 'this case' : name(id))}: ${list.map((v) => amountHtml(v.amount, { id: 0, ...v.asset })).join(' + ')}`)
+          .join('<br>'),
+      ]),
+    );
+    return rows.length ? table(['Other case', 'Meets by', 'Where', 'Transactions', 'Each case’s traced value there'], rows, 'meetings') : '<p class="muted">No meeting of traced funds with the cases referred to.</p>';
+  }
+  return cmp && cmp.matches.length
+    ? table(
+        ['Case compared', 'Score', 'Parts'],
+        cmp.matches.map((m) => [esc(m.caseName), esc(m.score.toFixed(2)), m.parts.map((p) => `${esc(p.part)} ${esc(p.value.toFixed(2))} × ${esc(p.weight)}: ${esc(p.why)}`).join('<br>')]),
+      )
+    : '';
+}
+
+function attributionSection(c: Ctx): string {
+  const a = c.m.attribution!;
+  const parts = ['<p>Cairn lists the evidence for each ground; the assessment under it is the investigator’s own, never the tool’s.</p>'];
+  for (const e of a.entries) {
+    parts.push(
+      `<div class="ground" data-ground="${esc(e.ground)}"><h3>${esc(GROUND_WORDS[e.ground] ?? e.ground)}</h3>`,
+      attributionEvidence(e.ground, c),
+      `<blockquote class="assessment"><p>${esc(e.text) || '<span class="muted">(no words)</span>'}</p><p class="muted">${e.confidence === null ? 'Confidence not stated' : `Confidence ${esc(e.confidence)} %`} · ${esc(e.updatedBy)}, ${esc(isoWords(e.updatedAt))}${e.cases.length ? ` · compared with ${e.cases.map((id) => esc(id)).join(', ')}` : ''}</p></blockquote></div>`,
+    );
+  }
+  return parts.join('');
+}
+
 const SECTIONS: Record<SectionId, ((c: Ctx) => string) | null> = {
   summary: summarySection,
   graph: graphSection,
@@ -490,8 +578,7 @@ const SECTIONS: Record<SectionId, ((c: Ctx) => string) | null> = {
   links: linksSection,
   clusters: clustersSection,
   tags: tagsSection,
-  // Attribution (issue 16) is written by the investigator; until a case can hold one, there is nothing to print.
-  attribution: null,
+  attribution: attributionSection,
   provenance: provenanceSection,
   labels: labelsSection,
   audit: auditSection,
@@ -541,6 +628,8 @@ figcaption { font-size: 8.5pt; margin-top: 1.5mm; }
 .path { font-size: 6.5pt; word-break: break-all; }
 section.trace { break-before: auto; }
 p.verdict { font-size: 10.5pt; }
+blockquote.assessment { margin: 2mm 0 4mm; padding: 2mm 4mm; border-left: 2pt solid #1f3b5c; background: #f4f6f9; }
+div.ground { break-inside: auto; }
 footer.colophon { margin-top: 8mm; border-top: 0.5pt solid #999; padding-top: 2mm; font-size: 7.5pt; color: #555; }
 @media screen { body { padding: 8mm; } }
 `;
@@ -566,6 +655,8 @@ export function renderReportHtml(m: ReportModel, template: ReportTemplate, figur
     const render = SECTIONS[s.id];
     if (!render) continue;
     if (s.id === 'graph' && figures.length === 0 && m.graph.nodes.length === 0) continue;
+    // The investigator writes the attribution; a case without one has no such section.
+    if (s.id === 'attribution' && m.attribution === null) continue;
     written.push(s.id);
     body.push(`<section id="section-${s.id}" data-section="${s.id}"><h2>${esc(fill(s.heading, vars))}</h2>${s.intro ? `<p class="intro">${esc(fill(s.intro, vars))}</p>` : ''}${render(ctx)}</section>`);
   }

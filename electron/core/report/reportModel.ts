@@ -2,6 +2,7 @@ import type { ArgsIn, MethodName, Result } from '../../../shared/api/contract';
 import type { z } from 'zod';
 import type { AuditEntry as AuditEntrySchema, AuditVerdict, CaseSummary, ClusterView, Dataset, Graph, LabelSet } from '../../../shared/api/schemas';
 import type { CrossChainLink, SavedTrace } from '../../../shared/api/traceSchemas';
+import type { AttributionEntry, CaseSignature, Comparison } from '../../../shared/api/attributionSchemas';
 
 /**
  * Everything a report says, read through the same API calls the app's panels make: the figures
@@ -53,6 +54,13 @@ export interface ReportModel {
   readonly investigators: readonly Investigator[];
   /** Bundles written of this case (the log's case.export entries). */
   readonly handOvers: readonly HandOver[];
+  /** The investigator's attribution, with the evidence it rests on: null when the case records none. */
+  readonly attribution: {
+    readonly entries: readonly AttributionEntry[];
+    readonly signature: CaseSignature;
+    /** This case compared with the cases the investigator referred to. */
+    readonly comparison: Comparison | null;
+  } | null;
 }
 
 export interface GatherDeps {
@@ -137,6 +145,16 @@ export async function gatherReport(deps: GatherDeps, caseId: string): Promise<Re
   for (const a of endpointAddresses.values()) for (const l of (await call('labels.show', a)).labels) usedSets.add(l.set.id);
   const labelSets = (await call('labels.list', {})).filter((s) => usedSets.has(s.id));
 
+  const entries0 = await call('attribution.get', { caseId });
+  let attribution: ReportModel['attribution'] = null;
+  if (entries0.length) {
+    const referred = [...new Set(entries0.flatMap((e) => e.cases))].filter((id) => id !== caseId);
+    attribution = {
+      entries: entries0,
+      signature: await call('case.signature', { caseId }),
+      comparison: referred.length ? await call('case.compare', { caseId, with: referred }) : null,
+    };
+  }
   const verdict = await call('audit.verify', { caseId });
   const entries = await allEntries(call, caseId);
   return {
@@ -155,5 +173,6 @@ export async function gatherReport(deps: GatherDeps, caseId: string): Promise<Re
     entries,
     investigators: investigatorsOf(entries),
     handOvers: handOversOf(entries),
+    attribution,
   };
 }
