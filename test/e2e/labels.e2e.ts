@@ -209,7 +209,8 @@ test('a label pack imported through the dialog: exchanges named on the canvas, f
     await expect(page.locator('body')).toHaveAttribute('data-graph-clusters', '1');
     const casePicker = page.getByTestId('case-picker').getByRole('combobox');
     const labelsCase = await casePicker.inputValue();
-    const sampleCase = await casePicker.locator('option').evaluateAll((options, here) => options.map((o) => (o as HTMLOptionElement).value).find((v) => v && v !== here), labelsCase);
+    // The sample case (the sample also holds one case per other heist of its campaigns).
+    const sampleCase = await casePicker.locator('option').evaluateAll((options, here) => (options as HTMLOptionElement[]).find((o) => o.value && o.value !== here && o.textContent?.startsWith('Sample investigation'))?.value, labelsCase);
     await casePicker.selectOption(sampleCase!);
     await expectNodeCount(page, 12);
     await page.keyboard.press('Control+k');

@@ -12,6 +12,10 @@ import * as edits from '../cases/caseEdits';
 import { importDataset } from '../ingest/importDataset';
 import { openStore } from '../store/openStore';
 import { ensureWorkspace, writeSettings } from '../workspace';
+import { TraceSpec } from '../../../shared/api/traceSchemas';
+import { saveTrace } from '../cases/caseTraces';
+import { runTrace } from '../trace/runTrace';
+import type { CampaignTruth } from './campaigns';
 import { generateWorld, SCALES, type WorldTruth } from './world';
 
 export const SAMPLE_SEED = 'cairn-sample';
@@ -32,6 +36,35 @@ export interface SampleOptions {
   readonly onProgress?: (phase: string, done: number, total: number) => void;
   /** Who the sample's settings name as the investigator (the user's own name, so the app does not ask again). */
   readonly investigator?: string;
+}
+
+const ACTOR_WORDS: Record<string, string> = { X: 'the same group', Y: 'another group', Z: 'a third group' };
+
+/** The name of a campaign heist's case: which heist, and (since the sample is for learning) whose. */
+export function heistCaseName(id: string, actor: string): string {
+  return `Heist ${id} (synthetic; ${ACTOR_WORDS[actor] ?? actor})`;
+}
+
+/**
+ * One case per campaign heist other than the sample's own theft (heist X0): its victims seeded
+ * (four on the canvas, the rest hidden) and a FIFO trace from them saved, as an investigator
+ * working that heist would have left it.
+ */
+function heistCases(storePath: string, cases: CaseFiles, actor: Actor, campaigns: CampaignTruth, truth: WorldTruth): void {
+  const db = openStore(storePath);
+  try {
+    for (const heist of campaigns.heists) {
+      if (heist.id === 'X0') continue;
+      const c = cases.create(heistCaseName(heist.id, heist.actor), actor);
+      heist.victims.forEach((v, i) => edits.addSeed(c, actor, heist.chain, v.address, 'victim', `Victim ${i + 1} of ${heist.victims.length} of heist ${heist.id} (synthetic)`));
+      const hidden = (c.db.prepare('SELECT id FROM node ORDER BY id').pluck().all() as number[]).slice(4);
+      if (hidden.length) edits.setHidden(c, actor, hidden.map((id) => `n${id}`), true);
+      const spec = TraceSpec.parse({ method: 'fifo', sources: heist.victims.map((v) => ({ kind: 'address', chain: heist.chain, address: v.address })), maxHops: 12, chains: [truth.chains.eth] });
+      saveTrace(c, actor, `Funds of heist ${heist.id}`, spec, runTrace(db, spec));
+    }
+  } finally {
+    db.close();
+  }
 }
 
 /** Whether `dir` is a sample workspace this function built. */
@@ -58,16 +91,21 @@ export async function buildSampleWorkspace(dir: string, options: SampleOptions =
   const dataDir = join(dir, 'sample-data');
   const progress = options.onProgress ?? (() => {});
   try {
-    progress('generating the synthetic world', 0, 4);
-    const truth: WorldTruth = generateWorld({ seed, transfers, out: dataDir });
+    progress('generating the synthetic world', 0, 5);
+    // With campaigns: earlier heists by the same thief and heists by other groups, each its own
+    // case below, so that comparing cases (issue 16) has something to find in the sample.
+    const truth: WorldTruth = generateWorld({ seed, transfers, out: dataDir, campaigns: true });
+    const campaigns = JSON.parse(readFileSync(join(dataDir, truth.campaigns!), 'utf8')) as CampaignTruth;
     const db = openStore(paths.store);
     try {
-      progress('importing Bitcoin blocks', 1, 4);
+      progress('importing Bitcoin blocks', 1, 5);
       await importDataset(db, { paths: [join(dataDir, truth.files.bitcoin)] });
-      progress('importing Ethereum', 2, 4);
+      progress('importing Ethereum', 2, 5);
       await importDataset(db, { paths: [join(dataDir, truth.files.ethereum)], chain: truth.chains.eth });
-      progress('importing Tron', 3, 4);
+      progress('importing Tron', 3, 5);
       await importDataset(db, { paths: [join(dataDir, truth.files.tron)], chain: truth.chains.tron });
+      progress('importing the other heists', 4, 5);
+      await importDataset(db, { paths: [join(dataDir, campaigns.files.ethereum)], chain: truth.chains.eth });
     } finally {
       db.close();
     }
@@ -96,13 +134,16 @@ export async function buildSampleWorkspace(dir: string, options: SampleOptions =
       });
       const hidden = c.db.prepare('SELECT id FROM node ORDER BY id').pluck().all().slice(shown.size) as number[];
       if (hidden.length) edits.setHidden(c, actor, hidden.map((id) => `n${id}`), true);
+      // The sample case itself has no saved trace: a new user runs the first one (and the trace
+      // test starts from none). The other heists are cases with their victims and a saved trace.
+      heistCases(paths.store, cases, actor, campaigns, truth);
     } finally {
       cases.closeAll();
     }
     // The app opens the sample case on start.
     writeSettings(paths, { investigator: options.investigator ?? '', lastCase: caseId });
     writeFileSync(marker, JSON.stringify({ format: 'cairn-sample/1', seed, transfers, caseId, victims: truth.victims.length, builtAt: new Date().toISOString() }, null, 2) + '\n');
-    progress('done', 4, 4);
+    progress('done', 5, 5);
     return { dir, caseId, built: true, victims: truth.victims.length };
   } catch (error) {
     // Nothing half-built stays behind: the next attempt starts from an empty folder.

@@ -135,7 +135,12 @@ test('cairn generate writes a world the same seed writes again, refuses a used f
   assert.equal(demo.dir, join(ws, 'sample'));
   assert.equal(demo.built, true);
   assert.equal(demo.victims, 200);
-  const cases = json(join(ws, 'sample'), 'case', 'list') as { id: string }[];
-  assert.deepEqual(cases.map((c) => c.id), [demo.caseId]);
+  const cases = json(join(ws, 'sample'), 'case', 'list') as { id: string; name: string }[];
+  // The sample case, and one case per other heist of the campaigns (issue 16), each with a saved trace.
+  assert.ok(cases.some((c) => c.id === demo.caseId));
+  assert.deepEqual(
+    cases.filter((c) => c.id !== demo.caseId).map((c) => c.name.replace(/ \(synthetic; .*\)$/, '')),
+    ['Heist X1', 'Heist X2', 'Heist X3', 'Heist Y1', 'Heist Y2', 'Heist Z1', 'Heist Z2'],
+  );
   assert.equal((json(ws, 'demo') as { built: boolean }).built, false, 'a second run finds the sample already built');
 });
