@@ -8,6 +8,7 @@ import { DetailsPanel } from './panels/DetailsPanel';
 import { ErrorBanner } from './panels/ErrorBanner';
 import { FilterBar } from './panels/FilterBar';
 import { ReadOnlyBanner } from './panels/ReadOnlyBanner';
+import { StorylineView } from './panels/StorylineView';
 import { TraceView, type EndpointOnCanvas } from './panels/TraceView';
 import { Sidebar } from './panels/Sidebar';
 import { TopBar } from './panels/TopBar';
@@ -80,13 +81,27 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
   const [sidebarOpen, setSidebarOpen] = useState(true);
   const [detailsOpen, setDetailsOpen] = useState(true);
   // The trace view lies over the workspace; the canvas stays as it is underneath.
-  const [tracesShown, setTracesShown] = useState(false);
+  const [tracesShown, setTracesShownState] = useState(false);
+  // The laundering steps (issue 16) lie over the side panel and canvas, the details panel beside them.
+  const [stepsShown, setStepsShown] = useState(false);
+  // One view over the canvas at a time: showing the trace view leaves the steps, and the other way.
+  const setTracesShown = useCallback((next: boolean | ((on: boolean) => boolean)) => {
+    setTracesShownState((on) => {
+      const value = typeof next === 'function' ? next(on) : next;
+      if (value) setStepsShown(false);
+      return value;
+    });
+  }, []);
+  const showLaunderingSteps = useCallback(() => {
+    setTracesShownState(false);
+    setStepsShown(true);
+  }, []);
   const traces = useTraces(services, graph, tracesShown && graph !== null, session.refreshGraph);
   // An endpoint to select on the canvas, with its path, once the canvas draws it (after an add or show).
   const [pendingPath, setPendingPath] = useState<EndpointOnCanvas['path'] | null>(null);
   const ctx = useMemo<CommandContext>(
-    () => ({ graph, selection, actions, readOnly, openDialog: setDialog, toggleTxNodes, navigate }),
-    [graph, selection, actions, readOnly, toggleTxNodes, navigate],
+    () => ({ graph, selection, actions, readOnly, openDialog: setDialog, toggleTxNodes, navigate, showLaunderingSteps }),
+    [graph, selection, actions, readOnly, toggleTxNodes, navigate, showLaunderingSteps],
   );
 
   // Commands read the selection at the moment they run, not as of the last render: a key
@@ -110,8 +125,9 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
       openDialog: setDialog,
       toggleTxNodes,
       navigate,
+      showLaunderingSteps,
     };
-  }, [toggleTxNodes, navigate]);
+  }, [toggleTxNodes, navigate, showLaunderingSteps]);
 
   const runCommand = useCallback(
     (id: string) => {
@@ -169,21 +185,22 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
     if (menu && !menuOpen) setMenu(null);
   }, [menu, menuOpen]);
 
-  useShortcuts(currentContext, dialog === null && !menuOpen, openMenuFromKeyboard, tracesShown ? keyInTraceView : undefined);
+  useShortcuts(currentContext, dialog === null && !menuOpen, openMenuFromKeyboard, tracesShown || stepsShown ? keyInTraceView : undefined);
 
   // Escape leaves the trace view for the canvas (a dialog open over it takes its own Escape).
   const dialogOpen = useRef(false);
   dialogOpen.current = dialog !== null;
   useEffect(() => {
-    if (!tracesShown) return;
+    if (!tracesShown && !stepsShown) return;
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== 'Escape' || e.defaultPrevented || dialogOpen.current) return;
       if (e.target instanceof HTMLElement && e.target.matches('input, textarea, select')) return;
       setTracesShown(false);
+      setStepsShown(false);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [tracesShown]);
+  }, [tracesShown, stepsShown, setTracesShown]);
 
   // An endpoint shown on the canvas: once its node is drawn, it and its path are selected and centred.
   useEffect(() => {
@@ -250,6 +267,9 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
           onExportGraph={() => setDialog({ kind: 'exportGraph' })}
           onOpenBundle={() => setDialog({ kind: 'openBundle' })}
           onVerifyLog={() => setDialog({ kind: 'verifyLog' })}
+          onLaunderingSteps={() => runCommand('laundering-steps')}
+          onCompare={() => runCommand('compare-cases')}
+          onAttribution={() => runCommand('attribution')}
           onImport={() => setDialog({ kind: 'import' })}
           onSearch={() => setDialog({ kind: 'search' })}
           onScreen={() => setDialog({ kind: 'screen' })}
@@ -336,6 +356,24 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
               onShowOnCanvas={(e) => void showOnCanvas(e)}
               onCaseChanged={() => void session.refreshGraph()}
               onUndo={() => void actions.undo()}
+              onLaunderingSteps={showLaunderingSteps}
+            />
+          )}
+          {stepsShown && graph && (
+            <StorylineView
+              graph={graph}
+              caseName={session.currentCase?.name ?? graph.caseId}
+              onBack={() => setStepsShown(false)}
+              onSelectOnCanvas={(ids) => {
+                setStepsShown(false);
+                inspector.focusOnCanvas(ids);
+              }}
+              onOpenTx={(chain, hash) => {
+                setDetailsOpen(true);
+                inspector.openTx(chain, hash);
+              }}
+              onCompare={() => setDialog({ kind: 'compare' })}
+              onAttribution={() => setDialog({ kind: 'attribution' })}
             />
           )}
           <DetailsPanel
@@ -374,6 +412,11 @@ function Workbench(props: { services: Services; busy: boolean; error: ShownError
             traces.adopt(traceId);
           }}
           canvasView={() => canvasRef.current?.viewport() ?? null}
+          onOpen={setDialog}
+          onShowCanvas={() => {
+            setTracesShown(false);
+            setStepsShown(false);
+          }}
           onClose={() => setDialog(null)}
         />
       </div>

@@ -12,6 +12,7 @@ import './styles/imports.css';
 import './styles/intel.css';
 import './styles/trace.css';
 import './styles/clusters.css';
+import './styles/attribution.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

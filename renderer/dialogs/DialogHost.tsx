@@ -10,6 +10,8 @@ import type { CaseSession } from '../state/useCaseSession';
 import type { GraphActions } from '../state/useGraphActions';
 import type { Workspace } from '../state/useWorkspace';
 import { AddAddressDialog, chainsInUse } from './AddAddressDialog';
+import { AttributionDialog } from './AttributionDialog';
+import { CompareDialog } from './CompareDialog';
 import { ClusterDialog } from './ClusterDialog';
 import { ExportDialog } from './ExportDialog';
 import { TagPackExportDialog } from './TagPackExportDialog';
@@ -40,11 +42,15 @@ export interface DialogHostProps {
   onTraced(traceId: number | null): void;
   /** What the canvas shows now (model coordinates), for "Export graph…" of the canvas as shown; null without a canvas. */
   canvasView(): CanvasViewport | null;
+  /** Opens another dialog in this one's place (the comparison's "Use in attribution…"). */
+  onOpen(dialog: DialogState): void;
+  /** Leaves any view over the canvas (trace view, laundering steps), so what was just drawn is seen. */
+  onShowCanvas(): void;
   onClose(): void;
 }
 
 /** Renders the one open dialog and wires it to the action it performs. */
-export function DialogHost({ dialog, graph, session, actions, workspace, onImported, screenMemo, onScreenMemo, onTraced, canvasView, onClose }: DialogHostProps) {
+export function DialogHost({ dialog, graph, session, actions, workspace, onImported, screenMemo, onScreenMemo, onTraced, canvasView, onOpen, onShowCanvas, onClose }: DialogHostProps) {
   const inspector = useInspectorContext();
   const labelSets = useLabelSetsContext();
 
@@ -184,5 +190,46 @@ export function DialogHost({ dialog, graph, session, actions, workspace, onImpor
     case 'verifyLog':
       if (!graph) return null;
       return <VerifyLogDialog caseId={graph.caseId} caseName={session.currentCase?.name ?? graph.caseId} onClose={onClose} />;
+    case 'compare': {
+      if (!graph) return null;
+      const caseId = graph.caseId;
+      return (
+        <CompareDialog
+          caseId={caseId}
+          caseName={session.currentCase?.name ?? caseId}
+          cases={session.cases}
+          readOnly={session.readOnly}
+          onMeetingAdded={({ graph: drawn, nodeId }) => {
+            // Selected once the canvas draws it (now, if it was on the canvas already), so the details panel shows it.
+            inspector.focusWhenDrawn(caseId, nodeId);
+            onClose();
+            onShowCanvas();
+            void session.mutate(async () => drawn);
+          }}
+          onOpenTx={(chain, hash) => {
+            onClose();
+            inspector.openTx(chain, hash);
+          }}
+          onUseInAttribution={(refer, comparison) => onOpen({ kind: 'attribution', refer, comparison })}
+          onClose={onClose}
+        />
+      );
+    }
+    case 'attribution':
+      if (!graph) return null;
+      return (
+        <AttributionDialog
+          caseId={graph.caseId}
+          caseName={session.currentCase?.name ?? graph.caseId}
+          cases={session.cases}
+          readOnly={session.readOnly}
+          {...(dialog.refer ? { refer: dialog.refer } : {})}
+          {...(dialog.comparison ? { comparison: dialog.comparison } : {})}
+          onSaved={() => void session.refreshGraph()}
+          onUndo={() => actions.undo()}
+          onCompare={() => onOpen({ kind: 'compare' })}
+          onClose={onClose}
+        />
+      );
   }
 }

@@ -17,6 +17,10 @@ export function CasePicker(props: {
   onExportGraph(): void;
   onOpenBundle(): void;
   onVerifyLog(): void;
+  /** Attribution (issue 16): the case's laundering steps, its comparison with other cases, the investigator's attribution. */
+  onLaunderingSteps(): void;
+  onCompare(): void;
+  onAttribution(): void;
 }) {
   const id = useId();
   const open = props.currentId !== null;
@@ -29,6 +33,9 @@ export function CasePicker(props: {
     ...(open ? [{ id: 'export-tagpack', label: 'Export tags as TagPack…', shortcut: '' }] : []),
     ...(open ? [{ id: 'export-graph', label: 'Export graph…', shortcut: '' }] : []),
     ...(open ? [{ id: 'report', label: 'Report…', shortcut: '' }] : []),
+    ...(open ? [{ id: 'laundering-steps', label: 'Laundering steps', shortcut: '' }] : []),
+    ...(open ? [{ id: 'compare', label: 'Compare with other cases…', shortcut: '' }] : []),
+    ...(open ? [{ id: 'attribution', label: 'Attribution…', shortcut: '' }] : []),
     { id: 'open-bundle', label: 'Open bundle…', shortcut: 'Ctrl+O' },
     ...(open ? [{ id: 'verify-log', label: 'Verify log…', shortcut: '' }] : []),
   ];
@@ -41,6 +48,9 @@ export function CasePicker(props: {
     else if (itemId === 'report') props.onReport();
     else if (itemId === 'open-bundle') props.onOpenBundle();
     else if (itemId === 'verify-log') props.onVerifyLog();
+    else if (itemId === 'laundering-steps') props.onLaunderingSteps();
+    else if (itemId === 'compare') props.onCompare();
+    else if (itemId === 'attribution') props.onAttribution();
   };
   const toggleMenu = () => {
     if (menuAt) return setMenuAt(null);
@@ -82,7 +92,7 @@ export function CasePicker(props: {
         aria-haspopup="menu"
         aria-expanded={menuAt !== null}
         onClick={toggleMenu}
-        title="Export case (Ctrl+Shift+E), its tags, its graph or a report; open a bundle from a colleague (Ctrl+O); verify the case's log"
+        title="Export case (Ctrl+Shift+E), its tags, its graph or a report; its laundering steps, comparison with other cases and attribution; open a bundle from a colleague (Ctrl+O); verify the case's log"
       >
         Case file ▾
       </button>

@@ -29,6 +29,9 @@ export interface TopBarProps {
   onExportGraph(): void;
   onOpenBundle(): void;
   onVerifyLog(): void;
+  onLaunderingSteps(): void;
+  onCompare(): void;
+  onAttribution(): void;
   onImport(): void;
   onSearch(): void;
   onScreen(): void;
@@ -57,6 +60,9 @@ export function TopBar(p: TopBarProps) {
         onExportGraph={p.onExportGraph}
         onOpenBundle={p.onOpenBundle}
         onVerifyLog={p.onVerifyLog}
+        onLaunderingSteps={p.onLaunderingSteps}
+        onCompare={p.onCompare}
+        onAttribution={p.onAttribution}
       />
       <div className="toolbar" role="toolbar" aria-label="Tools">
         <button type="button" onClick={p.onImport} title="Import chain data (Ctrl+I)" aria-keyshortcuts="Control+I">

@@ -165,6 +165,8 @@ export function TraceView(props: {
   /** The case changed (a link, a removal): read the graph so Undo offers it. */
   onCaseChanged(): void;
   onUndo(): void;
+  /** Shows the laundering steps read from the case's saved traces (the storyline). */
+  onLaunderingSteps?(): void;
 }) {
   const { traces } = props;
   const { client } = useServices();
@@ -223,6 +225,14 @@ export function TraceView(props: {
         {traces.list.state === 'failed' && <p className="inline-error small">{traces.list.message}</p>}
         {traces.list.state === 'loading' && <p className="muted small">Loading…</p>}
         {traces.list.state === 'done' && <TraceList traces={traces.list.value} openId={traces.openId} readOnly={props.readOnly} onOpen={traces.setOpenId} onRemove={(t) => void remove(t)} />}
+        {props.onLaunderingSteps && (
+          <p className="small trace-steps-link">
+            <button type="button" className="link" onClick={props.onLaunderingSteps} title="The laundering steps read from the case’s saved traces, as a timeline">
+              Laundering steps
+            </button>{' '}
+            <span className="muted">read from the saved traces</span>
+          </p>
+        )}
         <LinksPanel caseId={props.caseId} readOnly={props.readOnly} onChanged={props.onCaseChanged} />
       </aside>
       <section className="trace-main" aria-label="Open trace">

@@ -20,6 +20,8 @@ export interface CommandContext {
   toggleTxNodes(): void;
   /** Fits, zooms or recentres the canvas, or shows its legend or overview map; absent without a canvas. */
   navigate?(action: CanvasNavigation): void;
+  /** Shows the case's laundering steps (its signature as a storyline) over the canvas; absent where there is no such view. */
+  showLaunderingSteps?(): void;
 }
 
 export type CommandScope =
@@ -379,6 +381,34 @@ export const COMMANDS: readonly Command[] = [
     matches: key('o', { ctrl: true }),
     enabled: () => true,
     run: (ctx) => ctx.openDialog({ kind: 'openBundle' }),
+  },
+  {
+    // Attribution (issue 16). Read-only cases too: their steps, comparison and attribution can be read.
+    id: 'laundering-steps',
+    label: 'Laundering steps',
+    shortcut: '',
+    scope: 'canvas',
+    matches: () => false,
+    enabled: (ctx) => caseOpen(ctx) && ctx.showLaunderingSteps !== undefined,
+    run: (ctx) => ctx.showLaunderingSteps?.(),
+  },
+  {
+    id: 'compare-cases',
+    label: 'Compare with other cases…',
+    shortcut: '',
+    scope: 'canvas',
+    matches: () => false,
+    enabled: caseOpen,
+    run: (ctx) => ctx.openDialog({ kind: 'compare' }),
+  },
+  {
+    id: 'attribution',
+    label: 'Attribution…',
+    shortcut: '',
+    scope: 'app',
+    matches: () => false,
+    enabled: caseOpen,
+    run: (ctx) => ctx.openDialog({ kind: 'attribution' }),
   },
   {
     id: 'verify-log',

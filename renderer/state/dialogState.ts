@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import type { Comparison } from '../../shared/api/attributionSchemas';
 import type { TagTarget } from '../../shared/api/schemas';
+import type { Ground } from './attributionEvidence';
 import type { TraceSourceAddress } from './traceForm';
 
 export type TagTargetValue = z.infer<typeof TagTarget>;
@@ -32,4 +34,8 @@ export type DialogState =
   /** Screens a list of addresses: sanctioned, exposed, labelled, clear or invalid. */
   | { kind: 'screen' }
   /** Traces stolen value from the selected addresses, or from the case's victims when none is selected. */
-  | { kind: 'trace'; sources: TraceSourceAddress[]; from: 'selection' | 'victims' };
+  | { kind: 'trace'; sources: TraceSourceAddress[]; from: 'selection' | 'victims' }
+  /** Ranks the workspace's other cases by how alike their laundering is; where their funds meet this case's. */
+  | { kind: 'compare' }
+  /** The investigator's attribution: three grounds and the conclusion, beside the evidence Cairn found. */
+  | { kind: 'attribution'; refer?: { caseId: string; grounds: Ground[] }; comparison?: Comparison };
