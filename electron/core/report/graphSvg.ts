@@ -21,6 +21,7 @@ import type { SavedTrace } from '../../../shared/api/traceSchemas';
 import { canonicalAddress } from '../../../shared/codec/address';
 import { formatUnits, groupDigits, parseBaseUnits } from '../../../shared/model/amount';
 import { resolveChain } from '../../../shared/model/chains';
+import { colourKeyOf, colourKeyWords, LABEL_COLOUR_KEYS, LABEL_COLOURS, SANCTION_COLOUR, type LabelColourKey } from '../../../shared/model/labelColours';
 
 // ---------------------------------------------------------------------------------------------
 // Public surface
@@ -85,56 +86,9 @@ const ACCENT = '#0b7a75';
 const WALLET_COLOUR = '#9a2d7a';
 const ENTITY_FILL = '#ecd3e5';
 const EDGE_COLOURS = { native: '#8c959f', token: '#a37f2c', sameKey: '#1f6feb' } as const;
-const SANCTION_COLOUR = '#7a0d0d';
 const ADDRESS = { fill: '#8b949e', tagged: '#6e7781', unknown: '#d0d7de', border: '#57606a' } as const;
 const MORE = { border: '#6e7781', text: '#57606a' } as const;
 const TEXT = { node: '#1f2328', edge: '#424a53', dim: '#6e7781', badge: '#57606a', muted: '#57606a' } as const;
-
-const LABEL_COLOUR_KEYS = ['exchange', 'mixing_service', 'bridge', 'defi', 'wallet_service', 'market', 'gambling', 'miner', 'illicit', 'other'] as const;
-type LabelColourKey = (typeof LABEL_COLOUR_KEYS)[number];
-const LABEL_COLOURS: Readonly<Record<LabelColourKey, string>> = {
-  exchange: '#3b82c4',
-  mixing_service: '#8e5bd0',
-  bridge: '#1b9e9a',
-  defi: '#3fa34d',
-  wallet_service: '#7fb8e6',
-  market: '#e07b24',
-  gambling: '#d4a20f',
-  miner: '#8d6e4f',
-  illicit: '#d9534f',
-  other: '#b7a98a',
-};
-const KEY_WORDS: Record<LabelColourKey, string> = {
-  exchange: 'exchange',
-  mixing_service: 'mixing service',
-  bridge: 'bridge',
-  defi: 'DeFi',
-  wallet_service: 'wallet service',
-  market: 'market',
-  gambling: 'gambling',
-  miner: 'miner',
-  illicit: 'illicit (scam, hack, sanction…)',
-  other: 'other label',
-};
-const ILLICIT = new Set(['perpetrator', 'scam', 'sanction', 'sanctioned', 'phishing', 'ransomware', 'service_hack', 'hack', 'money_laundering', 'extortion', 'theft', 'terrorism', 'darkweb', 'malware']);
-
-/** The app's colour key of a label category (labelCategory.colourKeyOf), matched as loosely. */
-function colourKeyOf(category: string | null | undefined, abuse: string | null = null): LabelColourKey | null {
-  const c = (category ?? '').trim().toLowerCase().replace(/[\s-]+/g, '_');
-  if (c) {
-    if (ILLICIT.has(c) || c.includes('darknet')) return 'illicit';
-    if (c.includes('bridge')) return 'bridge';
-    if (c.startsWith('defi') || c === 'dex' || c.includes('lending')) return 'defi';
-    if (c.includes('exchange')) return 'exchange';
-    if (c.includes('mix') || c.includes('tumbler')) return 'mixing_service';
-    if (c.includes('wallet')) return 'wallet_service';
-    if (c.includes('market')) return 'market';
-    if (c.includes('gambling') || c.includes('casino')) return 'gambling';
-    if (c.startsWith('min') || c.includes('mining')) return 'miner';
-  }
-  if (abuse && abuse.trim()) return 'illicit';
-  return c ? 'other' : null;
-}
 
 /** The colour of the name a node shows: its first case tag's category, else its best label's. */
 function addressColourKey(node: AddressNode): LabelColourKey | null {
@@ -1157,7 +1111,7 @@ function legendGroups(p: Present): LegendGroup[] {
     });
   }
   for (const key of LABEL_COLOUR_KEYS) {
-    if (p.labelKeys.has(key)) labels.push({ kind: `label-${key}`, text: KEY_WORDS[key], swatch: circleSwatch(LABEL_COLOURS[key], ADDRESS.border) });
+    if (p.labelKeys.has(key)) labels.push({ kind: `label-${key}`, text: colourKeyWords(key), swatch: circleSwatch(LABEL_COLOURS[key], ADDRESS.border) });
   }
   const clusters: LegendItem[] = p.clusters.map((c) => ({
     kind: 'cluster',

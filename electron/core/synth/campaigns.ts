@@ -31,7 +31,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync }
 import { join } from 'node:path';
 import { CsvOut, TOKEN_TRANSFER_HEADER, TX_HEADER } from './outputs';
 import { Rng } from './rng';
-import { BRIDGE, ETH_FORWARD_GAS, EXCHANGES, splitExact, START_TIME, SWAP, SYNTH_CHAINS, THIEF, USDT_ETH, type WorldTruth } from './world';
+import { BRIDGE, ETH_FORWARD_GAS, EXCHANGES, splitExact, START_TIME, SWAP, SYNTH_CHAINS, THIEF, USDT_ETH, type TheftHop, type WorldTruth } from './world';
 
 export const CAMPAIGNS_FORMAT = 'cairn-campaigns/1';
 
@@ -311,16 +311,8 @@ function txTimes(path: string, wanted: ReadonlySet<string>): Map<string, number>
   return found;
 }
 
-interface TheftRow {
-  step: string;
-  chain: string;
-  tx: string;
-  from: string;
-  to: string;
-  asset: string;
-  symbol: string;
-  amount: string;
-}
+/** A row of truth/theft.csv: the world's TheftHop. */
+type TheftRow = TheftHop;
 
 /** truth/theft.csv's Ethereum rows (no field holds a comma). */
 function theftRows(path: string): TheftRow[] {

@@ -368,8 +368,11 @@ interface StepParts {
 function makeStep(ix: TraceIndex, p: StepParts): LaunderingStep {
   const flows = uniqueFlows(p.flows);
   const s = span(flows);
-  const start = p.start !== undefined ? p.start : s.start;
-  const end = p.end !== undefined ? p.end : s.end;
+  return finishStep(ix, p, p.start !== undefined ? p.start : s.start, p.end !== undefined ? p.end : s.end, flows.map(stepTx));
+}
+
+/** The step every detector returns, from its parts, its time span and its transactions (all of them; at most MAX_STEP_TXS listed). */
+function finishStep(ix: TraceIndex, p: Omit<StepParts, 'flows'>, start: number | null, end: number | null, txs: readonly StepTx[]): LaunderingStep {
   return {
     kind: p.kind,
     rule: STEP_RULES[p.kind],
@@ -381,8 +384,8 @@ function makeStep(ix: TraceIndex, p: StepParts): LaunderingStep {
     sinceTheft: start !== null && ix.theftTime !== null ? start - ix.theftTime : null,
     amounts: p.amounts,
     size: p.size,
-    txs: flows.slice(0, MAX_STEP_TXS).map(stepTx),
-    txCount: flows.length,
+    txs: txs.slice(0, MAX_STEP_TXS),
+    txCount: txs.length,
     traceId: ix.trace.id,
   };
 }
@@ -735,21 +738,7 @@ function makeStepFromTxs(ix: TraceIndex, p: Omit<StepParts, 'flows'> & { txs: re
     if (start === null || t.time < start) start = t.time;
     if (end === null || t.time > end) end = t.time;
   }
-  return {
-    kind: p.kind,
-    rule: STEP_RULES[p.kind],
-    chain: p.chain,
-    addresses: uniq(p.addresses),
-    service: p.service,
-    start,
-    end,
-    sinceTheft: start !== null && ix.theftTime !== null ? start - ix.theftTime : null,
-    amounts: p.amounts,
-    size: p.size,
-    txs: p.txs.slice(0, MAX_STEP_TXS),
-    txCount: p.txs.length,
-    traceId: ix.trace.id,
-  };
+  return finishStep(ix, p, start, end, p.txs);
 }
 
 // ------------------------------------------------------------------------------------------------
