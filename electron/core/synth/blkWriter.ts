@@ -1,8 +1,9 @@
 /**
  * Writes Bitcoin Core style blk*.dat records of valid blocks: real serialization, txids,
  * merkle roots and BIP-141 witness commitments, so an import does all of its work (parse,
- * verify, link, fold). Not proof-of-work valid: Cairn does not check work. Used by the
- * synthetic world generator and the import benchmark.
+ * verify, link, fold). Each header is mined at regtest difficulty (about two hashes a block),
+ * since Cairn checks proof of work. Used by the synthetic world generator and the import
+ * benchmark.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
@@ -206,6 +207,9 @@ export class BlkWriter {
       .u32(REGTEST_BITS)
       .u32(height)
       .done();
+    // Mined: regtest's target is 7fffff00…; a hash whose top byte is below 0x7f always meets it.
+    let nonce = height;
+    while (sha256d(header)[31]! >= 0x7f) header.writeUInt32LE(++nonce >>> 0, 76);
     const block = new ByteWriter().put(header).varint(this.pending.length + 1).put(cbBody);
     for (const p of this.pending) block.put(p.body);
     const blockBytes = block.done();

@@ -1,5 +1,5 @@
 import { createReadStream, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { boundedLines, readPrefixSync } from '../sources';
 import { hexToBytes } from '../../../../shared/codec/hex';
 import { BadInputError } from '../errors';
 import { parseJsonLossless } from '../jsonRows';
@@ -46,7 +46,7 @@ export type BitcoinJsonKind = 'rpc-getblock' | 'etl-blocks' | 'etl-transactions'
 
 /** Tells a saved `getblock` response from bitcoin-etl blocks or transactions by their fields. */
 export function detectBitcoinJson(path: string): BitcoinJsonKind | null {
-  const head = readFileSync(path, { encoding: 'utf8', flag: 'r' }).slice(0, 1 << 16);
+  const head = readPrefixSync(path).toString('utf8');
   if (/"merkleroot"\s*:/.test(head) && /"tx"\s*:/.test(head)) return 'rpc-getblock';
   const firstLine = head.split('\n', 1)[0];
   if (/"transaction_count"\s*:/.test(firstLine) && /"merkle_root"\s*:/.test(firstLine)) return 'etl-blocks';
@@ -111,7 +111,7 @@ export function blockFromRpcObject(parsed: unknown, source: string): { block: Pa
 export async function* readJsonLines(path: string, onBytes?: (n: number) => void): AsyncGenerator<{ obj: Obj; line: number }> {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   if (onBytes) stream.on('data', (chunk) => onBytes((chunk as Buffer).length));
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  const lines = boundedLines(stream, path);
   let line = 0;
   for await (const text of lines) {
     line++;

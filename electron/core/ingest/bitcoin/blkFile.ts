@@ -4,9 +4,13 @@
  *
  * readBlkRecords streams a blk file through a bounded rolling window (never the whole file),
  * de-obfuscates by absolute file offset, and yields each record's block bytes. It stops cleanly
- * at zero-filled preallocation, skips garbage by scanning for the next known magic (reporting
- * what it skipped), and treats a record that runs past the end of the file as a truncated tail.
- * The summary it returns says where reading stopped, so a later import can resume there.
+ * at zero-filled preallocation and skips garbage by scanning for the next known magic (reporting
+ * what it skipped). A corrupt record (a size no block can have, a size running past the end, a
+ * block its consumer cannot parse) is resynced after, as Bitcoin Core's reindex does: the reader
+ * finds the next record and first offers the bytes up to it as the block (a damaged size field
+ * then loses nothing); if they do not parse either, it skips them and says which bytes. Only a
+ * last record with nothing after it is a truncated tail. The summary it returns says where
+ * reading stopped, so a later import can resume there.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -72,14 +76,33 @@ export interface BlkRecord {
   readonly network: BitcoinNetwork;
   /** The block's bytes (de-obfuscated): a copy owned by the caller. */
   readonly block: Buffer;
+  /**
+   * Set when the record's size field was unusable (impossible, past the end of the file, or its
+   * block did not parse): the size it declared. The block is then the bytes up to the next
+   * record, offered in case only the size was damaged; a consumer that cannot parse them says so.
+   */
+  readonly declaredSize?: number;
 }
+
+/**
+ * What a consumer says of a record: nothing when it took the block, `{ bad }` (why) when the
+ * block does not parse, so the reader resyncs at the next record instead of stopping.
+ */
+export type RecordVerdict = { readonly bad: string } | undefined | void;
+
+const isBad = (v: RecordVerdict): v is { readonly bad: string } => typeof v === 'object' && v !== null && typeof v.bad === 'string';
 
 export interface BlkWarning {
   /** Absolute file offset where the skipped bytes begin. */
   readonly offset: number;
   readonly skippedBytes: number;
-  /** garbage: bytes that are neither a record nor zero padding; gap: zeros followed by more records; truncated: a record running past the end of the file. */
-  readonly kind: 'garbage' | 'gap' | 'truncated';
+  /**
+   * garbage: bytes that are neither a record nor zero padding; gap: zeros followed by more
+   * records; corrupt: a record whose size or block is unusable, skipped up to the next record;
+   * recovered: a record whose size field is wrong, its block read up to the next record instead
+   * (nothing skipped); truncated: a last record running past the end of the file.
+   */
+  readonly kind: 'garbage' | 'gap' | 'corrupt' | 'recovered' | 'truncated';
   readonly message: string;
 }
 
@@ -223,6 +246,29 @@ class Window {
     return -1;
   }
 
+  /**
+   * Absolute offset of the first plausible record (a known magic and a possible block size)
+   * in [from, to), looking only at bytes already in the window: the window does not move, so
+   * the bytes before `from` can still be read. -1 if none.
+   */
+  findRecordWithin(from: number, to: number): number {
+    const end = Math.min(to, this.start + this.len) - this.start;
+    let rel = from - this.start;
+    while (rel < end) {
+      let best = -1;
+      for (const m of MAGIC_BUFFERS) {
+        const i = this.buf.indexOf(m, rel);
+        if (i >= 0 && i < end && (best < 0 || i < best)) best = i;
+      }
+      if (best < 0) return -1;
+      if (best + RECORD_HEADER > this.len) return this.start + best; // a magic cut by the end of the file
+      const size = this.buf.readUInt32LE(best + 4);
+      if (size >= MIN_BLOCK_SIZE && size <= MAX_BLOCK_SIZE) return this.start + best;
+      rel = best + 1;
+    }
+    return -1;
+  }
+
   /** Absolute offset of the first non-zero byte at or after `from`, or fileSize if none. */
   async findNonZero(from: number): Promise<number> {
     let p = from;
@@ -241,9 +287,10 @@ class Window {
 
 /**
  * Streams the records of one blk file. Yields each block (a copy); returns a summary listing
- * warnings and where reading stopped. Closes the file when done or abandoned.
+ * warnings and where reading stopped. Closes the file when done or abandoned. Pass a
+ * RecordVerdict to next() to say a block does not parse: the reader then resyncs (see above).
  */
-export async function* readBlkRecords(path: string, opts: BlkReadOptions = {}): AsyncGenerator<BlkRecord, BlkReadSummary> {
+export async function* readBlkRecords(path: string, opts: BlkReadOptions = {}): AsyncGenerator<BlkRecord, BlkReadSummary, RecordVerdict> {
   const fh = await open(path, 'r');
   try {
     const fileSize = (await fh.stat()).size;
@@ -256,21 +303,27 @@ export async function* readBlkRecords(path: string, opts: BlkReadOptions = {}): 
     let records = 0;
     let pos = startOffset;
 
-    /** Skips from `from` to the next plausible record at or after `searchFrom`; returns where to go on (or fileSize). */
-    const skip = async (from: number, searchFrom: number, zerosUntil = -1): Promise<number> => {
-      let q = searchFrom;
+    /**
+     * The next plausible record (a known magic and a possible size) at or after `from`, or
+     * fileSize; a magic cut off by the end of the file counts (the truncated-tail case handles
+     * it). Moves the window.
+     */
+    const nextRecord = async (from: number): Promise<number> => {
+      let q = from;
       for (;;) {
         q = await win.findMagic(q);
-        if (q < 0) {
-          q = fileSize;
-          break;
-        }
+        if (q < 0) return fileSize;
         const avail = await win.ensure(q, RECORD_HEADER);
-        if (avail < RECORD_HEADER) break; // a magic at the very end: the truncated-tail case handles it
+        if (avail < RECORD_HEADER) return q;
         const size = win.buf.readUInt32LE(q - win.start + 4);
-        if (size >= MIN_BLOCK_SIZE && size <= MAX_BLOCK_SIZE) break;
+        if (size >= MIN_BLOCK_SIZE && size <= MAX_BLOCK_SIZE) return q;
         q++;
       }
+    };
+
+    /** Skips from `from` to the next plausible record at or after `searchFrom`; returns where to go on (or fileSize). */
+    const skip = async (from: number, searchFrom: number, zerosUntil = -1): Promise<number> => {
+      const q = await nextRecord(searchFrom);
       const skipped = q - from;
       const kind = q === zerosUntil ? 'gap' : 'garbage';
       warnings.push({
@@ -284,6 +337,14 @@ export async function* readBlkRecords(path: string, opts: BlkReadOptions = {}): 
               (from === 0 && !opts.xorKey ? '; if the file comes from Bitcoin Core 28 or later, it may be obfuscated with the key in blocks/xor.dat' : ''),
       });
       return q;
+    };
+
+    /** A copy of `length` plain bytes at `at` (the consumer owns it; the window moves on). */
+    const blockAt = async (at: number, length: number): Promise<Buffer> => {
+      await win.ensure(at, length);
+      const block = Buffer.allocUnsafe(length);
+      win.buf.copy(block, 0, at - win.start, at - win.start + length);
+      return block;
     };
 
     let endedBy: BlkReadSummary['endedBy'] = 'eof';
@@ -314,24 +375,54 @@ export async function* readBlkRecords(path: string, opts: BlkReadOptions = {}): 
         break;
       }
       const size = buf.readUInt32LE(rel + 4);
-      if (size < MIN_BLOCK_SIZE || size > MAX_BLOCK_SIZE) {
-        pos = await skip(pos, pos + 1);
-        continue;
+      const possible = size >= MIN_BLOCK_SIZE && size <= MAX_BLOCK_SIZE;
+      const fits = pos + RECORD_HEADER + size <= fileSize;
+      let why: string;
+      if (!possible) why = `declares a block of ${size} bytes, which no block can be (${MIN_BLOCK_SIZE} to ${MAX_BLOCK_SIZE})`;
+      else if (!fits) why = `declares ${size} bytes, but only ${fileSize - pos - RECORD_HEADER} remain in the file`;
+      else {
+        const verdict = yield { offset: pos, blockOffset: pos + RECORD_HEADER, magic, network, block: await blockAt(pos + RECORD_HEADER, size) };
+        if (!isBad(verdict)) {
+          records++;
+          pos += RECORD_HEADER + size;
+          continue;
+        }
+        why = `declares ${size} bytes, and they do not parse as a block (${verdict.bad})`;
       }
-      if (pos + RECORD_HEADER + size > fileSize) {
-        warnings.push(
-          truncated(path, pos, fileSize, `the record at byte ${pos} declares ${size} bytes but only ${fileSize - pos - RECORD_HEADER} remain in the file`),
-        );
+
+      // A corrupt record. The next record within reach of one block ends this one's bytes: offer
+      // them as its block, in case only the size field was damaged.
+      await win.ensure(pos, RECORD_HEADER + MAX_BLOCK_SIZE + RECORD_HEADER);
+      let next = win.findRecordWithin(pos + 1, pos + RECORD_HEADER + MAX_BLOCK_SIZE + 1);
+      const length = next - pos - RECORD_HEADER;
+      if (next >= 0 && length >= MIN_BLOCK_SIZE && length <= MAX_BLOCK_SIZE && !(length === size && fits)) {
+        const verdict = yield { offset: pos, blockOffset: pos + RECORD_HEADER, magic, network, block: await blockAt(pos + RECORD_HEADER, length), declaredSize: size };
+        if (!isBad(verdict)) {
+          records++;
+          warnings.push({
+            offset: pos,
+            skippedBytes: 0,
+            kind: 'recovered',
+            message: `${path}: the record at byte ${pos} ${why}; its block is the ${length} bytes up to the next record, at byte ${next}, and was read from there`,
+          });
+          pos = next;
+          continue;
+        }
+      }
+      if (next < 0) next = await nextRecord(pos + 1);
+      if (possible && !fits && next >= fileSize) {
+        // Nothing follows: a last record cut short (a node stopped while writing it); resume here later.
+        warnings.push(truncated(path, pos, fileSize, `the record at byte ${pos} ${why}`));
         endedBy = 'truncated';
         break;
       }
-      await win.ensure(pos, RECORD_HEADER + size);
-      const from = pos + RECORD_HEADER - win.start;
-      const block = Buffer.allocUnsafe(size);
-      win.buf.copy(block, 0, from, from + size);
-      records++;
-      yield { offset: pos, blockOffset: pos + RECORD_HEADER, magic, network, block };
-      pos += RECORD_HEADER + size;
+      warnings.push({
+        offset: pos,
+        skippedBytes: next - pos,
+        kind: 'corrupt',
+        message: `${path}: skipped bytes ${pos}–${next - 1} (${next - pos} bytes): the record at byte ${pos} ${why}; ${next < fileSize ? `reading resumed at the next record, byte ${next}` : 'no record follows it'}`,
+      });
+      pos = next;
     }
     return { records, warnings, stoppedAt: Math.min(pos, fileSize), endedBy, fileSize };
   } finally {
@@ -343,17 +434,21 @@ function truncated(path: string, offset: number, fileSize: number, why: string):
   return { offset, skippedBytes: fileSize - offset, kind: 'truncated', message: `${path}: truncated last record: ${why}` };
 }
 
-/** Runs readBlkRecords to the end, calling onRecord for each record; returns the summary. */
+/**
+ * Runs readBlkRecords to the end, calling onRecord for each record; returns the summary.
+ * onRecord may return a RecordVerdict (`{ bad }`) to have the reader resync after that record.
+ */
 export async function forEachBlkRecord(
   path: string,
   opts: BlkReadOptions,
-  onRecord: (record: BlkRecord) => void | Promise<void>,
+  onRecord: (record: BlkRecord) => RecordVerdict | Promise<RecordVerdict>,
 ): Promise<BlkReadSummary> {
   const gen = readBlkRecords(path, opts);
+  let verdict: RecordVerdict;
   for (;;) {
-    const r = await gen.next();
+    const r = await gen.next(verdict);
     if (r.done) return r.value;
-    await onRecord(r.value);
+    verdict = await onRecord(r.value);
   }
 }
 
@@ -372,9 +467,77 @@ const HEX_OR_SPACE = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX_OR_SPACE[c.charCodeAt(0)] = 1;
 for (const c of ' \t\r\n') HEX_OR_SPACE[c.charCodeAt(0)] = 2;
 
+/** Hex digits that make a file hex text rather than binary: a binary block's version and prev hash are never all ASCII hex digits. */
+const HEX_TEXT_DIGITS = 72;
+/** Enough of a hex block's start to see its header, tx count and coinbase input: 80 + 9 + 4 + 2 + 1 + 36 bytes. */
+const HEX_BLOCK_PREFIX_BYTES = 132;
+/** How much of a file the hex-block detection reads: whitespace and line breaks leave room. */
+export const HEX_DETECT_BYTES = 4096;
+
+/** Where the hex digits of a text start: after leading whitespace and an optional 0x. */
+function hexTextStart(data: Uint8Array): number {
+  let start = 0;
+  while (start < data.length && HEX_OR_SPACE[data[start]!] === 2) start++;
+  if (data[start] === 0x30 && (data[start + 1] === 0x78 || data[start + 1] === 0x58)) start += 2;
+  return start;
+}
+
+/** The first `max` hex digits from `start` (whitespace passed over); stops at any other byte. */
+function hexDigits(data: Uint8Array, start: number, max: number): { digits: string; stoppedAt: number } {
+  let digits = '';
+  let i = start;
+  for (; i < data.length && digits.length < max; i++) {
+    const k = HEX_OR_SPACE[data[i]!]!;
+    if (k === 0) break;
+    if (k === 1) digits += String.fromCharCode(data[i]!);
+  }
+  return { digits, stoppedAt: i };
+}
+
+/**
+ * Whether a file's first bytes (at most HEX_DETECT_BYTES) are the hex text of a block, as
+ * `bitcoin-cli getblock <hash> 0` prints it: hex digits only (whitespace allowed), decoding to an
+ * 80-byte header whose bits are a valid target, a canonical non-zero transaction count, and a
+ * first transaction whose one input is a coinbase (32 zero bytes, index ffffffff). Reads no more
+ * than the prefix it is given.
+ */
+export function looksLikeHexBlock(prefix: Uint8Array): boolean {
+  // Hex digits (and whitespace) only, for as long as it takes to see the block's start.
+  const { digits } = hexDigits(prefix, hexTextStart(prefix), HEX_BLOCK_PREFIX_BYTES * 2);
+  if (digits.length < HEX_BLOCK_PREFIX_BYTES * 2) return false;
+  const b = Buffer.from(digits, 'hex');
+  const bits = b.readUInt32LE(72);
+  const size = bits >>> 24;
+  const mantissa = bits & 0x007fffff;
+  if (mantissa === 0 || bits & 0x00800000 || size > 32) return false;
+  let p = 80;
+  const first = b[p]!;
+  if (first === 0 || first === 0xff) return false;
+  if (first === 0xfd) {
+    if (b.readUInt16LE(p + 1) < 0xfd) return false;
+    p += 3;
+  } else if (first === 0xfe) {
+    if (b.readUInt32LE(p + 1) < 0x10000) return false;
+    p += 5;
+  } else p += 1;
+  p += 4; // transaction version
+  if (b[p] === 0 && b[p + 1] === 1) p += 2; // segwit marker and flag
+  if (b[p] !== 1) return false; // a coinbase has exactly one input
+  p += 1;
+  for (let i = 0; i < 32; i++) if (b[p + i] !== 0) return false;
+  return b.readUInt32LE(p + 32) === 0xffffffff;
+}
+
+/** A byte of a file, for a message: the character when printable ASCII, else its hex value. */
+function describeByte(c: number): string {
+  return c >= 0x21 && c <= 0x7e ? `"${String.fromCharCode(c)}" (0x${c.toString(16).padStart(2, '0')})` : `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
+
 /**
  * A single raw block in a file: binary, a blk record (magic + size + block), or hex text (as
- * `getblock <hash> 0` prints it; whitespace and newlines allowed, optional 0x prefix).
+ * `getblock <hash> 0` prints it; whitespace and newlines allowed, optional 0x prefix). A file
+ * whose first 72 significant characters are hex digits is hex text: any other character in it
+ * is reported as invalid hex at its offset, not read as binary.
  */
 export function rawBlockFromFile(path: string): RawBlockFile {
   const size = statSync(path).size;
@@ -383,17 +546,18 @@ export function rawBlockFromFile(path: string): RawBlockFile {
   const data = readFileSync(path);
   if (data.length === 0) throw new BadInputError(path, { offset: 0 }, 'empty file: expected a raw block');
 
-  let start = 0;
-  while (start < data.length && HEX_OR_SPACE[data[start]!] === 2) start++;
-  if (data[start] === 0x30 && (data[start + 1] === 0x78 || data[start + 1] === 0x58)) start += 2;
-  let isHex = start < data.length;
-  let digits = 0;
-  for (let i = start; i < data.length && isHex; i++) {
-    const k = HEX_OR_SPACE[data[i]!]!;
-    if (k === 0) isHex = false;
-    else if (k === 1) digits++;
-  }
+  const start = hexTextStart(data);
+  const lead = hexDigits(data, start, HEX_TEXT_DIGITS);
+  const isHex = start < data.length && (lead.digits.length >= HEX_TEXT_DIGITS || lead.stoppedAt === data.length);
   if (isHex) {
+    let digits = 0;
+    for (let i = start; i < data.length; i++) {
+      const k = HEX_OR_SPACE[data[i]!]!;
+      if (k === 0) {
+        throw new BadInputError(path, { offset: i }, `invalid hex: ${describeByte(data[i]!)} after ${digits} hex digits; a hex block holds only the digits 0-9 and a-f, and whitespace`);
+      }
+      if (k === 1) digits++;
+    }
     if (digits % 2 !== 0) throw new BadInputError(path, { offset: data.length }, `hex text has an odd number of digits (${digits})`);
     const compact = Buffer.allocUnsafe(digits);
     let n = 0;

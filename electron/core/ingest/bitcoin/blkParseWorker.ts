@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { BadInputError } from '../errors';
 import { CHAIN_BY_NETWORK, forEachBlkRecord } from './blkFile';
-import { PARSE_AHEAD, toWire, type WorkerReply, type WorkerRequest } from './blockPipeline';
+import { PARSE_AHEAD, toWire, verdictOnParseError, type WireBlock, type WorkerReply, type WorkerRequest } from './blockPipeline';
 
 const port = parentPort!;
 let credit = PARSE_AHEAD;
@@ -34,12 +34,20 @@ async function run(start: Extract<WorkerRequest, { type: 'start' }>): Promise<vo
     const f = start.files[i]!;
     let bytes = 0;
     const summary = await forEachBlkRecord(f.path, { xorKey: f.xorKey ? Buffer.from(f.xorKey) : undefined, startOffset: f.startOffset, onBytes: (n) => (bytes += n) }, async (record) => {
+      const caip2 = start.forcedChain ?? CHAIN_BY_NETWORK[record.network];
+      let block: WireBlock;
+      try {
+        block = toWire(record.block, f.path, record.blockOffset, caip2);
+      } catch (error) {
+        // A corrupt record: the reader resyncs after it and reports the bytes it skipped.
+        return verdictOnParseError(error, record);
+      }
       while (credit <= 0) await new Promise<void>((r) => (resume = r));
       credit--;
       if (bytes > 0) send({ type: 'bytes', n: bytes });
       bytes = 0;
-      const caip2 = start.forcedChain ?? CHAIN_BY_NETWORK[record.network];
-      send({ type: 'block', file: i, caip2, block: toWire(record.block, f.path, record.blockOffset, caip2) });
+      send({ type: 'block', file: i, caip2, block, offset: record.blockOffset });
+      return undefined;
     });
     if (bytes > 0) send({ type: 'bytes', n: bytes });
     send({ type: 'file-end', file: i, warnings: summary.warnings.map((w) => w.message), stoppedAt: summary.stoppedAt });

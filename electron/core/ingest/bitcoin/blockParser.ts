@@ -76,6 +76,19 @@ export interface ParsedBlock {
   readonly txs: ParsedTx[];
 }
 
+/**
+ * A block that parses to its exact length but whose content contradicts its header: the merkle
+ * root, the witness commitment, or a first transaction that is no coinbase. Its framing is sound,
+ * so it is not a misread record: a blk import refuses it rather than skipping past it (a block
+ * that does not parse at all is a corrupt record, which the blk reader resyncs after).
+ */
+export class BlockIntegrityError extends BadInputError {
+  constructor(file: string, where: { offset?: number }, problem: string) {
+    super(file, where, problem);
+    this.name = 'BlockIntegrityError';
+  }
+}
+
 export interface BlockContext {
   /** File named in errors. */
   readonly file: string;
@@ -155,6 +168,11 @@ class Cursor {
 
   fail(at: number, problem: string): never {
     throw new BadInputError(this.file, { offset: this.base + at }, problem);
+  }
+
+  /** The block parsed, but its content contradicts its header (see BlockIntegrityError). */
+  failIntegrity(at: number, problem: string): never {
+    throw new BlockIntegrityError(this.file, { offset: this.base + at }, problem);
   }
 
   need(n: number, what: string): void {
@@ -353,9 +371,9 @@ export function parseBlock(buf: Buffer, ctx: BlockContext): ParsedBlock {
 
   const computed = reversedHex(merkleRootInPlace(txids, nTx), 0);
   if (computed !== merkleRoot) {
-    c.fail(0, `merkle root mismatch in block ${hash}: header says ${merkleRoot}, transactions give ${computed}`);
+    c.failIntegrity(0, `merkle root mismatch in block ${hash}: header says ${merkleRoot}, transactions give ${computed}`);
   }
-  if (!txs[0]!.isCoinbase) c.fail(HEADER_SIZE, `block ${hash}: first transaction is not a coinbase`);
+  if (!txs[0]!.isCoinbase) c.failIntegrity(HEADER_SIZE, `block ${hash}: first transaction is not a coinbase`);
   if (anySegwit) checkWitnessCommitment(c, txs[0]!, wtxids, nTx, hash);
 
   return { hash, prevHash, merkleRoot, version, time, bits, nonce, size: buf.length, weight, txs };
@@ -371,16 +389,16 @@ function checkWitnessCommitment(c: Cursor, coinbase: ParsedTx, wtxids: Buffer, n
       break;
     }
   }
-  if (!commitment) c.fail(0, `block ${hash} has witness data but no witness commitment in its coinbase`);
+  if (!commitment) c.failIntegrity(0, `block ${hash} has witness data but no witness commitment in its coinbase`);
   const reserved = coinbase.inputs[0]!.witness;
   if (reserved.length !== 1 || reserved[0]!.length !== 32) {
-    c.fail(0, `block ${hash}: coinbase witness must be one 32-byte reserved value`);
+    c.failIntegrity(0, `block ${hash}: coinbase witness must be one 32-byte reserved value`);
   }
   wtxids.fill(0, 0, 32);
   const root = merkleRootInPlace(wtxids, nTx);
   const expected = sha256d(Buffer.concat([root, reserved[0]!]));
   if (!expected.equals(commitment)) {
-    c.fail(
+    c.failIntegrity(
       0,
       `witness commitment mismatch in block ${hash}: coinbase says ${commitment.toString('hex')}, transactions give ${expected.toString('hex')}`,
     );

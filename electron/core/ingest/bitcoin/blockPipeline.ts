@@ -11,8 +11,8 @@
 import { Worker } from 'node:worker_threads';
 import { networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { BadInputError, ImportCancelledError } from '../errors';
-import { CHAIN_BY_NETWORK, readBlkRecords, type BitcoinNetwork } from './blkFile';
-import { coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
+import { CHAIN_BY_NETWORK, readBlkRecords, type BitcoinNetwork, type BlkRecord, type RecordVerdict } from './blkFile';
+import { BlockIntegrityError, coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
 import { outputAddress, type UnlockingData, type UtxoBlockLike, type UtxoTxLike } from './utxoWriter';
 
 export interface BlkSource {
@@ -23,7 +23,17 @@ export interface BlkSource {
 }
 
 export type PipelineItem =
-  | { readonly type: 'block'; readonly file: number; readonly caip2: string; readonly block: UtxoBlockLike; readonly txCount: number }
+  | {
+      readonly type: 'block';
+      readonly file: number;
+      readonly caip2: string;
+      readonly block: UtxoBlockLike;
+      readonly txCount: number;
+      /** Absolute file offset of the block's first byte, for errors about it (the header checks). */
+      readonly offset: number;
+      /** The header's version, for the BIP 34/66/65 version floor. */
+      readonly version: number;
+    }
   | { readonly type: 'file-end'; readonly file: number; readonly warnings: readonly string[]; readonly stoppedAt: number }
   | { readonly type: 'bytes'; readonly n: number };
 
@@ -62,6 +72,19 @@ export function statedHeightOf(block: Pick<ParsedBlock, 'version' | 'txs'>, caip
   return from !== undefined && h !== null && h >= from ? h : null;
 }
 
+/**
+ * What a record whose block did not parse means: a corrupt record (its size field or its bytes
+ * damaged), which the reader resyncs after and reports, unless the block parsed to its exact
+ * length and contradicts its own header (merkle root, witness commitment): that is a changed
+ * block, refused like any other bad input. Bytes offered after a damaged size field
+ * (declaredSize set) are only a guess, so any failure of theirs is a corrupt record.
+ */
+export function verdictOnParseError(error: unknown, record: Pick<BlkRecord, 'declaredSize'>): RecordVerdict {
+  if (!(error instanceof BadInputError)) throw error;
+  if (error instanceof BlockIntegrityError && record.declaredSize === undefined) throw error;
+  return { bad: error.problem };
+}
+
 /** The blocks of these files, in file order and file position order. */
 export function readBlkBlocks(files: readonly BlkSource[], options: PipelineOptions = {}): AsyncGenerator<PipelineItem> {
   return workerScript ? viaWorker(workerScript, files, options) : inProcess(files, options);
@@ -72,21 +95,39 @@ async function* inProcess(files: readonly BlkSource[], options: PipelineOptions)
     const f = files[i]!;
     let bytes = 0;
     const records = readBlkRecords(f.path, { xorKey: f.xorKey, startOffset: f.startOffset, onBytes: (n) => (bytes += n) });
-    for (;;) {
-      const r = await records.next();
-      if (bytes > 0) yield { type: 'bytes', n: bytes };
-      bytes = 0;
-      if (r.done) {
-        yield { type: 'file-end', file: i, warnings: r.value.warnings.map((w) => w.message), stoppedAt: r.value.stoppedAt };
-        break;
+    let verdict: RecordVerdict;
+    try {
+      for (;;) {
+        const r = await records.next(verdict);
+        verdict = undefined;
+        if (bytes > 0) yield { type: 'bytes', n: bytes };
+        bytes = 0;
+        if (r.done) {
+          yield { type: 'file-end', file: i, warnings: r.value.warnings.map((w) => w.message), stoppedAt: r.value.stoppedAt };
+          break;
+        }
+        if (options.signal?.aborted) throw new ImportCancelledError();
+        let block: ParsedBlock;
+        try {
+          block = parseBlock(r.value.block, { file: f.path, offset: r.value.blockOffset });
+        } catch (error) {
+          verdict = verdictOnParseError(error, r.value);
+          continue;
+        }
+        const caip2 = caip2Of(r.value.network, options.forcedChain);
+        yield {
+          type: 'block',
+          file: i,
+          caip2,
+          block: { ...block, statedHeight: statedHeightOf(block, caip2) },
+          txCount: block.txs.length,
+          offset: r.value.blockOffset,
+          version: block.version,
+        };
       }
-      if (options.signal?.aborted) {
-        await records.return(undefined as never);
-        throw new ImportCancelledError();
-      }
-      const block = parseBlock(r.value.block, { file: f.path, offset: r.value.blockOffset });
-      const caip2 = caip2Of(r.value.network, options.forcedChain);
-      yield { type: 'block', file: i, caip2, block: { ...block, statedHeight: statedHeightOf(block, caip2) }, txCount: block.txs.length };
+    } finally {
+      // Closes the file when a block is refused (here or by the importer) or the import is cancelled.
+      await records.return(undefined as never);
     }
   }
 }
@@ -94,6 +135,7 @@ async function* inProcess(files: readonly BlkSource[], options: PipelineOptions)
 /** A block as the worker sends it: columns of plain values, which clone far faster than objects. */
 export interface WireBlock {
   hash: string;
+  version: number;
   prevHash: string;
   time: number;
   bits: number;
@@ -125,7 +167,7 @@ export type WorkerRequest =
   | { type: 'ack' };
 
 export type WorkerReply =
-  | { type: 'block'; file: number; caip2: string; block: WireBlock }
+  | { type: 'block'; file: number; caip2: string; block: WireBlock; offset: number }
   | { type: 'file-end'; file: number; warnings: string[]; stoppedAt: number }
   | { type: 'bytes'; n: number }
   | { type: 'end' }
@@ -150,6 +192,7 @@ export function toWire(buf: Buffer, file: string, offset: number, caip2: string)
   }
   const w: WireBlock = {
     hash: b.hash,
+    version: b.version,
     prevHash: b.prevHash,
     time: b.time,
     bits: b.bits,
@@ -268,7 +311,7 @@ async function* viaWorker(script: string, files: readonly BlkSource[], options: 
       if (m.type === 'error') throw m.badInput ? new BadInputError(m.badInput.file, m.badInput.where, m.badInput.problem) : new Error(m.message);
       if (m.type === 'block') {
         worker.postMessage({ type: 'ack' } satisfies WorkerRequest);
-        yield { type: 'block', file: m.file, caip2: m.caip2, block: fromWire(m.block), txCount: m.block.txids.length };
+        yield { type: 'block', file: m.file, caip2: m.caip2, block: fromWire(m.block), txCount: m.block.txids.length, offset: m.offset, version: m.block.version };
       } else yield m;
     }
   } finally {

@@ -16,10 +16,11 @@ import { beginImport, nextRowId, progressReporter, reviewAndCommit, sha256FileAn
 import { BadInputError, ImportCancelledError } from '../errors';
 import type { ImportOptions, ImportResult } from '../importDataset';
 import { statSource } from '../sources';
-import { CHAIN_BY_NETWORK, detectNetwork, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
+import { CHAIN_BY_NETWORK, detectNetwork, HEX_DETECT_BYTES, looksLikeHexBlock, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
 import { coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
 import { blockFromRpcJson, detectBitcoinJson, etlBlockRow, etlTransaction, readJsonLines, type BitcoinJsonKind } from './bitcoinJson';
 import { buildMainChain, updateTxHeights } from './chainBuilder';
+import { HeaderChecker, type BlockWhere } from './headerCheck';
 import { BitcoinRpc } from './rpcPull';
 import { foldTransactions, resolveInputs } from './utxoFold';
 import { readBlkBlocks, statedHeightOf } from './blockPipeline';
@@ -102,7 +103,8 @@ export function isBitcoinBlockInput(paths: readonly string[]): boolean {
         return names.some((f) => /^blk\d+\.dat$/.test(f)) || names.some((f) => /\.json$/i.test(f) && detectBitcoinJson(join(full, f)) !== null);
       }
       if (/\.json$/i.test(full)) return detectBitcoinJson(full) !== null;
-      return /\.(blk|raw|dat)$/i.test(full) || looksLikeBlk(full, xorKeyFor(dirname(full)));
+      // A hex block (getblock … 0 saved to a file) is known by its first bytes, whatever its name.
+      return /\.(blk|raw|dat)$/i.test(full) || looksLikeBlk(full, xorKeyFor(dirname(full))) || (st.isFile() && looksLikeHexBlock(firstBytes(full, HEX_DETECT_BYTES)));
     } catch {
       return false;
     }
@@ -160,6 +162,8 @@ interface ChainState {
   caip2: string;
   chainId: number;
   writer: UtxoWriter;
+  /** Proof of work, difficulty and time rules of every block with a header (not bitcoin-etl rows). */
+  headers: HeaderChecker;
   addresses: AddressInterner;
   nativeAssetId: number;
   datasetId: number;
@@ -204,6 +208,9 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
   const report = progressReporter(state, options.onProgress);
   const warnings: string[] = [];
   const startedAt = now().toISOString();
+  // The time of the import bounds block timestamps (no more than 2 hours ahead of it).
+  const nowMs = Date.parse(startedAt);
+  const enforceHeaders = !options.unvalidatedHeaders;
 
   beginImport(db, options.group);
   try {
@@ -219,14 +226,25 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
       const datasetId = insertDataset(db, { format: BITCOIN_BLOCKS, parserVersion: BITCOIN_PARSER_VERSION, chainId, fingerprint: '', startedAt });
       const addresses = new AddressInterner(db, chainId);
       const nativeAssetId = ensureNativeAsset(db, chainId, caip2, datasetId);
-      chain = { caip2, chainId, addresses, datasetId, nativeAssetId, writer: new UtxoWriter(db, chainId, networkForChain(caip2), datasetId, nativeAssetId, addresses) };
+      chain = {
+        caip2,
+        chainId,
+        addresses,
+        datasetId,
+        nativeAssetId,
+        writer: new UtxoWriter(db, chainId, networkForChain(caip2), datasetId, nativeAssetId, addresses),
+        headers: new HeaderChecker(db, chainId, caip2, { nowMs, enforce: enforceHeaders }),
+      };
       return chain;
     };
     const sources: SourceRecord[] = [];
     let blocksRead = 0;
     const blocksOf = new Map<PlannedFile, number>();
-    const take = (file: PlannedFile, block: UtxoBlockLike, caip2: string): void => {
-      useChain(caip2, file.path).writer.write(block);
+    /** Checks a block's header (before it is written, so a refused block leaves nothing), then writes it. */
+    const take = (file: PlannedFile, block: UtxoBlockLike, caip2: string, where: BlockWhere, version: number | null): void => {
+      const c = useChain(caip2, file.path);
+      c.headers.add({ hash: block.hash, prevHash: block.prevHash, time: block.time, bits: block.bits, version, statedHeight: block.statedHeight ?? null }, where);
+      c.writer.write(block);
       blocksOf.set(file, (blocksOf.get(file) ?? 0) + 1);
       blocksRead++;
       state.rows += block.txs.length;
@@ -283,7 +301,7 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
           if (item.file + 1 < blkFiles.length) state.phase = `blocks · ${blkFiles[item.file + 1]!.name}`;
         } else {
           if (options.signal?.aborted) throw new ImportCancelledError();
-          take(blkFiles[item.file]!, item.block, item.caip2);
+          take(blkFiles[item.file]!, item.block, item.caip2, { file: blkFiles[item.file]!.path, offset: item.offset }, item.version);
         }
       }
     }
@@ -293,13 +311,13 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
       report(true);
       let fileBlocks = 0;
       if (file.kind === 'raw' || file.kind === 'rpc-getblock') {
-        const { block, height: rpcHeight } =
+        const { block, height: rpcHeight, offset } =
           file.kind === 'raw'
             ? (() => {
                 const raw = rawBlockFromFile(file.path);
-                return { block: parseBlock(raw.block, { file: file.path, offset: raw.blockOffset }), height: null };
+                return { block: parseBlock(raw.block, { file: file.path, offset: raw.blockOffset }), height: null, offset: raw.blockOffset };
               })()
-            : blockFromRpcJson(file.path);
+            : { ...blockFromRpcJson(file.path), offset: undefined };
         let caip2 = forced?.id;
         if (!caip2) {
           const inferred = inferRawNetwork(block);
@@ -308,10 +326,11 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
         }
         state.done += file.size;
         // A lone block still gets a height: the node's own (getblock) or its binding BIP-34 height.
-        take(file, { ...block, statedHeight: rpcHeight ?? statedHeightOf(block, caip2) }, caip2);
+        take(file, { ...block, statedHeight: rpcHeight ?? statedHeightOf(block, caip2) }, caip2, { file: file.path, offset }, block.version);
       } else {
         // bitcoin-etl names no network; mainnet unless the import says otherwise.
         const c = useChain(forced?.id ?? CHAIN_BY_NETWORK.mainnet, file.path);
+        if (file.kind === 'etl-blocks') warnings.push(`${file.path}: bitcoin-etl rows carry no block headers, so the proof of work, difficulty and timestamps of their blocks were not checked`);
         for await (const { obj, line } of readJsonLines(file.path, (n) => (state.done += n))) {
           if (file.kind === 'etl-blocks') {
             c.writer.writeBlock(etlBlockRow(obj, file.path, line));
@@ -352,7 +371,9 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
         if (options.signal?.aborted) throw new ImportCancelledError();
         state.phase = `rpc · block ${h} of ${pull.from}–${pull.to}`;
         const { block } = await rpc.blockAtHeight(h);
-        useChain(caip2, rpc.name).writer.write({ ...block, statedHeight: h });
+        const c = useChain(caip2, rpc.name);
+        c.headers.add({ hash: block.hash, prevHash: block.prevHash, time: block.time, bits: block.bits, version: block.version, statedHeight: h }, { file: `${rpc.name} block ${h}` });
+        c.writer.write({ ...block, statedHeight: h });
         blocksRead++;
         state.rows += block.txs.length;
         state.done = h - pull.from + 1;
@@ -362,6 +383,9 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     }
     const c = chain as ChainState | null;
     if (!c) throw new BadInputError(files.map((f) => f.path).join(', ') || request.rpc?.url || '', {}, 'found no blocks');
+
+    // Blocks whose parent came later in the files, or never, are checked now; notes say what could not be.
+    warnings.push(...c.headers.finish());
 
     state.phase = 'building the main chain';
     report(true);
@@ -398,7 +422,16 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     report(true);
     const outcome = await reviewAndCommit(
       db,
-      { id: c.datasetId, format: BITCOIN_BLOCKS, chain: c.caip2, sources, rowCounts: { blocks: blocksRead }, added, finishedAt: now().toISOString() },
+      {
+        id: c.datasetId,
+        format: BITCOIN_BLOCKS,
+        chain: c.caip2,
+        sources,
+        // Imported with --unvalidated-headers: how many blocks' headers were not enforced, for the dataset list to show.
+        rowCounts: { blocks: blocksRead, ...(enforceHeaders ? {} : { unvalidated_headers: c.headers.count }) },
+        added,
+        finishedAt: now().toISOString(),
+      },
       { review: options.review, skipped: [], notes: warnings, firstNewTxId, chainId: c.chainId, group: options.group },
       options.signal,
     );
