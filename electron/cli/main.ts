@@ -20,14 +20,21 @@ import { runExposure, runLabels, runScreen, runSearch } from './intelCommands';
 import { runLinks, runPaths, runTraceCommand } from './traceCommands';
 import { runGraphExport, runReport } from './reportCommands';
 import { runAttribution, runCompare, runSignature } from './attributionCommands';
+import { runConflicts, txConflictLine } from './conflictCommands';
+import type { TxConflict } from '../../shared/api/schemas';
 
 const USAGE = `usage: cairn <command> [options]   (every command takes --workspace DIR)
 
   import [--chain CHAIN] [--format ethereum-etl-csv|etherscan-csv|bitcoin-blocks] [--address ADDRESS] [--json] PATH...
                                 (paths of several formats: one dataset each, committed together)
+        [--max-record-bytes N] [--max-decompressed-bytes N] [--max-gzip-ratio N]
+                                (limits per file: longest line or record, default 16 MiB; gzip output, default 64 GiB and 200:1)
+        [--unvalidated-headers]  (Bitcoin blocks: import headers that fail the proof-of-work, difficulty or time checks; marked so in the dataset)
   import --rpc URL [--cookie FILE] --from H --to H [--chain CHAIN] [--json]   (a Bitcoin Core node)
   import --rpc URL --chain CHAIN --from B --to B [--json]                  (an EVM node, e.g. --chain eth)
   stats [--json]
+  conflicts [--chain CHAIN] [--dataset N] [--limit N] [--offset N] [--json]
+                                (facts two sources disagree about: both values and datasets; the first source's value is kept)
   tx CHAIN HASH [--json]
   neighbors CHAIN ADDRESS [--direction in|out|both] [--limit N] [--offset N] [--json]
   case list [--json] | case create NAME [--json] | case show CASE [--json]
@@ -89,6 +96,7 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       direction: { type: 'string' },
       limit: { type: 'string' },
       offset: { type: 'string' },
+      dataset: { type: 'string' },
       port: { type: 'string' },
       rpc: { type: 'string' },
       cookie: { type: 'string' },
@@ -104,6 +112,7 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       name: { type: 'string' },
       overwrite: { type: 'boolean' },
       'skip-invalid': { type: 'boolean' },
+      'unvalidated-headers': { type: 'boolean' },
       method: { type: 'string' },
       tx: { type: 'string' },
       'max-hops': { type: 'string' },
@@ -124,6 +133,9 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       text: { type: 'string' },
       confidence: { type: 'string' },
       with: { type: 'string' },
+      'max-record-bytes': { type: 'string' },
+      'max-decompressed-bytes': { type: 'string' },
+      'max-gzip-ratio': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
@@ -166,6 +178,17 @@ function chainName(id: string): string {
   }
 }
 
+/** --max-record-bytes, --max-decompressed-bytes, --max-gzip-ratio: whole numbers, at least 1; absent ones keep the defaults. */
+function importLimits(values: Values): { maxRecordBytes?: number; maxDecompressedBytes?: number; maxGzipRatio?: number } {
+  const limit = (name: string): number | undefined => {
+    if (values[name] === undefined) return undefined;
+    const n = intOption(values, name, 0);
+    if (n < 1 || !Number.isSafeInteger(n)) throw new UsageError(`--${name} needs a whole number of at least 1, found "${String(values[name])}"`);
+    return n;
+  };
+  return { maxRecordBytes: limit('max-record-bytes'), maxDecompressedBytes: limit('max-decompressed-bytes'), maxGzipRatio: limit('max-gzip-ratio') };
+}
+
 async function runImport(workspaceDir: string, positionals: string[], values: Values): Promise<void> {
   const rpcUrl = values.rpc as string | undefined;
   if (positionals.length === 0 && !rpcUrl) throw new UsageError('import needs at least one file or folder, or --rpc URL --from H --to H');
@@ -191,6 +214,8 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
       },
       {
         signal: controller.signal,
+        ...importLimits(values),
+        unvalidatedHeaders: Boolean(values['unvalidated-headers']),
         onProgress: (p) => {
           if (!tty || values.json) return;
           const pct = p.total ? Math.floor((p.done / p.total) * 100) : 0;
@@ -212,6 +237,8 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
           lines.push(`imported dataset ${d.id} (${d.format}, ${chainName(d.chain)}, ${d.chain})`);
           for (const s of d.sources) lines.push(`  ${s.kind.padEnd(16)} ${String(s.rows).padStart(9)} rows  ${s.name}  sha256 ${s.sha256}`);
           lines.push(`  added: ${Object.entries(d.added).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+          if (d.rowCounts.unvalidated_headers !== undefined) lines.push(`  UNVALIDATED HEADERS: ${d.rowCounts.unvalidated_headers} block(s) imported without enforcing proof of work, difficulty and time rules`);
+          if (d.conflicts > 0) lines.push(`  ${d.conflicts} fact${d.conflicts === 1 ? ' disagrees' : 's disagree'} with earlier sources (the first source's values were kept): see cairn conflicts --dataset ${d.id}`);
         } else {
           const what = 'format' in part ? `${part.format} (${part.paths.join(', ')}): ` : '';
           lines.push(`${what}already imported as dataset ${part.alreadyImportedAs}; nothing added`);
@@ -327,6 +354,7 @@ async function main(argv: string[]): Promise<void> {
           coinjoin?: { rule: string; detail: string } | null;
           inputs?: { address: string | null; value: string | null; derived?: boolean }[];
           outputs?: { address: string | null; value: string }[];
+          conflicts: TxConflict[];
         };
         // A UTXO tx with an input of unknown value has no transfers: its inputs and outputs are listed instead.
         const unfolded = tx.inputs?.some((i) => i.value === null) ? { inputs: tx.inputs, outputs: tx.outputs ?? [] } : null;
@@ -336,6 +364,7 @@ async function main(argv: string[]): Promise<void> {
             `${tx.hash}  block ${tx.block ?? '—'}  ${iso(tx.time)}  status ${tx.status}`,
             ...(tx.coinjoin ? [`CoinJoin (${tx.coinjoin.rule}): ${tx.coinjoin.detail}`] : []),
             ...tx.transfers.map((t) => `  ${t.from ?? '—'} → ${t.to ?? '—'}  ${amount(t.value, t.decimals, t.symbol)}${t.tokenId === null ? '' : ` (token id ${t.tokenId})`}`),
+            ...tx.conflicts.map(txConflictLine),
             ...(unfolded
               ? [
                   ...unfolded.inputs.map((i, n) => `  in ${n}: ${i.address ?? 'address unknown'}${i.derived ? ' (derived from the input script)' : ''}  ${coins(i.value)}`),
@@ -498,6 +527,8 @@ async function main(argv: string[]): Promise<void> {
         return await runSettings(backend, rest, values, json);
       case 'report':
         return await runReport(backend, rest, values, json);
+      case 'conflicts':
+        return await runConflicts(backend, rest, values, json);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -66,6 +66,12 @@ export function ImportSummary({ dataset }: { dataset: Dataset }) {
         {dataset.sources.map((s) => s.name).join(', ') || 'no files'}.
       </p>
       <CountsSentence rowCounts={dataset.rowCounts} added={dataset.added} />
+      {dataset.conflicts > 0 && (
+        <p className="warn-note" data-testid="summary-conflicts">
+          {formatCount(dataset.conflicts)} {dataset.conflicts === 1 ? 'fact disagrees' : 'facts disagree'} with earlier sources: the store kept the first source's
+          values. Each transaction's details show its own; <span className="mono">cairn conflicts --dataset {dataset.id}</span> lists them all.
+        </p>
+      )}
       <KindCounts rowCounts={dataset.rowCounts} added={dataset.added} />
     </div>
   );

@@ -1,6 +1,6 @@
 import type { Dataset } from '../../shared/api/schemas';
 import { chainName, describeNew, describeRead, explainCounts, formatName } from '../format/datasetWords';
-import { shortMiddle } from '../format/text';
+import { formatCount, shortMiddle } from '../format/text';
 
 /**
  * Every import, newest first: its chain by name, its format, what its files held and what it
@@ -36,6 +36,15 @@ export function DatasetList({ datasets }: { datasets: readonly Dataset[] }) {
                   {fresh || 'nothing (all of it was already in the store)'}
                 </div>
               </div>
+              {d.conflicts > 0 && (
+                <div
+                  className="dataset-source small"
+                  data-testid="dataset-conflicts"
+                  title={`Values in this dataset that differ from what an earlier source (or an earlier row of this import) gave; the store kept the first. cairn conflicts --dataset ${d.id} lists them.`}
+                >
+                  {formatCount(d.conflicts)} {d.conflicts === 1 ? 'fact disagrees' : 'facts disagree'} with earlier sources
+                </div>
+              )}
               {d.partialOf && (
                 <div className="dataset-source small muted" title="An explorer export of one address's history: it shows what touched that address, not everything in those blocks.">
                   partial view of <span className="mono">{shortMiddle(d.partialOf, 6, 4)}</span>

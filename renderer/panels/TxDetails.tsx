@@ -135,6 +135,79 @@ function TransfersTable({ chain, transfers }: { chain: string; transfers: Transf
 
 const sum = (values: readonly string[]): string => values.reduce((s, v) => s + BigInt(v), 0n).toString();
 
+type Disagreement = Detail['conflicts'][number];
+
+const FIELD_WORDS: Readonly<Record<string, string>> = { from: 'sender', to: 'recipient', index: 'position in block', tokenId: 'token id' };
+
+/** What a conflict is about: "value", "recipient of token transfer (log 5)". */
+function conflictWhat(c: Disagreement): string {
+  const field = FIELD_WORDS[c.field] ?? c.field;
+  if (c.transfer === null) return field;
+  const where = c.transfer.kind === 'token' ? ` (log ${c.transfer.pos})` : c.transfer.kind === 'internal' ? ` (trace ${c.transfer.pos})` : '';
+  return `${field} of ${c.transfer.kind} transfer${where}`;
+}
+
+/** One side's value: an amount in its unit, an address to open, a time, or the text as given. */
+function ConflictValue({ chain, c, value }: { chain: string; c: Disagreement; value: string }) {
+  if (c.field === 'value' && c.unit !== null) {
+    const amount = formatAmount(value, { symbol: c.unit.symbol, decimals: c.unit.decimals, contract: null });
+    return (
+      <span className="mono" title={amount.title}>
+        {amount.text}
+      </span>
+    );
+  }
+  if (c.field === 'from' || c.field === 'to' || c.field === 'asset') return <AddressLink chain={chain} address={value} />;
+  if (c.field === 'time') return <span className="mono">{formatUnixUtc(Number(value))}</span>;
+  return <span className="mono">{value}</span>;
+}
+
+/**
+ * Where two sources disagree about this transaction or its transfers: what the store kept (the
+ * first source's value, the one shown above) beside what the other dataset said, both named.
+ */
+function ConflictsSection({ chain, conflicts }: { chain: string; conflicts: Disagreement[] }) {
+  return (
+    <section className="detail-section" data-testid="tx-conflicts">
+      <div className="section-head">
+        <h3>Sources disagree</h3>
+        <span className="num muted">{formatCount(conflicts.length)}</span>
+      </div>
+      <p className="warn-note">
+        Another source gives {conflicts.length === 1 ? 'a value' : 'values'} different from the one the store kept (the first source's, shown above). Cairn
+        cannot yet make the other value the fact.
+      </p>
+      <div className="table-scroll">
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">What</th>
+              <th scope="col">Kept</th>
+              <th scope="col">Other source says</th>
+            </tr>
+          </thead>
+          <tbody>
+            {conflicts.map((c, i) => (
+              <tr key={i} data-testid="tx-conflict">
+                <td>{conflictWhat(c)}</td>
+                <td>
+                  <ConflictValue chain={chain} c={c} value={c.stored} /> <span className="muted small">dataset #{c.storedDataset}</span>
+                </td>
+                <td>
+                  <ConflictValue chain={chain} c={c} value={c.other} />{' '}
+                  <span className="muted small" title={c.source ?? undefined}>
+                    dataset #{c.otherDataset}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
 /**
  * A transaction: a tx node of the "Tx nodes" view (flow, what graph.txFlows said at once), or
  * one opened from a link. tx.get gives the rest: every input and output on UTXO chains, each
@@ -223,6 +296,7 @@ export function TxDetails({ chain, txid, flow = null, graph, chains }: { chain: 
           )
         )}
       </dl>
+      {detail && detail.conflicts.length > 0 && <ConflictsSection chain={chain} conflicts={detail.conflicts} />}
       {problem !== null ? (
         <p className="muted" data-testid="tx-problem">
           {problem}

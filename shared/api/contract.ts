@@ -8,6 +8,7 @@ import { z } from 'zod';
 import * as S from './schemas';
 import * as T from './traceSchemas';
 import * as A from './attributionSchemas';
+import * as C from './conflictSchemas';
 
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R, mutates = false) {
   return { args, result, mutates } as const;
@@ -64,6 +65,11 @@ export const api = {
     S.NeighborPage,
   ),
   'tx.get': method(z.object({ chain: S.ChainId, hash: z.string().min(1).max(200), ...FactsOf }), S.TxDetail),
+  /**
+   * Facts two sources disagree about (the store kept the first source's value), in the order
+   * they were recorded; datasetId: those where that dataset is either side.
+   */
+  'conflicts.list': method(z.object({ chain: S.ChainId.optional(), datasetId: z.number().int().min(1).optional(), ...Page }), C.ConflictPage),
   /**
    * The transfers behind one edge of a case's graph: from the source node's address to the target
    * node's, in one asset ("native" or the token contract, as the edge's asset names it), read

@@ -72,6 +72,11 @@ export const Dataset = z.object({
    * family CSV): it shows what touched that address, not everything of those blocks.
    */
   partialOf: z.string().nullable(),
+  /**
+   * Facts (transactions, transfers, blocks) about which this dataset disagrees with an earlier
+   * source or an earlier row of its own; the store kept the first value (conflicts.list lists them).
+   */
+  conflicts: z.number().int(),
 });
 export type Dataset = z.infer<typeof Dataset>;
 
@@ -197,6 +202,26 @@ export const TxOutput = z.object({
   spentBy: z.object({ txid: z.string(), n: z.number().int() }).nullable(),
 });
 
+/**
+ * A value of a transaction (or of one of its transfers) that two sources give differently: the
+ * store kept `stored`, which `storedDataset` brought first; `otherDataset` said `other` (read at
+ * `source`, a file and line, when known). Values are text: amounts in base units, addresses and
+ * hashes as the store spells them, status "success" or "failed", times in unix seconds.
+ */
+export const TxConflict = z.object({
+  /** null: the transaction itself; else the transfer of the transaction that the sources disagree about. */
+  transfer: z.object({ kind: z.enum(['native', 'token', 'internal']), pos: z.string() }).nullable(),
+  field: z.string(),
+  stored: z.string(),
+  storedDataset: z.number().int(),
+  other: z.string(),
+  otherDataset: z.number().int(),
+  source: z.string().nullable(),
+  /** The unit of a value (base units of the transfer's asset, or of the native coin), when the store knows it. */
+  unit: z.object({ symbol: z.string().nullable(), decimals: z.number().int().nullable() }).nullable(),
+});
+export type TxConflict = z.infer<typeof TxConflict>;
+
 export const TxDetail = z.object({
   chain: ChainId,
   hash: z.string(),
@@ -216,6 +241,8 @@ export const TxDetail = z.object({
     .object({ rule: z.enum(['whirlpool', 'wasabi', 'joinmarket', 'equal-outputs']), denomination: BaseUnits, equalOutputs: z.number().int(), detail: z.string() })
     .nullable()
     .optional(),
+  /** Where sources disagree about this transaction or its transfers; the stored values above are the first source's. */
+  conflicts: z.array(TxConflict),
 });
 
 /** The best label of a counterparty, as tables show it beside the address. */

@@ -25,6 +25,8 @@ import { listDatasets } from '../store/datasets';
 import { addressTotals, addressTransfers } from '../store/addressQueries';
 import type { Db } from '../store/openStore';
 import { chainCounts, getTx, getUtxoParts } from '../store/txQueries';
+import { txConflicts } from '../store/conflicts';
+import { createConflictHandlers } from './conflictHandlers';
 import type { CallContext } from '../backendTypes';
 import type { Settings } from '../workspace';
 import type { CounterpartyLabel, FlowFilter, Graph } from '../../../shared/api/schemas';
@@ -299,7 +301,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
       const chainId = findChainId(db, chain.id);
       const tx = chainId === null ? null : getTx(db, chainId, hash);
       if (!tx) throw new ApiError('not_found', `transaction ${hash} on ${chain.name} is not in ${db === store ? 'the store' : "the case's evidence"}`);
-      const base = { chain: chain.id, ...tx, transfers: tx.transfers.map((t) => ({ ...t, value: t.value.toString() })) };
+      const base = { chain: chain.id, ...tx, transfers: tx.transfers.map((t) => ({ ...t, value: t.value.toString() })), conflicts: txConflicts(db, chainId!, hash) };
       if (chain.family !== 'utxo') return base;
       const parts = getUtxoParts(db, chainId!, hash, chain.nativeSymbol)!;
       const cj = parts.coinjoin;
@@ -487,6 +489,7 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     ...createEntityHandlers(deps, kit, graph),
     ...createReportHandlers(deps, kit, () => self!),
     ...createAttributionHandlers(deps, kit, graph),
+    ...createConflictHandlers(deps),
   };
   self = all;
   return all;

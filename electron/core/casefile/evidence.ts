@@ -59,9 +59,11 @@ export type EvidenceTable = keyof typeof EVIDENCE_COLUMNS;
  * Store tables that evidence never carries: derived rankings, address clusters (inferences the
  * receiver's store recomputes from the facts as they are merged), and the workspace's label sets
  * (intelligence, not chain facts: a received case shows the labels of the workspace it is
- * opened in), with the trigram index's own tables.
+ * opened in), with the trigram index's own tables; and the conflicts between the workspace's
+ * sources (they name this workspace's dataset ids; a merge reports its own conflicts).
  */
 const DERIVED_TABLES = [
+  'conflict',
   'hub',
   'hub_rank',
   'entity_member',

@@ -1,7 +1,10 @@
-import { StringDecoder } from 'node:string_decoder';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { BadInputError } from './errors';
-import { openHashed, type SourceFile } from './sources';
+import { BadInputError, excerpt, formatBytes } from './errors';
+import { LineSplitter } from './lines';
+import { openHashed, readError, resolveLimits, type InputLimits, type SourceFile } from './sources';
+
+/** The largest EVM amount: a uint256. A value above it cannot be on an EVM chain. */
+export const MAX_UINT256 = (1n << 256n) - 1n;
 
 /**
  * One CSV data row with typed, validated accessors. Every failure names the file, the line
@@ -16,7 +19,7 @@ export class CsvRow {
   ) {}
 
   fail(column: string, problem: string): never {
-    throw new BadInputError(this.file, { line: this.line }, `column "${column}": ${problem}`);
+    throw new BadInputError(this.file, { line: this.line }, `column "${excerpt(column, 60)}": ${problem}`);
   }
 
   has(column: string): boolean {
@@ -69,11 +72,14 @@ export class CsvRow {
     return this.text(column) === '' ? null : this.timestamp(column);
   }
 
-  /** A decimal integer in base units, exact, of any size. */
+  /**
+   * A decimal integer in base units, exact, at most 2^256 − 1: amounts (and token ids) on EVM
+   * chains and Tron are uint256, so a larger number is not a value any chain recorded.
+   */
   amount(column: string): bigint {
     const v = this.required(column);
     if (!/^(0|[1-9][0-9]*)$/.test(v)) this.fail(column, `expected a non-negative integer in base units, found "${clip(v)}"`);
-    return BigInt(v);
+    return checkUint256(this, column, BigInt(v), v);
   }
 
   /** Parses with a codec; the codec's error message becomes the problem. */
@@ -91,13 +97,36 @@ export class CsvRow {
   }
 }
 
+/** A field's text as an error may quote it: short, control characters escaped. */
 function clip(v: string): string {
-  return v.length > 80 ? `${v.slice(0, 80)}…` : v;
+  return excerpt(v, 80);
+}
+
+/** A column name: printable text (letters, digits, punctuation, symbols, spaces), not too long. */
+const COLUMN_NAME = /^[\p{L}\p{N}\p{P}\p{S} ]{0,64}$/u;
+
+/**
+ * What a header's first fields say, as an error may quote them (short and escaped), or null
+ * when the line does not look like a CSV header at all (one field, an overlong or unprintable
+ * one, no name starting with a letter): a password file or a binary is then not quoted back.
+ */
+export function columnsFound(names: readonly string[]): string | null {
+  const looksLikeHeader = names.length >= 2 && names.every((n) => COLUMN_NAME.test(n)) && names.some((n) => /^\p{L}/u.test(n));
+  if (!looksLikeHeader) return null;
+  return excerpt(names.slice(0, 8).join(', ') + (names.length > 8 ? ', …' : ''), 120);
+}
+
+/** Refuses an amount above 2^256 − 1 on the row's line and column, saying how long it is. */
+export function checkUint256(row: CsvRow, column: string, value: bigint, text: string): bigint {
+  if (value > MAX_UINT256) row.fail(column, `expected an amount of at most 2^256 − 1 base units (a uint256, the largest an EVM chain holds), found "${clip(text)}"`);
+  return value;
 }
 
 export interface CsvReadOptions {
   readonly requiredColumns: readonly string[];
   readonly onBytes: (delta: number) => void;
+  /** The record size and decompression limits (defaults in sources.ts). */
+  readonly limits?: InputLimits;
 }
 
 /** Filled in when the file has been read to its end: what provenance records. */
@@ -129,13 +158,15 @@ function fields(record: string): string[] {
  * header, or a quote left open, fails on its line.
  */
 export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions, digest: ReadDigest): AsyncGenerator<CsvRow[]> {
-  const { stream, hasher } = openHashed(file, options.onBytes);
-  const decoder = new StringDecoder('utf8');
+  const limits = resolveLimits(options.limits);
+  // A stray quote is found long before a record limit: an open quote 1 MiB on is refused, or sooner with a lower limit.
+  const maxOpenQuote = Math.min(MAX_QUOTED_RECORD, limits.maxRecordBytes);
+  const { stream, hasher } = openHashed(file, options.onBytes, limits);
+  const splitter = new LineSplitter(file.path, limits.maxRecordBytes);
   let columns: Map<string, number> | null = null;
   let width = 0;
   let batch: CsvRow[] = [];
   let line = 0;
-  let rest = '';
   // A record whose quotes are still open at the end of a line continues on the next one.
   let open: { text: string; quotes: number; from: number } | null = null;
 
@@ -145,7 +176,7 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
       values = fields(record);
     } catch (error) {
       const e = error as Error;
-      throw new BadInputError(file.path, { line }, `not valid CSV: ${e.message.replace(/^Invalid [^:]*: /, '').replace(/ at line \d+$/, '')}`);
+      throw new BadInputError(file.path, { line }, `not valid CSV: ${excerpt(e.message.replace(/^Invalid [^:]*: /, '').replace(/ at line \d+$/, ''), 200)}`);
     }
     if (!columns) {
       columns = new Map(values.map((name, i) => [name.trim(), i]));
@@ -157,8 +188,8 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
     if (values.length !== width) throw new BadInputError(file.path, { line }, `not valid CSV: expected ${width} fields as in the header, found ${values.length}`);
     batch.push(new CsvRow(file.path, line, columns, values));
   };
-  const takeLine = (raw: string): void => {
-    line++;
+  const takeLine = (raw: string, n: number): void => {
+    line = n;
     if (line === 1 && raw.charCodeAt(0) === 0xfeff) raw = raw.slice(1);
     // The \r of a CRLF ends the record; inside an open quote it is part of the field.
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -167,8 +198,8 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
       const total = open.quotes + quotes;
       if (total % 2 === 1) {
         open = { text: `${open.text}\n${raw}`, quotes: total, from: open.from };
-        if (open.text.length > MAX_QUOTED_RECORD) {
-          throw new BadInputError(file.path, { line: open.from }, 'not valid CSV: a quote opened on this line is still open 1 MiB later');
+        if (open.text.length > maxOpenQuote) {
+          throw new BadInputError(file.path, { line: open.from }, `not valid CSV: a quote opened on this line is still open ${formatBytes(maxOpenQuote, true)} later`);
         }
         return;
       }
@@ -187,27 +218,20 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
 
   try {
     for await (const chunk of stream) {
-      const text = rest + decoder.write(chunk as Buffer);
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        takeLine(text.slice(start, nl));
-        start = nl + 1;
-      }
-      rest = text.slice(start);
+      splitter.push(chunk as Buffer, takeLine);
       if (batch.length >= BATCH_ROWS) {
         yield batch;
         batch = [];
       }
     }
-    const last = rest + decoder.end();
-    if (last !== '') takeLine(last);
+    splitter.end(takeLine);
     // (takeLine assigns `open`; the compiler cannot see that through the closure.)
     const unclosed = open as { from: number } | null;
     if (unclosed) throw new BadInputError(file.path, { line: unclosed.from }, 'not valid CSV: a quote opened on this line is not closed before the end of the file');
   } catch (error) {
     throw toBadInput(file, error);
   } finally {
-    (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    stream.destroy();
   }
   if (batch.length) yield batch;
   if (!columns) throw new BadInputError(file.path, { line: 1 }, 'the file is empty: expected a header row');
@@ -225,10 +249,7 @@ function toBadInput(file: SourceFile, error: unknown): unknown {
   if (error instanceof BadInputError) return error;
   const e = error as Error & { code?: string; lines?: number };
   if (e.code && e.code.startsWith('CSV_')) {
-    return new BadInputError(file.path, { line: e.lines }, `not valid CSV: ${e.message.replace(/^Invalid [^:]*: /, '')}`);
+    return new BadInputError(file.path, { line: e.lines }, `not valid CSV: ${excerpt(e.message.replace(/^Invalid [^:]*: /, ''), 200)}`);
   }
-  if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') {
-    return new BadInputError(file.path, {}, `cannot read the file (${e.code})`);
-  }
-  return error;
+  return readError(file.path, error);
 }

@@ -5,16 +5,16 @@ import type { SourceRecord } from '../store/datasets';
 import { deferIndexesForBulkLoad } from '../store/bulkIndexes';
 import type { Db } from '../store/openStore';
 import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, planBitcoinFiles, type RpcPullRequest } from './bitcoin/importBitcoin';
-import { readCsvBatches, type ReadDigest } from './csvRows';
+import { columnsFound, readCsvBatches, type ReadDigest } from './csvRows';
 import { beginImport, progressReporter, type ImportGroup, type ProgressState, type ReviewHook } from './datasetRun';
-import { BadInputError, ImportCancelledError } from './errors';
+import { BadInputError, escapeControls, excerpt, ImportCancelledError } from './errors';
 import { settleAndCommit, startAccountRun } from './ethereumEtl/accountRun';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
 import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput, planEtherscanImport } from './etherscan/importEtherscan';
 import { importEvmRpc } from './evm/importEvmRpc';
 import { importMixed, type ImportPart } from './mixedImport';
-import { expandSourcePaths, readFirstLine, statSource, type SourceFile } from './sources';
+import { expandSourcePaths, readFirstLine, resolveLimits, statSource, type InputLimits, type SourceFile } from './sources';
 
 export const ETHEREUM_ETL_CSV = 'ethereum-etl-csv';
 export const ETHEREUM_ETL_PARSER_VERSION = 'ethereum-etl-csv/1';
@@ -39,7 +39,11 @@ export interface ImportProgress {
   readonly rows: number;
 }
 
-export interface ImportOptions {
+/**
+ * How an import runs. The input limits (InputLimits: maxRecordBytes, maxDecompressedBytes,
+ * maxGzipRatio) bound what one file may cost; their defaults are in sources.ts.
+ */
+export interface ImportOptions extends InputLimits {
   readonly signal?: AbortSignal;
   /** Show what was found and wait for the investigator before committing (the app's import dialog). */
   readonly review?: ReviewHook;
@@ -49,6 +53,12 @@ export interface ImportOptions {
   readonly group?: ImportGroup;
   /** Bitcoin-family imports: the clustering collapse guard's size (analysis/clustering/multiInput.ts, COLLAPSE_GUARD). */
   readonly collapseGuard?: number;
+  /**
+   * Bitcoin-family imports: import blocks whose headers fail the proof-of-work, difficulty or
+   * time rules instead of refusing them (bitcoin/headerRules.ts). The failures become notes, and
+   * the dataset's rowCounts.unvalidated_headers counts the blocks imported without the checks.
+   */
+  readonly unvalidatedHeaders?: boolean;
 }
 
 export interface SkippedFile {
@@ -87,8 +97,13 @@ const JSON_NAME = /\.(json|jsonl|ndjson)(\.gz)?$/i;
 const EXPORT_NAME = /\.(csv|json|jsonl|ndjson)(\.gz)?$/i;
 const BLK_NAME = /^blk\d+\.dat$/i;
 
-/** What a file holds, from its CSV header or its first JSON line. */
-async function detectFile(file: SourceFile): Promise<{ kind: EtlKind | EtlOtherKind | 'stream' | null; form: 'csv' | 'json'; found: string }> {
+/**
+ * What a file holds, from its CSV header or its first JSON line (read from its first 64 KB,
+ * whatever its size). `found` says what was seen, as a short escaped excerpt, or is null when
+ * the start of the file is neither a CSV header nor a JSON object: nothing of such a file (a
+ * password file, a binary) is quoted back.
+ */
+async function detectFile(file: SourceFile): Promise<{ kind: EtlKind | EtlOtherKind | 'stream' | null; form: 'csv' | 'json'; found: string | null }> {
   const first = await readFirstLine(file.path);
   if (JSON_NAME.test(file.name) || first.trimStart().startsWith('{')) {
     let obj: unknown;
@@ -96,17 +111,22 @@ async function detectFile(file: SourceFile): Promise<{ kind: EtlKind | EtlOtherK
       obj = parseJsonLossless(first, file.path, { line: 1 });
     } catch {
       // Pretty-printed JSON (a saved RPC response) is not one object per line.
-      return { kind: null, form: 'json', found: 'not one JSON object per line' };
+      return { kind: null, form: 'json', found: first.trimStart().startsWith('{') || first.trimStart().startsWith('[') ? 'JSON that is not one object per line' : null };
     }
-    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { kind: null, form: 'json', found: first.slice(0, 60) };
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return { kind: null, form: 'json', found: Array.isArray(obj) ? 'a JSON array, not one object per line' : null };
     const o = obj as Record<string, unknown>;
-    if (typeof o.type === 'string') return { kind: o.type in KIND_BY_JSON_TYPE ? 'stream' : null, form: 'json', found: `type "${o.type.slice(0, 30)}"` };
+    if (typeof o.type === 'string') return { kind: o.type in KIND_BY_JSON_TYPE ? 'stream' : null, form: 'json', found: `type "${excerpt(o.type, 30)}"` };
     const keys = Object.keys(o);
-    return { kind: detectEtlKind(keys), form: 'json', found: keys.slice(0, 8).join(', ') + (keys.length > 8 ? ', …' : '') };
+    return { kind: detectEtlKind(keys), form: 'json', found: excerpt(keys.slice(0, 8).join(', ') + (keys.length > 8 ? ', …' : ''), 120) };
   }
   const header = first.split(',').map((c) => c.trim().replace(/^"|"$/g, ''));
-  return { kind: detectEtlKind(header), form: 'csv', found: header.slice(0, 8).join(', ') + (header.length > 8 ? ', …' : '') };
+  return { kind: detectEtlKind(header), form: 'csv', found: columnsFound(header) };
 }
+
+/** What a named file that matches no format is told: no excerpt of it, since nothing in it was recognised. */
+export const NOT_A_FORMAT =
+  'not a format Cairn reads: expected an ethereum-etl export (CSV or JSON lines), an Etherscan-family CSV export, ' +
+  'or Bitcoin block data (blk*.dat files, a raw block, a saved getblock response, bitcoin-etl JSON)';
 
 /** Where a kind goes in the import order; a stream holds blocks and everything after them. */
 const orderOf = (kind: EtlKind | 'stream'): number => (kind === 'stream' ? KIND_ORDER.indexOf('blocks') + 0.5 : KIND_ORDER.indexOf(kind));
@@ -129,6 +149,8 @@ async function planEthereumEtl(paths: readonly string[]): Promise<{ planned: Pla
       planned.push({ file, kind, form });
     } else if (kind) {
       skipped.push({ path: file.path, reason: `ethereum-etl ${kind} files are not imported by this version of Cairn` });
+    } else if (named && found === null) {
+      throw new BadInputError(file.path, {}, NOT_A_FORMAT);
     } else if (named) {
       throw new BadInputError(file.path, { line: 1 }, `the ${form === 'csv' ? 'header' : 'first line'} matches no ethereum-etl export (found: ${found})`);
     } else {
@@ -214,6 +236,8 @@ async function planParts(request: ImportRequest): Promise<ImportPart[]> {
  * or none of them (see importMixed).
  */
 export async function importDataset(db: Db, request: ImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
+  // Wrong limits are refused before anything is read.
+  resolveLimits(options);
   // A live pull from an EVM node: --rpc with an EVM chain (a Bitcoin node names its own chain).
   if (request.rpc && request.chain && resolveChain(request.chain).family === 'evm') {
     if (request.rpc.cookieFile) throw new BadInputError(request.rpc.url, {}, '--cookie is for Bitcoin Core nodes; give an EVM node\'s credentials in the URL');
@@ -256,14 +280,14 @@ async function importOneFormat(db: Db, request: ImportRequest, format: string, o
     const notes: string[] = [];
 
     for (const { file, kind, form } of planned) {
-      state.phase = `${kind} · ${file.name}`;
+      state.phase = `${kind} · ${escapeControls(file.name)}`;
       report(true);
       const digest: ReadDigest = { sha256: '', bytes: 0 };
       let fileRows = 0;
       const count = (k: string): void => void (rowCounts[k] = (rowCounts[k] ?? 0) + 1);
       if (form === 'csv') {
         const k = kind as EtlKind;
-        for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[k], onBytes: (d) => (state.done += d) }, digest)) {
+        for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[k], onBytes: (d) => (state.done += d), limits: options }, digest)) {
           if (signal?.aborted) throw new ImportCancelledError();
           for (const row of batch) writer.write(k, row);
           fileRows += batch.length;
@@ -273,7 +297,7 @@ async function importOneFormat(db: Db, request: ImportRequest, format: string, o
         rowCounts[k] = (rowCounts[k] ?? 0) + fileRows;
       } else {
         const otherTypes = new Map<string, number>();
-        for await (const batch of readJsonRowBatches(file, (d) => (state.done += d), digest)) {
+        for await (const batch of readJsonRowBatches(file, (d) => (state.done += d), digest, options)) {
           if (signal?.aborted) throw new ImportCancelledError();
           for (const { row, type } of batch) {
             const k = kind === 'stream' ? (type === null ? undefined : KIND_BY_JSON_TYPE[type]) : kind;
@@ -291,7 +315,7 @@ async function importOneFormat(db: Db, request: ImportRequest, format: string, o
           state.rows += batch.length;
           report();
         }
-        for (const [type, n] of otherTypes) notes.push(`${file.path}: ${n} "${type}" line(s) are not imported by this version of Cairn`);
+        for (const [type, n] of otherTypes) notes.push(`${escapeControls(file.path)}: ${n} "${excerpt(type, 40)}" line(s) are not imported by this version of Cairn`);
       }
       if (signal?.aborted) throw new ImportCancelledError();
       sources.push({ name: file.name, path: file.path, size: digest.bytes, sha256: digest.sha256, kind, rows: fileRows });

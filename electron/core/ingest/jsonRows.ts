@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline';
 import { parse as parseLossless } from 'lossless-json';
 import { CsvRow, type ReadDigest } from './csvRows';
-import { BadInputError } from './errors';
-import { openHashed, type SourceFile } from './sources';
+import { BadInputError, excerpt } from './errors';
+import { LineSplitter } from './lines';
+import { openHashed, readError, resolveLimits, type InputLimits, type SourceFile } from './sources';
 
 /**
  * Parses JSON keeping every number as its exact decimal text: values and block numbers can
@@ -12,7 +12,7 @@ export function parseJsonLossless(text: string, file: string, where: { line?: nu
   try {
     return parseLossless(text, null, (n: string) => n);
   } catch (error) {
-    throw new BadInputError(file, where, `not valid JSON: ${(error as Error).message}`);
+    throw new BadInputError(file, where, `not valid JSON: ${excerpt((error as Error).message, 160)}`);
   }
 }
 
@@ -39,30 +39,39 @@ const BATCH_ROWS = 2048;
 /**
  * Streams newline-delimited JSON (plain or .gz) in batches of rows, hashing the file's bytes
  * on the way. Each row keeps its line's `type` field (the ethereum-etl stream form), or null.
+ * Lines are split by LineSplitter: linear time, and a line over the record limit is refused.
  */
-export async function* readJsonRowBatches(file: SourceFile, onBytes: (delta: number) => void, digest: ReadDigest): AsyncGenerator<{ row: CsvRow; type: string | null }[]> {
-  const { stream, hasher } = openHashed(file, onBytes);
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let line = 0;
+export async function* readJsonRowBatches(
+  file: SourceFile,
+  onBytes: (delta: number) => void,
+  digest: ReadDigest,
+  limits: InputLimits = {},
+): AsyncGenerator<{ row: CsvRow; type: string | null }[]> {
+  const checked = resolveLimits(limits);
+  const { stream, hasher } = openHashed(file, onBytes, checked);
+  const splitter = new LineSplitter(file.path, checked.maxRecordBytes);
   let batch: { row: CsvRow; type: string | null }[] = [];
+  const takeLine = (raw: string, line: number): void => {
+    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
+    if (text.trim() === '') return;
+    const obj = parseJsonLossless(text, file.path, { line });
+    if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new BadInputError(file.path, { line }, 'expected one JSON object per line');
+    const o = obj as Record<string, unknown>;
+    batch.push({ row: rowFromObject(file.path, line, o), type: typeof o.type === 'string' ? o.type : null });
+  };
   try {
-    for await (const raw of lines) {
-      line++;
-      const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-      if (text.trim() === '') continue;
-      const obj = parseJsonLossless(text, file.path, { line });
-      if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new BadInputError(file.path, { line }, 'expected one JSON object per line');
-      const o = obj as Record<string, unknown>;
-      batch.push({ row: rowFromObject(file.path, line, o), type: typeof o.type === 'string' ? o.type : null });
+    for await (const chunk of stream) {
+      splitter.push(chunk as Buffer, takeLine);
       if (batch.length >= BATCH_ROWS) {
         yield batch;
         batch = [];
       }
     }
+    splitter.end(takeLine);
   } catch (error) {
-    const e = error as Error & { code?: string };
-    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR') throw new BadInputError(file.path, {}, `not valid gzip data (${e.message})`);
-    throw error;
+    throw readError(file.path, error);
+  } finally {
+    stream.destroy();
   }
   if (batch.length) yield batch;
   digest.sha256 = hasher.digest();

@@ -76,6 +76,10 @@ export async function importMixed(db: Db, parts: readonly ImportPart[], options:
         signal,
         now: options.now,
         collapseGuard: options.collapseGuard,
+        unvalidatedHeaders: options.unvalidatedHeaders,
+        maxRecordBytes: options.maxRecordBytes,
+        maxDecompressedBytes: options.maxDecompressedBytes,
+        maxGzipRatio: options.maxGzipRatio,
         onProgress,
         // Each part shows what it found here; the investigator sees all of them at once, below.
         review: (preview) => {

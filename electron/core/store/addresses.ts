@@ -15,6 +15,7 @@ export class AddressInterner {
   private readonly cache: BoundedMap<string, number>;
   private readonly select: Statement;
   private readonly insert: Statement;
+  private readonly remove: Statement;
   added = 0;
 
   constructor(
@@ -25,6 +26,20 @@ export class AddressInterner {
     this.cache = new BoundedMap(maxCached);
     this.select = db.prepare('SELECT id FROM address WHERE chain_id = ? AND addr = ?').pluck();
     this.insert = db.prepare('INSERT INTO address (chain_id, addr) VALUES (?, ?)');
+    this.remove = db.prepare('DELETE FROM address WHERE id = ? AND chain_id = ? AND addr = ?');
+  }
+
+  /**
+   * Takes back an address that `id` just added for a row which was then not written (it
+   * contradicts a fact the store holds, or repeats one): nothing points at it, and left in
+   * place it would be an address with no transfer. Only for an address added by this interner
+   * and not used by any row since.
+   */
+  forget(addr: string, id: number): void {
+    const r = this.remove.run(id, this.chainId, addr);
+    if (r.changes !== 1) throw new Error(`AddressInterner.forget: expected 1 change for ${addr} (#${id}), got ${r.changes}`);
+    this.cache.delete(addr);
+    this.added--;
   }
 
   id(addr: string): number {

@@ -1,4 +1,5 @@
 import type { Dataset } from '../../../shared/api/schemas';
+import { conflictFactsByDataset } from './conflicts';
 import { parseDatasetScope } from './datasetScope';
 import type { Db } from './openStore';
 
@@ -77,6 +78,7 @@ export function listDatasets(db: Db, ids?: readonly number[]): Dataset[] {
     )
     .all(...(ids ? [JSON.stringify(ids)] : [])) as DatasetRow[];
   const sources = db.prepare('SELECT name, path, size, sha256, kind, rows FROM dataset_source WHERE dataset_id = ? ORDER BY seq');
+  const conflicts = conflictFactsByDataset(db);
   return rows.map((r) => ({
     id: r.id,
     format: r.format,
@@ -88,5 +90,6 @@ export function listDatasets(db: Db, ids?: readonly number[]): Dataset[] {
     rowCounts: JSON.parse(r.row_counts) as Record<string, number>,
     added: JSON.parse(r.added) as Record<string, number>,
     partialOf: ((scope) => (scope.kind === 'partial' ? scope.address : null))(parseDatasetScope(r.scope ?? null)),
+    conflicts: conflicts.get(r.id) ?? 0,
   }));
 }

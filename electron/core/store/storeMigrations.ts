@@ -389,4 +389,41 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 90,
+    name: 'source-conflicts',
+    up(db) {
+      db.exec(`
+        -- Two sources that disagree about a recorded fact (store/conflicts.ts). The store keeps
+        -- the first source's value (stored, from stored_dataset_id); the value another row gave
+        -- (other, from other_dataset_id, read at source: file and line) is kept here, never
+        -- dropped. kind: 'tx', 'transfer' or 'block'; fact: its natural key as text (tx hash;
+        -- tx hash/transfer kind/position; block number), also split out in the columns after it.
+        -- Values are text: amounts in base units, addresses and hashes as the store spells them.
+        -- One row per fact, field, dataset and value, so importing the same disagreement again
+        -- in the same dataset records nothing new.
+        CREATE TABLE conflict (
+          id INTEGER PRIMARY KEY,
+          chain_id INTEGER NOT NULL REFERENCES chain(id),
+          kind TEXT NOT NULL,
+          fact TEXT NOT NULL,
+          tx_hash TEXT,
+          transfer_kind INTEGER,
+          transfer_pos TEXT,
+          block_number INTEGER,
+          field TEXT NOT NULL,
+          stored TEXT NOT NULL,
+          stored_dataset_id INTEGER NOT NULL REFERENCES dataset(id),
+          other TEXT NOT NULL,
+          other_dataset_id INTEGER NOT NULL REFERENCES dataset(id),
+          source TEXT,
+          recorded_at TEXT NOT NULL,
+          UNIQUE (chain_id, kind, fact, field, other_dataset_id, other)
+        );
+        CREATE INDEX conflict_tx ON conflict(chain_id, tx_hash) WHERE tx_hash IS NOT NULL;
+        CREATE INDEX conflict_other_dataset ON conflict(other_dataset_id);
+        CREATE INDEX conflict_stored_dataset ON conflict(stored_dataset_id);
+      `);
+    },
+  },
 ];

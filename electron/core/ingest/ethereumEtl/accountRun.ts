@@ -3,6 +3,7 @@ import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
 import { ensureChainId } from '../../store/chains';
 import { insertDataset } from '../../store/datasets';
+import { countConflictFacts } from '../../store/conflicts';
 import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../../store/edges';
 import { refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
@@ -32,7 +33,7 @@ export function startAccountRun(db: Db, chain: string, format: string, parserVer
   const firstNewTransferId = nextRowId(db, 'transfer');
   const firstNewTxId = nextRowId(db, 'tx');
   const addresses = new AddressInterner(db, chainId);
-  const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain);
+  const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain, startedAt);
   return { chainId, datasetId, nativeAssetId, firstNewTransferId, firstNewTxId, addresses, writer };
 }
 
@@ -54,6 +55,16 @@ export function settleEdges(db: Db, run: AccountRun): void {
   if (clustered.held > 0) {
     run.writer.warnings.push(`${clustered.held} merge${clustered.held === 1 ? '' : 's'} of two large clusters held for review by the collapse guard (cairn clusters held)`);
   }
+}
+
+/**
+ * "2 facts disagree with earlier sources…" for a dataset whose rows contradicted what the store
+ * held (or its own earlier rows), or null. The store kept the first source's values.
+ */
+export function conflictNote(db: Db, datasetId: number): string | null {
+  const n = countConflictFacts(db, datasetId);
+  if (n === 0) return null;
+  return `${n} fact${n === 1 ? '' : 's'} disagree${n === 1 ? 's' : ''} with earlier sources (or earlier rows of this import); the first source's values were kept: see cairn conflicts --dataset ${datasetId}`;
 }
 
 /** What an account-chain file import hands over once its rows are written. */
@@ -91,10 +102,12 @@ export async function settleAndCommit(
   state.phase = options.review ? 'waiting for review' : 'committing';
   report(true);
   const notes = [...run.writer.warnings, ...rows.notes];
+  // The review shows the conflicts before the commit; afterwards the dataset's own count says it.
+  const conflicts = conflictNote(db, run.datasetId);
   const outcome = await reviewAndCommit(
     db,
     { id: run.datasetId, format: rows.format, chain: rows.chain, sources: rows.sources, rowCounts: rows.rowCounts, added, finishedAt: now().toISOString() },
-    { review: options.review, skipped: rows.skipped, notes, firstNewTxId: run.firstNewTxId, chainId: run.chainId, group: options.group },
+    { review: options.review, skipped: rows.skipped, notes: conflicts ? [conflicts, ...notes] : notes, firstNewTxId: run.firstNewTxId, chainId: run.chainId, group: options.group },
     options.signal,
   );
   state.phase = 'done';

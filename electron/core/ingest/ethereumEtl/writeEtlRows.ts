@@ -3,11 +3,14 @@ import { canonicalAddress, canonicalTxHashFor } from '../../../../shared/codec/a
 import { canonicalEvmAddress, canonicalTxHash } from '../../../../shared/codec/evm';
 import { resolveChain } from '../../../../shared/model/chains';
 import { knownToken } from '../knownTokens';
+import { statusName } from '../../store/addressQueries';
 import type { AddressInterner } from '../../store/addresses';
 import { BoundedMap } from '../../store/boundedMap';
+import { ConflictRecorder, type ConflictFact } from '../../store/conflicts';
 import type { Db } from '../../store/openStore';
-import { toDbAmount } from '../../store/sqlFunctions';
+import { fromDbAmount, toDbAmount, type DbAmount } from '../../store/sqlFunctions';
 import type { CsvRow } from '../csvRows';
+import { escapeControls, excerpt } from '../errors';
 import type { EtlKind } from './kinds';
 
 export const TRANSFER_NATIVE = 0;
@@ -30,7 +33,7 @@ const BLOCK_HASH = /^0x[0-9a-f]{64}$/;
 
 function blockHash(text: string): string {
   const lower = text.toLowerCase();
-  if (!BLOCK_HASH.test(lower)) throw new Error(`expected 0x and 64 hex digits, found "${text.slice(0, 80)}"`);
+  if (!BLOCK_HASH.test(lower)) throw new Error(`expected 0x and 64 hex digits, found "${excerpt(text, 80)}"`);
   return lower;
 }
 
@@ -75,15 +78,61 @@ function receiptStatus(row: CsvRow): number | null {
     const v = row.text(col);
     if (v === '') return null;
     if (v === '1' || v === '0') return Number(v);
-    row.fail(col, `expected 1, 0 or empty, found "${v.slice(0, 20)}"`);
+    row.fail(col, `expected 1, 0 or empty, found "${excerpt(v, 20)}"`);
   }
   return null;
 }
+
+/** A stored tx as the conflict checks read it (safe integers: values are exact). */
+interface StoredTx {
+  id: bigint;
+  stub: bigint;
+  block: bigint | null;
+  idx: bigint | null;
+  time: bigint | null;
+  fromId: bigint | null;
+  toId: bigint | null;
+  value: DbAmount | null;
+  status: bigint | null;
+  datasetId: bigint;
+}
+
+interface StoredTransfer {
+  fromId: bigint | null;
+  toId: bigint | null;
+  assetId: bigint;
+  amount: DbAmount;
+  status: bigint | null;
+  tokenId: string | null;
+  datasetId: bigint;
+}
+
+/** What a row says about a transfer that is already stored, to compare with it. */
+interface TransferClaim {
+  readonly fromId: number;
+  readonly from: string;
+  readonly toId: number | null;
+  readonly to: string | null;
+  readonly amount: bigint;
+  readonly status: number | null;
+  readonly asset?: { readonly id: number; readonly contract: string; readonly nft: boolean };
+}
+
+const int = (v: bigint | null): number | null => (v === null ? null : Number(v));
 
 /**
  * Writes validated ethereum-etl rows as facts for one chain inside the caller's transaction.
  * Facts are deduplicated on natural keys: (chain, block number), (chain, tx hash),
  * (tx, kind, log index) and (chain, token contract).
+ *
+ * The first source of a fact stays the fact. A row whose key is already stored (from an earlier
+ * dataset, or an earlier row of this import) and that gives a different value for something the
+ * store knows (a tx's value, sender, recipient, status, block, index or time; a transfer's
+ * sender, recipient, asset, amount or token id; a block's hash, parent, time or tx count) is
+ * recorded as a conflict naming both datasets and both values (store/conflicts.ts), and the
+ * addresses it alone brought are taken back. Filling in what was unknown (a stub tx completed
+ * by its transactions file, a status a receipt gives) is not a conflict. The checks run only
+ * when an insert was ignored, so a first import pays nothing for them.
  */
 export class EtlWriter {
   readonly added: AddedCounts = { blocks: 0, transactions: 0, transfers: 0, tokens: 0, receipts: 0 };
@@ -96,9 +145,13 @@ export class EtlWriter {
   readonly staleEdges = new Map<string, [number, number, number]>();
   /** Traces that move no value between addresses (top-level calls, delegate calls, rewards…), by reason. */
   readonly tracesLeftOut = new Map<string, number>();
+  /** Conflicts this import found with what the store held (or with its own earlier rows). */
+  readonly conflicts: ConflictRecorder;
   private readonly tokenIds = new Map<string, { id: number; nft: boolean }>();
   private readonly s: Record<string, Statement>;
   private readonly codecs: ChainCodecs;
+  /** Addresses the current row added to the store: taken back when the row is not written. */
+  private readonly rowAddresses: [string, number][] = [];
 
   constructor(
     private readonly db: Db,
@@ -110,18 +163,34 @@ export class EtlWriter {
     private readonly firstNewTransferId = Number.MAX_SAFE_INTEGER,
     /** The chain's CAIP-2 id: its address and hash forms, and its well-known tokens. */
     private readonly chain = 'eip155:1',
+    /** When the conflicts this import finds are recorded (its start). */
+    recordedAt = new Date().toISOString(),
   ) {
     this.codecs = codecsFor(chain);
+    this.conflicts = new ConflictRecorder(db, chainId, datasetId, recordedAt);
     this.s = {
       block: db.prepare('INSERT OR IGNORE INTO block (chain_id, number, hash, parent_hash, time, tx_count, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       blockTime: db.prepare('SELECT time FROM block WHERE chain_id = ? AND number = ?').pluck(),
       findTx: db.prepare('SELECT id, stub, time, status, to_id AS toId FROM tx WHERE chain_id = ? AND hash = ?'),
+      storedTx: db
+        .prepare(
+          `SELECT id, stub, block_number AS block, tx_index AS idx, time, from_id AS fromId, to_id AS toId, value, status, dataset_id AS datasetId
+           FROM tx WHERE chain_id = ? AND hash = ?`,
+        )
+        .safeIntegers(true),
+      storedTransfer: db
+        .prepare('SELECT from_id AS fromId, to_id AS toId, asset_id AS assetId, amount, status, token_id AS tokenId, dataset_id AS datasetId FROM transfer WHERE tx_id = ? AND kind = ? AND pos = ?')
+        .safeIntegers(true),
+      storedBlock: db.prepare('SELECT hash, parent_hash AS parentHash, time, tx_count AS txCount, dataset_id AS datasetId FROM block WHERE chain_id = ? AND number = ?'),
+      txDataset: db.prepare('SELECT dataset_id FROM tx WHERE id = ?').pluck(),
+      addressText: db.prepare('SELECT addr FROM address WHERE id = ?').pluck(),
+      assetContract: db.prepare('SELECT contract FROM asset WHERE id = ?').pluck(),
       insertTx: db.prepare(
         `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (chain_id, hash) DO NOTHING`,
       ),
       completeStub: db.prepare(
-        'UPDATE tx SET block_number = ?, tx_index = ?, time = coalesce(time, ?), from_id = ?, to_id = coalesce(?, to_id), value = ?, status = coalesce(status, ?), stub = 0 WHERE id = ? AND stub = 1',
+        'UPDATE tx SET block_number = coalesce(block_number, ?), tx_index = ?, time = coalesce(time, ?), from_id = ?, to_id = coalesce(to_id, ?), value = ?, status = coalesce(status, ?), stub = 0 WHERE id = ? AND stub = 1',
       ),
       transfer: db.prepare(
         'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -177,16 +246,50 @@ export class EtlWriter {
   }
 
   private block(row: CsvRow): void {
-    const r = this.s.block.run(
-      this.chainId,
-      row.int('number'),
-      row.with('hash', this.codecs.blockHash),
-      row.optionalWith('parent_hash', this.codecs.blockHash),
-      row.timestamp('timestamp'),
-      row.optionalInt('transaction_count'),
-      this.datasetId,
-    );
+    const number = row.int('number');
+    const hash = row.with('hash', this.codecs.blockHash);
+    const parentHash = row.optionalWith('parent_hash', this.codecs.blockHash);
+    const time = row.timestamp('timestamp');
+    const txCount = row.optionalInt('transaction_count');
+    const r = this.s.block.run(this.chainId, number, hash, parentHash, time, txCount, this.datasetId);
     this.added.blocks += r.changes;
+    if (r.changes === 1) return;
+    const stored = this.s.storedBlock.get(this.chainId, number) as { hash: string; parentHash: string | null; time: number; txCount: number | null; datasetId: number };
+    const differ = this.differ({ kind: 'block', number }, row, stored.datasetId);
+    differ('hash', stored.hash, hash);
+    differ('parentHash', stored.parentHash, parentHash);
+    differ('time', stored.time, time);
+    differ('txCount', stored.txCount, txCount);
+  }
+
+  /**
+   * Records, for one fact and one row, each field where the store and the row both know a value
+   * and the values differ. An unknown on either side (null) is no disagreement.
+   */
+  private differ(fact: ConflictFact, row: CsvRow, storedDatasetId: number | bigint): (field: string, stored: string | number | null, other: string | number | null) => boolean {
+    return (field, stored, other) => {
+      if (stored === null || other === null || String(stored) === String(other)) return false;
+      this.conflicts.record({ fact, field, stored: String(stored), storedDatasetId: Number(storedDatasetId), other: String(other), source: `${row.file}, line ${row.line}` });
+      return true;
+    };
+  }
+
+  /** An address id for the current row, noting it when the row added it to the store. */
+  private intern(addr: string): number {
+    const before = this.addresses.added;
+    const id = this.addresses.id(addr);
+    if (this.addresses.added !== before) this.rowAddresses.push([addr, id]);
+    return id;
+  }
+
+  /** Takes back the addresses the current row added, except those it did write (`keep`). */
+  private dropRowAddresses(keep: readonly (number | null)[] = []): void {
+    for (const [addr, id] of this.rowAddresses) if (!keep.includes(id)) this.addresses.forget(addr, id);
+    this.rowAddresses.length = 0;
+  }
+
+  private addressText(id: bigint | number | null): string | null {
+    return id === null ? null : ((this.s.addressText.get(id) as string | undefined) ?? `#${id}`);
   }
 
   private token(row: CsvRow): void {
@@ -195,7 +298,7 @@ export class EtlWriter {
     let decimals: number | null = null;
     if (decimalsText !== '') {
       if (/^(0|[1-9][0-9]{0,2})$/.test(decimalsText) && Number(decimalsText) <= 255) decimals = Number(decimalsText);
-      else this.warnings.push(`${row.file}, line ${row.line}: token ${contract} has unusable decimals "${decimalsText.slice(0, 40)}"; kept as unknown`);
+      else this.warnings.push(`${escapeControls(row.file)}, line ${row.line}: token ${contract} has unusable decimals "${excerpt(decimalsText, 40)}"; kept as unknown`);
     }
     const symbol = row.text('symbol') || null;
     const name = row.text('name') || null;
@@ -228,23 +331,22 @@ export class EtlWriter {
   }
 
   private transaction(row: CsvRow): void {
+    this.rowAddresses.length = 0;
     const hash = row.with('hash', this.codecs.txHash);
     const blockNumber = row.int('block_number');
     const txIndex = row.optionalInt('transaction_index');
-    const from = this.addresses.id(row.with('from_address', this.codecs.address));
+    const fromAddr = row.with('from_address', this.codecs.address);
+    const from = this.intern(fromAddr);
     // A contract creation has no to_address; the stream form and BigQuery name the new contract.
     const toAddr = row.optionalWith('to_address', this.codecs.address) ?? row.optionalWith('receipt_contract_address', this.codecs.address);
-    const to = toAddr === null ? null : this.addresses.id(toAddr);
+    const to = toAddr === null ? null : this.intern(toAddr);
     const value = row.amount('value');
     const time = row.optionalTimestamp('block_timestamp') ?? this.blockTime(blockNumber);
     const status = receiptStatus(row);
 
     // Most rows are new: try the insert first, and look the tx up only when it was there.
     const inserted = this.s.insertTx.run(this.chainId, hash, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId);
-    const existing =
-      inserted.changes === 0
-        ? (this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null; toId: number | null })
-        : undefined;
+    const existing = inserted.changes === 0 ? (this.s.storedTx.get(this.chainId, hash) as StoredTx) : undefined;
     // A stub completed here changes time and status: the cached copy would no longer hold.
     this.lastTx = null;
     let txId: number;
@@ -254,15 +356,25 @@ export class EtlWriter {
     if (!existing) {
       txId = Number(inserted.lastInsertRowid);
       this.added.transactions++;
-    } else if (existing.stub === 1) {
-      this.s.completeStub.run(blockNumber, txIndex, time, from, to, toDbAmount(value), status, existing.id);
-      txId = existing.id;
-      txTime = existing.time ?? time;
-      txStatus = existing.status ?? status;
+    } else if (existing.stub === 1n) {
+      // Filling in a tx known only from its transfers; what the stub already knew (its block, a
+      // receipt's status or created contract, its time) stays, and a row that says otherwise is a conflict.
+      const differ = this.differ({ kind: 'tx', txHash: hash }, row, existing.datasetId);
+      differ('block', int(existing.block), blockNumber);
+      const toDiffers = differ('to', this.addressText(existing.toId), toAddr);
+      differ('status', existing.status === null ? null : statusName(Number(existing.status)), status === null ? null : statusName(status));
+      differ('time', int(existing.time), time);
+      txId = Number(existing.id);
+      this.s.completeStub.run(blockNumber, txIndex, time, from, to, toDbAmount(value), status, txId);
+      txTime = int(existing.time) ?? time;
+      txStatus = int(existing.status) ?? status;
       // A receipt that came first may have named the contract this tx created.
-      txTo = to ?? existing.toId;
+      txTo = int(existing.toId) ?? to;
+      if (toDiffers) this.dropRowAddresses([from]);
       this.added.transactions++;
     } else {
+      this.compareTx(hash, existing, row, { blockNumber, txIndex, from, fromAddr, to, toAddr, value, status, time });
+      this.dropRowAddresses();
       return;
     }
     if (value > 0n) {
@@ -271,10 +383,47 @@ export class EtlWriter {
     }
   }
 
+  /** A complete stored tx and a transactions row about it: every field both know and give differently is a conflict. */
+  private compareTx(
+    hash: string,
+    stored: StoredTx,
+    row: CsvRow,
+    claim: { blockNumber: number; txIndex: number | null; from: number; fromAddr: string; to: number | null; toAddr: string | null; value: bigint; status: number | null; time: number | null },
+  ): void {
+    const differ = this.differ({ kind: 'tx', txHash: hash }, row, stored.datasetId);
+    differ('block', int(stored.block), claim.blockNumber);
+    differ('index', int(stored.idx), claim.txIndex);
+    if (stored.fromId !== null && Number(stored.fromId) !== claim.from) differ('from', this.addressText(stored.fromId), claim.fromAddr);
+    if (stored.toId !== null && claim.to !== null && Number(stored.toId) !== claim.to) differ('to', this.addressText(stored.toId), claim.toAddr);
+    if (stored.value !== null) differ('value', fromDbAmount(stored.value).toString(), claim.value.toString());
+    differ('status', stored.status === null ? null : statusName(Number(stored.status)), claim.status === null ? null : statusName(claim.status));
+    differ('time', int(stored.time), claim.time);
+  }
+
+  /** A stored transfer and a row that gives it again: what they both know and give differently is a conflict. */
+  private compareTransfer(hash: string, txId: number, kind: number, pos: string, row: CsvRow, claim: TransferClaim): void {
+    const stored = this.s.storedTransfer.get(txId, kind, pos) as StoredTransfer | undefined;
+    if (!stored) return;
+    const differ = this.differ({ kind: 'transfer', txHash: hash, transferKind: kind, pos }, row, stored.datasetId);
+    if (stored.fromId !== null && Number(stored.fromId) !== claim.fromId) differ('from', this.addressText(stored.fromId), claim.from);
+    if (stored.toId !== null && claim.toId !== null && Number(stored.toId) !== claim.toId) differ('to', this.addressText(stored.toId), claim.to);
+    if (claim.asset && Number(stored.assetId) !== claim.asset.id) {
+      differ('asset', (this.s.assetContract.get(stored.assetId) as string | undefined) ?? `#${stored.assetId}`, claim.asset.contract);
+      return; // amounts of two different assets say nothing about each other
+    }
+    if (claim.asset?.nft) differ('tokenId', stored.tokenId, claim.amount.toString());
+    else if (stored.tokenId === null) differ('value', fromDbAmount(stored.amount).toString(), claim.amount.toString());
+    differ('status', stored.status === null ? null : statusName(Number(stored.status)), claim.status === null ? null : statusName(claim.status));
+  }
+
   private tokenTransfer(row: CsvRow): void {
-    const asset = this.tokenAsset(row.with('token_address', this.codecs.address));
-    const from = this.addresses.id(row.with('from_address', this.codecs.address));
-    const to = this.addresses.id(row.with('to_address', this.codecs.address));
+    this.rowAddresses.length = 0;
+    const contract = row.with('token_address', this.codecs.address);
+    const asset = this.tokenAsset(contract);
+    const fromAddr = row.with('from_address', this.codecs.address);
+    const from = this.intern(fromAddr);
+    const toAddr = row.with('to_address', this.codecs.address);
+    const to = this.intern(toAddr);
     const amount = row.amount('value');
     const hash = row.with('transaction_hash', this.codecs.txHash);
     const logIndex = row.int('log_index');
@@ -286,6 +435,10 @@ export class EtlWriter {
       ? this.s.nftTransfer.run(this.chainId, tx.id, TRANSFER_TOKEN, String(logIndex), from, to, asset.id, tx.time, tx.status, this.datasetId, amount.toString())
       : this.s.transfer.run(this.chainId, tx.id, TRANSFER_TOKEN, String(logIndex), from, to, asset.id, toDbAmount(amount), tx.time, tx.status, this.datasetId);
     this.added.transfers += r.changes;
+    if (r.changes === 1) return;
+    // A token transfer's status is its tx's, not the row's: only what the row itself states is compared.
+    this.compareTransfer(hash, tx.id, TRANSFER_TOKEN, String(logIndex), row, { fromId: from, from: fromAddr, toId: to, to: toAddr, amount, status: null, asset: { id: asset.id, contract, nft: asset.nft } });
+    this.dropRowAddresses();
   }
 
   /**
@@ -318,7 +471,8 @@ export class EtlWriter {
     if (created !== null) this.createdContract(tx.id, this.addresses.id(created));
     if (status === null || tx.status === status) return;
     if (tx.status !== null) {
-      this.warnings.push(`${row.file}, line ${row.line}: receipt says status ${status} for ${hash}, but an earlier source said ${tx.status}; kept ${tx.status}`);
+      const storedDataset = this.s.txDataset.get(tx.id) as number;
+      this.differ({ kind: 'tx', txHash: hash }, row, storedDataset)('status', statusName(tx.status), statusName(status));
       return;
     }
     this.s.setStatus.run(status, tx.id);
@@ -365,16 +519,22 @@ export class EtlWriter {
     if (traceType !== 'call' && traceType !== 'create' && traceType !== 'suicide') return this.leaveOut(`${traceType || 'untyped'} traces`);
     if (traceType === 'call' && NO_VALUE_CALLS.has(row.text('call_type'))) return this.leaveOut(`${row.text('call_type')} calls`);
     if (value === 0n) return this.leaveOut('traces without value');
-    if (!/^[0-9]+(,[0-9]+)*$/.test(traceAddress)) row.fail('trace_address', `expected comma-separated integers, found "${traceAddress.slice(0, 40)}"`);
+    if (!/^[0-9]+(,[0-9]+)*$/.test(traceAddress)) row.fail('trace_address', `expected comma-separated integers, found "${excerpt(traceAddress, 40)}"`);
     const statusText = row.text('status');
-    if (statusText !== '' && statusText !== '0' && statusText !== '1') row.fail('status', `expected 1, 0 or empty, found "${statusText.slice(0, 20)}"`);
+    if (statusText !== '' && statusText !== '0' && statusText !== '1') row.fail('status', `expected 1, 0 or empty, found "${excerpt(statusText, 20)}"`);
     const status = statusText === '' ? null : Number(statusText);
-    const from = this.addresses.id(row.with('from_address', this.codecs.address));
+    this.rowAddresses.length = 0;
+    const fromAddr = row.with('from_address', this.codecs.address);
+    const from = this.intern(fromAddr);
     const toAddr = row.optionalWith('to_address', this.codecs.address);
-    const to = toAddr === null ? null : this.addresses.id(toAddr);
-    const tx = this.txOrStub(row.with('transaction_hash', this.codecs.txHash), row.int('block_number'), null);
+    const to = toAddr === null ? null : this.intern(toAddr);
+    const hash = row.with('transaction_hash', this.codecs.txHash);
+    const tx = this.txOrStub(hash, row.int('block_number'), null);
     const r = this.s.transfer.run(this.chainId, tx.id, TRANSFER_INTERNAL, traceAddress, from, to, this.nativeAssetId, toDbAmount(value), tx.time, status, this.datasetId);
     this.added.transfers += r.changes;
+    if (r.changes === 1) return;
+    this.compareTransfer(hash, tx.id, TRANSFER_INTERNAL, traceAddress, row, { fromId: from, from: fromAddr, toId: to, to: toAddr, amount: value, status });
+    this.dropRowAddresses();
   }
 
   /** A contracts file names which addresses are ERC-20 and ERC-721 tokens: each becomes an asset, its symbol unknown until a tokens file gives it. */
@@ -383,7 +543,7 @@ export class EtlWriter {
       const v = row.text(col);
       if (v === 'True' || v === 'true') return true;
       if (v === 'False' || v === 'false' || v === '') return false;
-      return row.fail(col, `expected True or False, found "${v.slice(0, 20)}"`);
+      return row.fail(col, `expected True or False, found "${excerpt(v, 20)}"`);
     };
     const erc20 = isToken('is_erc20');
     const erc721 = isToken('is_erc721');

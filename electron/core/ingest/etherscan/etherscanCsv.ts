@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { canonicalEvmAddress, canonicalTxHash } from '../../../../shared/codec/evm';
 import { AmountFormatError, formatUnits, parseUnits } from '../../../../shared/model/amount';
 import { CHAINS, type ChainInfo } from '../../../../shared/model/chains';
-import { CsvRow } from '../csvRows';
-import { BadInputError } from '../errors';
+import { checkUint256, columnsFound, CsvRow } from '../csvRows';
+import { BadInputError, excerpt } from '../errors';
 
 /**
  * Etherscan-family CSV exports (Etherscan, BscScan, PolygonScan, Snowtrace, Arbiscan…): an
@@ -164,7 +164,10 @@ export function parseEtherscanHeader(file: string, header: readonly string[]): E
   const kind = detectEtherscanKind(header);
   const names = header.map(cleanName);
   if (!kind) {
-    const found = names.slice(0, 8).join(', ') + (names.length > 8 ? ', …' : '');
+    const empty = names.every((n) => n === '');
+    const found = empty ? '' : columnsFound(names);
+    // A line that is no CSV header at all is not quoted back: nothing in it was recognised.
+    if (found === null) throw new BadInputError(file, {}, 'not a format Cairn reads: expected an Etherscan-family CSV export (normal transactions, internal transactions or ERC-20 token transfers)');
     throw new BadInputError(file, { line: 1 }, `the header matches no Etherscan-family export (normal transactions, internal transactions or ERC-20 token transfers); found: ${found}`);
   }
   const { col, tickerIn, tickerOut } = locate(header);
@@ -226,8 +229,9 @@ export function etherscanRow(file: string, line: number, header: EtherscanHeader
 
 const WHOLE_UNITS = /^(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]+)?$/;
 
+/** A field's text as an error may quote it: short, control characters escaped. */
 function clip(v: string): string {
-  return v.length > 80 ? `${v.slice(0, 80)}…` : v;
+  return excerpt(v, 80);
 }
 
 /**
@@ -241,7 +245,8 @@ export function wholeUnits(row: CsvRow, column: string, decimals: number): bigin
     row.fail(column, `expected a non-negative decimal number of whole units (such as 1234.5 or 1,234.5), found "${clip(text)}"`);
   }
   try {
-    return parseUnits(text.replaceAll(',', ''), decimals);
+    // Base units are a uint256 on every EVM chain: a larger amount is refused on its row and column.
+    return checkUint256(row, column, parseUnits(text.replaceAll(',', ''), decimals), text);
   } catch (error) {
     if (error instanceof AmountFormatError) row.fail(column, `expected at most ${decimals} decimal places (the asset's decimals), found "${clip(text)}"`);
     throw error;

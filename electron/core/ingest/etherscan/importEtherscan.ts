@@ -1,6 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import { canonicalEvmAddress } from '../../../../shared/codec/evm';
@@ -10,11 +9,12 @@ import type { SourceRecord } from '../../store/datasets';
 import type { Db } from '../../store/openStore';
 import type { ReadDigest } from '../csvRows';
 import { beginImport, progressReporter, type ProgressState } from '../datasetRun';
-import { BadInputError, ImportCancelledError } from '../errors';
+import { BadInputError, escapeControls, excerpt, ImportCancelledError } from '../errors';
 import { settleAndCommit, startAccountRun } from '../ethereumEtl/accountRun';
 import type { ImportOptions, ImportResult, SkippedFile } from '../importDataset';
 import { rowFromObject } from '../jsonRows';
-import { expandSourcePaths, isGzip, openHashed, readFirstLine, type SourceFile } from '../sources';
+import { LineLengthGuard, recordTooLong } from '../lines';
+import { expandSourcePaths, firstLineOf, openHashed, readError, readFirstLine, readPrefixSync, resolveLimits, type InputLimits, type SourceFile } from '../sources';
 import {
   checkTicker,
   detectEtherscanKind,
@@ -64,28 +64,13 @@ function parseHeaderLine(line: string): string[] | null {
   }
 }
 
-/** The first line of a file (through gunzip for .gz), read synchronously: for detection only. */
-function firstLineSync(path: string, maxBytes = 1 << 16): string {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(maxBytes);
-    const n = readSync(fd, buf, 0, maxBytes, 0);
-    let bytes = buf.subarray(0, n);
-    if (isGzip(path)) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-    const nl = text.indexOf('\n');
-    return (nl >= 0 ? text.slice(0, nl) : text).replace(/\r$/, '');
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Whether any of these paths (files, or CSV files in folders) is an Etherscan-family export, by its header. */
 export function isEtherscanInput(paths: readonly string[]): boolean {
   try {
     return expandSourcePaths(paths, (name) => CSV_NAME.test(name)).some((file) => {
       try {
-        const header = parseHeaderLine(firstLineSync(file.path));
+        // The first 64 KB at most (decompressed with a bounded output, for a .gz), whatever the file's size.
+        const header = parseHeaderLine(firstLineOf(readPrefixSync(file.path)));
         return header !== null && detectEtherscanKind(header) !== null;
       } catch {
         return false;
@@ -119,12 +104,15 @@ async function planEtherscan(paths: readonly string[]): Promise<{ planned: Plann
  * Streams a CSV's records in batches with the line each ends on, hashing the file on the way.
  * Unlike readCsvBatches it lets a row carry a different number of fields than the header:
  * Etherscan rows may carry one more (etherscanRow allows exactly that and nothing else).
+ * Records are bounded twice, in linear time: a line longer than the record limit is refused by
+ * LineLengthGuard before csv-parse buffers it (naming its line, with an excerpt), and a quoted
+ * record spanning lines by csv-parse's own max_record_size.
  */
-async function* readRecords(file: SourceFile, onBytes: (delta: number) => void, digest: ReadDigest): AsyncGenerator<{ record: string[]; line: number }[]> {
-  const { stream, hasher } = openHashed(file, onBytes);
-  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true });
-  stream.on('error', (error) => parser.destroy(error as Error));
-  stream.pipe(parser);
+async function* readRecords(file: SourceFile, onBytes: (delta: number) => void, digest: ReadDigest, limits: InputLimits = {}): AsyncGenerator<{ record: string[]; line: number }[]> {
+  const checked = resolveLimits(limits);
+  const { stream, hasher } = openHashed(file, onBytes, checked);
+  const parser = parse({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, max_record_size: checked.maxRecordBytes });
+  pipeline(stream, new LineLengthGuard(file.path, checked.maxRecordBytes), parser, () => {});
   let batch: { record: string[]; line: number }[] = [];
   try {
     for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -136,13 +124,12 @@ async function* readRecords(file: SourceFile, onBytes: (delta: number) => void, 
     }
   } catch (error) {
     const e = error as Error & { code?: string; lines?: number };
-    if (e.code?.startsWith('CSV_')) throw new BadInputError(file.path, { line: e.lines }, `not valid CSV: ${e.message.replace(/^Invalid [^:]*: /, '')}`);
-    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR') throw new BadInputError(file.path, {}, `not valid gzip data (${e.message})`);
-    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR') throw new BadInputError(file.path, {}, `cannot read the file (${e.code})`);
-    throw error;
+    if (e.code === 'CSV_MAX_RECORD_SIZE') throw recordTooLong(file.path, e.lines ?? 0, checked.maxRecordBytes, null);
+    if (e.code?.startsWith('CSV_')) throw new BadInputError(file.path, { line: e.lines }, `not valid CSV: ${excerpt(e.message.replace(/^Invalid [^:]*: /, ''), 200)}`);
+    throw readError(file.path, error);
   } finally {
-    stream.unpipe(parser);
     parser.destroy();
+    stream.destroy();
   }
   if (batch.length) yield batch;
   digest.sha256 = hasher.digest();
@@ -271,7 +258,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
     const decimalsOf = (file: string, line: number, h: EtherscanHeader, token: { contract: string; symbol: string; name: string }): number => {
       const cached = tokenDecimals.get(token.contract);
       if (cached !== undefined) return cached;
-      const label = `${token.symbol || 'token'}${token.name ? ` (${token.name})` : ''} at ${token.contract}`;
+      const label = `${excerpt(token.symbol, 20) || 'token'}${token.name ? ` (${excerpt(token.name, 40)})` : ''} at ${token.contract}`;
       const fail = (problem: string): never => {
         throw new BadInputError(file, { line }, `column "${h.col.contract}": ${problem}`);
       };
@@ -294,7 +281,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
 
     for (const { file, header: planHeader } of planned) {
       const sourceKind = SOURCE_KIND[planHeader.kind];
-      state.phase = `${sourceKind} · ${file.name}`;
+      state.phase = `${sourceKind} · ${escapeControls(file.name)}`;
       report(true);
       const digest: ReadDigest = { sha256: '', bytes: 0 };
       const keys = new SurrogateKeys();
@@ -303,7 +290,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
       let extraFields = 0;
       let extraSample = '';
       const tokensWritten = new Set<string>();
-      for await (const batch of readRecords(file, (d) => (state.done += d), digest)) {
+      for await (const batch of readRecords(file, (d) => (state.done += d), digest, options)) {
         if (signal?.aborted) throw new ImportCancelledError();
         for (const { record, line } of batch) {
           if (header === null) {
@@ -313,7 +300,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
           const { row, extra } = etherscanRow(file.path, line, header, record);
           if (extra !== null && extra.trim() !== '') {
             extraFields++;
-            extraSample ||= extra.slice(0, 40);
+            extraSample ||= excerpt(extra, 40);
           }
           let converted: ConvertedRow;
           if (header.kind === 'normal') {
@@ -348,7 +335,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
       if (header === null) throw new BadInputError(file.path, { line: 1 }, 'the file is empty: expected a header row');
       if (signal?.aborted) throw new ImportCancelledError();
       if (extraFields > 0) {
-        notes.push(`${file.path}: ${extraFields} row(s) carry a field after the last column ("${extraSample}"); it names no column and was not imported`);
+        notes.push(`${escapeControls(file.path)}: ${extraFields} row(s) carry a field after the last column ("${extraSample}"); it names no column and was not imported`);
       }
       rowCounts[sourceKind] = (rowCounts[sourceKind] ?? 0) + fileRows;
       sources.push({ name: file.name, path: file.path, size: digest.bytes, sha256: digest.sha256, kind: sourceKind, rows: fileRows });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../../../../shared/api/schemas';
 import { resolveChain } from '../../../../shared/model/chains';
-import type { SourceRecord } from '../../store/datasets';
+import { listDatasets, type SourceRecord } from '../../store/datasets';
 import type { Db } from '../../store/openStore';
 import { commitDataset, progressReporter, type DatasetOutcome, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
@@ -676,6 +676,14 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
     const ids = datasetIds.length === 0 ? '' : datasetIds.length === 1 ? ` (#${datasetIds[0]})` : ` (#${datasetIds[0]} to #${datasetIds[datasetIds.length - 1]})`;
     const pulledNote = `blocks ${describeRanges(committed)} were pulled and committed in ${plural(datasetIds.length, 'chunk')} of at most ${chunkBlocks} blocks, each its own dataset${ids}`;
     warnings.push(present > 0 ? `${earlier}; ${committed.length > 0 ? pulledNote : 'nothing new was committed'}` : pulledNote);
+  }
+  // One chunk's dataset says its own conflicts; over several, only the last dataset is shown.
+  const conflicted = datasetIds.length > 1 ? listDatasets(db, datasetIds).filter((d) => d.conflicts > 0) : [];
+  if (conflicted.length > 0) {
+    const n = conflicted.reduce((sum, d) => sum + d.conflicts, 0);
+    warnings.push(
+      `${plural(n, 'fact')} disagree${n === 1 ? 's' : ''} with earlier sources (dataset${conflicted.length === 1 ? '' : 's'} ${conflicted.map((d) => `#${d.id}`).join(', ')}); the first source's values were kept: see cairn conflicts`,
+    );
   }
   if (tracesMode === 'none') {
     warnings.push(`the node offers no traces (${tracesRefused.join('; ')}): internal transfers (value moved by contracts) are missing from this import`);
