@@ -3,7 +3,7 @@ import { listDatasets } from '../store/datasets';
 import type { Db } from '../store/openStore';
 import { beginImport } from './datasetRun';
 import { ImportCancelledError } from './errors';
-import type { ImportOptions, ImportPartResult, ImportProgress, ImportResult } from './importDataset';
+import type { ImportOptions, ImportPartResult, ImportProgress, ImportResult } from './importTypes';
 import { expandSourcePaths } from './sources';
 
 /** One format's share of a mixed import: its paths, and its chain (undefined: the files name it). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { ImportPreview, JobState } from '../../../shared/api/schemas';
 import type { ReviewHook } from '../ingest/datasetRun';
-import type { ImportProgress, ImportRequest, ImportResult } from '../ingest/importDataset';
+import type { ImportProgress, ImportRequest, ImportResult } from '../ingest/importTypes';
 import { errorToShape } from '../api/errors';
 
 export type RunInProcess = (request: ImportRequest, signal: AbortSignal, onProgress: (p: ImportProgress) => void, review?: ReviewHook) => Promise<ImportResult>;

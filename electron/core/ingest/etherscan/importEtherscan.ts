@@ -11,7 +11,7 @@ import type { ReadDigest } from '../csvRows';
 import { beginImport, progressReporter, type ProgressState } from '../datasetRun';
 import { BadInputError, escapeControls, excerpt, ImportCancelledError } from '../errors';
 import { settleAndCommit, startAccountRun } from '../ethereumEtl/accountRun';
-import type { ImportOptions, ImportResult, SkippedFile } from '../importDataset';
+import type { ImportOptions, ImportResult, SkippedFile } from '../importTypes';
 import { rowFromObject } from '../jsonRows';
 import { LineLengthGuard, recordTooLong } from '../lines';
 import { expandSourcePaths, firstLineOf, openHashed, readError, readFirstLine, readPrefixSync, resolveLimits, type InputLimits, type SourceFile } from '../sources';

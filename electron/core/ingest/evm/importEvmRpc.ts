@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Dataset } from '../../../../shared/api/schemas';
-import { resolveChain } from '../../../../shared/model/chains';
+import { resolveChain, type ChainInfo } from '../../../../shared/model/chains';
 import { listDatasets, type SourceRecord } from '../../store/datasets';
 import type { Db } from '../../store/openStore';
 import { commitDataset, progressReporter, type DatasetOutcome, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
 import type { EtlKind } from '../ethereumEtl/kinds';
 import { settleEdges, startAccountRun } from '../ethereumEtl/accountRun';
-import type { ImportResult } from '../importDataset';
+import type { ImportResult } from '../importTypes';
 import { rowFromObject } from '../jsonRows';
 import { EvmRpc, EvmRpcError, quantity, smallQuantity, toHexQuantity } from './evmRpc';
 
@@ -267,6 +267,59 @@ function describeRanges(ranges: readonly (readonly [number, number])[]): string 
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** One reporter for the whole pull, so its 100 ms pacing holds across the steps. */
+interface Progress {
+  readonly state: ProgressState;
+  readonly report: (force?: boolean) => void;
+}
+
+/** What every step of one pull reads: the request, its options and its progress. */
+interface Pull extends Progress {
+  readonly db: Db;
+  readonly request: EvmRpcPullRequest;
+  readonly options: EvmRpcImportOptions;
+  readonly chain: ChainInfo;
+  readonly now: () => Date;
+}
+
+/**
+ * The store's blocks of the chain, looked up as the pull goes: the chain's row may only appear
+ * with the first chunk committed, and the chunks after it must link to that chunk's blocks.
+ */
+interface StoredBlocks {
+  chainId: number | undefined;
+  at(n: number): StoredBlock | undefined;
+}
+
+/** What the store holds of the range from earlier pulls from an EVM node, and what is left to pull. */
+interface EarlierPulls {
+  readonly stored: StoredBlocks;
+  /** Blocks of the range in evm-rpc datasets, and in how many datasets. */
+  readonly present: number;
+  readonly presentDatasets: number;
+  /** The dataset holding the last of them (null when none is stored). */
+  readonly lastDatasetId: number | null;
+  readonly missing: [number, number][];
+  /** The warning that says what was not asked for again ('' when nothing was). */
+  readonly note: string;
+}
+
+/** What the pull's committed chunks add to its result; a chunk rolled back adds nothing. */
+interface PullTally {
+  pulledBlocks: number;
+  retried: number;
+  readonly writerWarnings: Set<string>;
+  readonly tracesLeftOut: Map<string, number>;
+}
+
+/** The chunks this run committed, and the result's dataset. */
+interface Committed {
+  readonly ranges: [number, number][];
+  readonly datasetIds: number[];
+  readonly lastDataset: Dataset | null;
+  readonly lastAlready: number | null;
+}
+
 /**
  * Pulls blocks `from`..`to` (inclusive) from an EVM node in chunks of consecutive blocks
  * (`chunkBlocks`, 500 by default), each committed in its own store transaction as its own
@@ -281,102 +334,170 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
  */
 export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: EvmRpcImportOptions = {}): Promise<ImportResult> {
   const chain = resolveChain(request.chain);
-  const signal = options.signal;
   // The node's chain and height, and the hashes of the stored blocks next to what is missing,
   // are checks, not facts of a chunk: asked by this client, hashed into no dataset. Each chunk
   // gets its own client, whose answers (numbered from 1) make the chunk's SHA-256.
-  const probe = new EvmRpc(request.url, { signal, retryDelayMs: options.retryDelayMs });
-  let rpc = probe;
-  let retried = 0;
-  if (chain.family !== 'evm') throw new BadInputError(rpc.name, {}, `a pull from an EVM node is for EVM chains; ${chain.name} (${chain.id}) is not one`);
+  const probe = new EvmRpc(request.url, { signal: options.signal, retryDelayMs: options.retryDelayMs });
+  const chunkBlocks = checkPullRequest(probe.name, chain, request, options);
+  const pull = startPull(db, request, options, chain);
+  await checkNodeChain(probe, chain);
+  const earlier = findEarlierPulls(pull);
+  if (earlier.missing.length === 0) return nothingLeftToPull(pull, earlier);
+  const head = await checkNodeHead(probe, earlier.missing, request);
+  await checkStoredNeighbours(pull, probe, earlier, head);
+  const reader = new BlockReader(probe, pull.state);
+  const tally: PullTally = { pulledBlocks: 0, retried: 0, writerWarnings: new Set(), tracesLeftOut: new Map() };
+  const committed = await pullChunks(pull, reader, earlier, chunkBlocks, tally);
+  tally.retried += probe.retried;
+  return finishPull(pull, reader, earlier, committed, tally, chunkBlocks);
+}
+
+/** Refuses what no node could answer before a request is sent: another family's chain, a bad range or chunk size. */
+function checkPullRequest(node: string, chain: ChainInfo, request: EvmRpcPullRequest, options: EvmRpcImportOptions): number {
+  if (chain.family !== 'evm') throw new BadInputError(node, {}, `a pull from an EVM node is for EVM chains; ${chain.name} (${chain.id}) is not one`);
   const { from, to } = request;
   if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 0 || to < from) {
-    throw new BadInputError(rpc.name, {}, `bad block range ${from}..${to}: give --from and --to as block numbers, from ≤ to`);
+    throw new BadInputError(node, {}, `bad block range ${from}..${to}: give --from and --to as block numbers, from ≤ to`);
   }
   const chunkBlocks = options.chunkBlocks ?? DEFAULT_CHUNK_BLOCKS;
-  if (!Number.isSafeInteger(chunkBlocks) || chunkBlocks < 1) throw new BadInputError(rpc.name, {}, `bad chunk size ${chunkBlocks}: give a whole number of blocks, at least 1`);
+  if (!Number.isSafeInteger(chunkBlocks) || chunkBlocks < 1) throw new BadInputError(node, {}, `bad chunk size ${chunkBlocks}: give a whole number of blocks, at least 1`);
+  return chunkBlocks;
+}
+
+/** The pull's shared parts, and its first progress event: progress counts blocks of the range. */
+function startPull(db: Db, request: EvmRpcPullRequest, options: EvmRpcImportOptions, chain: ChainInfo): Pull {
   const now = options.now ?? (() => new Date());
-  const total = to - from + 1;
-  const state: ProgressState = { phase: 'asking the node which chain it serves', done: 0, total, rows: 0 };
+  const state: ProgressState = { phase: 'asking the node which chain it serves', done: 0, total: request.to - request.from + 1, rows: 0 };
   const report = progressReporter(state, options.onProgress);
   report(true);
+  return { db, request, options, chain, now, state, report };
+}
 
-  const decimal = (where: string) => (hex: unknown, what: string): string => quantity(hex, `${where}: ${what}`, rpc.name).toString();
-
-  const nodeChain = `eip155:${quantity(await probe.call('eth_chainId', []), 'eth_chainId', rpc.name)}`;
+/** A node that serves another chain is refused before anything is read from it. */
+async function checkNodeChain(probe: EvmRpc, chain: ChainInfo): Promise<void> {
+  const nodeChain = `eip155:${quantity(await probe.call('eth_chainId', []), 'eth_chainId', probe.name)}`;
   if (nodeChain !== chain.id) {
-    throw new BadInputError(rpc.name, {}, `the node serves chain ${nodeChain}, not ${chain.id} (${chain.name}); check the URL, or give --chain ${nodeChain}`);
+    throw new BadInputError(probe.name, {}, `the node serves chain ${nodeChain}, not ${chain.id} (${chain.name}); check the URL, or give --chain ${nodeChain}`);
   }
+}
 
-  // What earlier pulls committed: a block from an evm-rpc dataset came with all its facts (a
-  // chunk is atomic), so it is not asked for again. Blocks that other imports brought (an
-  // ethereum-etl export may hold the blocks file alone) are pulled.
+/**
+ * What earlier pulls committed: a block from an evm-rpc dataset came with all its facts (a
+ * chunk is atomic), so it is not asked for again. Blocks that other imports brought (an
+ * ethereum-etl export may hold the blocks file alone) are pulled.
+ */
+function findEarlierPulls({ db, chain, request: { from, to }, state, report }: Pull): EarlierPulls {
   state.phase = 'checking which blocks earlier pulls imported';
   report(true);
-  let chainId = db.prepare('SELECT id FROM chain WHERE caip2 = ?').pluck().get(chain.id) as number | undefined;
-  const blockAt = db.prepare('SELECT hash, parent_hash, dataset_id FROM block WHERE chain_id = ? AND number = ?');
-  const stored = (n: number): StoredBlock | undefined => (chainId === undefined || n < 0 ? undefined : (blockAt.get(chainId, n) as StoredBlock | undefined));
+  const stored = storedBlocks(db, chain.id);
   const presentRows =
-    chainId === undefined
+    stored.chainId === undefined
       ? []
       : (db
           .prepare(
             `SELECT block.number AS number, block.dataset_id AS datasetId FROM block JOIN dataset ON dataset.id = block.dataset_id
              WHERE block.chain_id = ? AND block.number BETWEEN ? AND ? AND dataset.format = ? ORDER BY block.number`,
           )
-          .all(chainId, from, to, EVM_RPC) as { number: number; datasetId: number }[]);
+          .all(stored.chainId, from, to, EVM_RPC) as { number: number; datasetId: number }[]);
   const present = presentRows.length;
   state.done = present;
   const presentDatasets = new Set(presentRows.map((r) => r.datasetId)).size;
-  const missing = missingRanges(from, to, presentRows.map((r) => r.number));
-  const earlier = present === 0 ? '' : `${present} of blocks ${from}-${to} were already imported by earlier pulls (${plural(presentDatasets, 'dataset')}) and were not asked for again`;
-  if (missing.length === 0) {
-    state.done = total;
-    state.phase = 'done';
-    report(true);
-    const note = `all ${total} blocks ${from}-${to} were already imported by earlier pulls (${plural(presentDatasets, 'dataset')}); nothing was asked for again`;
-    return { dataset: null, alreadyImportedAs: presentRows[presentRows.length - 1].datasetId, skipped: [], warnings: [note] };
-  }
+  return {
+    stored,
+    present,
+    presentDatasets,
+    lastDatasetId: presentRows.at(-1)?.datasetId ?? null,
+    missing: missingRanges(from, to, presentRows.map((r) => r.number)),
+    note: present === 0 ? '' : `${present} of blocks ${from}-${to} were already imported by earlier pulls (${plural(presentDatasets, 'dataset')}) and were not asked for again`,
+  };
+}
 
-  // The node's height is not a fact of the pull and changes as it runs.
-  const head = smallQuantity(await probe.call('eth_blockNumber', []), 'eth_blockNumber', rpc.name);
-  if (missing[missing.length - 1][1] > head) throw new BadInputError(rpc.name, {}, `the node's latest block is ${head}; it cannot give blocks ${from}-${to}`);
+function storedBlocks(db: Db, caip2: string): StoredBlocks {
+  const chainId = db.prepare('SELECT id FROM chain WHERE caip2 = ?').pluck().get(caip2) as number | undefined;
+  const blockAt = db.prepare('SELECT hash, parent_hash, dataset_id FROM block WHERE chain_id = ? AND number = ?');
+  const stored: StoredBlocks = {
+    chainId,
+    at: (n) => (stored.chainId === undefined || n < 0 ? undefined : (blockAt.get(stored.chainId, n) as StoredBlock | undefined)),
+  };
+  return stored;
+}
 
-  const forked = (n: number, node: string, store: string, datasetId: number): BadInputError =>
-    new BadInputError(
-      rpc.name,
-      {},
-      `block ${n}: ${node}, but ${store} (dataset #${datasetId}): the chain was reorganised since that import, or this node follows another chain; refused, so as not to mix two chains`,
-    );
+/** Every block of the range came with earlier pulls: the node is asked for nothing more. */
+function nothingLeftToPull({ request: { from, to }, state, report }: Pull, earlier: EarlierPulls): ImportResult {
+  state.done = state.total;
+  state.phase = 'done';
+  report(true);
+  const note = `all ${state.total} blocks ${from}-${to} were already imported by earlier pulls (${plural(earlier.presentDatasets, 'dataset')}); nothing was asked for again`;
+  return { dataset: null, alreadyImportedAs: earlier.lastDatasetId, skipped: [], warnings: [note] };
+}
 
-  // The stored blocks just before and after each missing run: the node must still have them.
+/** The node must have every block still missing; its height is not a fact of the pull and changes as it runs. */
+async function checkNodeHead(probe: EvmRpc, missing: readonly [number, number][], { from, to }: EvmRpcPullRequest): Promise<number> {
+  const head = smallQuantity(await probe.call('eth_blockNumber', []), 'eth_blockNumber', probe.name);
+  if (missing[missing.length - 1][1] > head) throw new BadInputError(probe.name, {}, `the node's latest block is ${head}; it cannot give blocks ${from}-${to}`);
+  return head;
+}
+
+/** Refuses a pull whose node disagrees with the store about a block: the two chains are not mixed. */
+function forked(node: string, n: number, said: string, store: string, datasetId: number): BadInputError {
+  return new BadInputError(
+    node,
+    {},
+    `block ${n}: ${said}, but ${store} (dataset #${datasetId}): the chain was reorganised since that import, or this node follows another chain; refused, so as not to mix two chains`,
+  );
+}
+
+/** The stored blocks just before and after each missing run: the node must still have them. */
+async function checkStoredNeighbours({ state, report }: Pull, probe: EvmRpc, { stored, missing }: EarlierPulls, head: number): Promise<void> {
   state.phase = 'checking the node still has the blocks stored next to the missing ones';
   report(true);
   const boundaries = new Set<number>();
   for (const [first, last] of missing) for (const n of [first - 1, last + 1]) if (n >= 0 && n <= head) boundaries.add(n);
   for (const n of boundaries) {
-    const s = stored(n);
+    const s = stored.at(n);
     if (!s) continue;
     const block = await probe.call<{ hash?: unknown } | null>('eth_getBlockByNumber', [toHexQuantity(n), false]);
     // A block the node lacks is checked through the parent hash of its neighbour when that is pulled.
     if (!block || typeof block !== 'object') continue;
-    if (lower(block.hash) !== s.hash) throw forked(n, `the node's block ${n} is ${lower(block.hash)}`, `the store's is ${s.hash}`, s.dataset_id);
+    if (lower(block.hash) !== s.hash) throw forked(probe.name, n, `the node's block ${n} is ${lower(block.hash)}`, `the store's is ${s.hash}`, s.dataset_id);
+  }
+}
+
+/**
+ * Reads blocks from the node as ethereum-etl rows. It is kept for the whole pull because it
+ * learns how the node answers (a block's receipts at once or one by one; which tracer, if any),
+ * which tokens it has read, and what it had to skip, for the warnings at the end.
+ */
+class BlockReader {
+  /** The client asked: each chunk brings its own, whose answers make that chunk's SHA-256. */
+  rpc: EvmRpc;
+  private receiptsMode: 'block' | 'tx' | null = null;
+  tracesMode: 'debug' | 'parity' | 'none' | null = null;
+  readonly tracesRefused: string[] = [];
+  readonly blocksWithoutTraces: number[] = [];
+  readonly skippedLogs = { erc721: 0, malformed: 0, removed: 0 };
+  readonly tokenRows = new Map<string, Row>();
+
+  constructor(
+    rpc: EvmRpc,
+    private readonly state: ProgressState,
+  ) {
+    this.rpc = rpc;
   }
 
-  let receiptsMode: 'block' | 'tx' | null = null;
-  let tracesMode: 'debug' | 'parity' | 'none' | null = null;
-  const tracesRefused: string[] = [];
-  const blocksWithoutTraces: number[] = [];
-  const skippedLogs = { erc721: 0, malformed: 0, removed: 0 };
-  const tokenRows = new Map<string, Row>();
+  private decimal(where: string): (hex: unknown, what: string) => string {
+    return (hex, what) => quantity(hex, `${where}: ${what}`, this.rpc.name).toString();
+  }
+
   /** A receipt per transaction, in block order: the whole block at once when the node can, else one by one. */
-  async function receiptsOf(number: number, block: RpcBlock): Promise<RpcReceipt[]> {
+  private async receiptsOf(number: number, block: RpcBlock): Promise<RpcReceipt[]> {
+    const rpc = this.rpc;
     if (block.transactions.length === 0) return [];
-    if (receiptsMode !== 'tx') {
+    if (this.receiptsMode !== 'tx') {
       try {
         const all = await rpc.call<RpcReceipt[] | null>('eth_getBlockReceipts', [toHexQuantity(number)]);
         if (Array.isArray(all)) {
-          receiptsMode = 'block';
+          this.receiptsMode = 'block';
           const byHash = new Map(all.map((r) => [lower(r?.transactionHash), r]));
           return block.transactions.map((tx) => {
             const r = byHash.get(lower(tx.hash));
@@ -385,9 +506,9 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
           });
         }
       } catch (error) {
-        if (!(error instanceof EvmRpcError) || receiptsMode === 'block') throw error;
+        if (!(error instanceof EvmRpcError) || this.receiptsMode === 'block') throw error;
       }
-      receiptsMode = 'tx';
+      this.receiptsMode = 'tx';
     }
     const out: RpcReceipt[] = [];
     for (const tx of block.transactions) {
@@ -399,11 +520,12 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
   }
 
   /** Internal transfers: geth's callTracer, else parity-style trace_block, else none (said in the warnings). */
-  async function tracesOf(number: number, block: RpcBlock): Promise<Row[] | null> {
+  private async tracesOf(number: number, block: RpcBlock): Promise<Row[] | null> {
+    const rpc = this.rpc;
     if (block.transactions.length === 0) return [];
     const blockNumber = String(number);
-    const dec = decimal(`block ${number} traces`);
-    if (tracesMode === null || tracesMode === 'debug') {
+    const dec = this.decimal(`block ${number} traces`);
+    if (this.tracesMode === null || this.tracesMode === 'debug') {
       try {
         const results = await rpc.call<{ txHash?: string; result?: CallFrame; error?: string }[] | null>('debug_traceBlockByNumber', [toHexQuantity(number), { tracer: 'callTracer' }]);
         if (!Array.isArray(results) || results.length !== block.transactions.length) {
@@ -418,38 +540,39 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
           if (!r.result) throw new EvmRpcError(rpc.name, 'debug_traceBlockByNumber', null, `no trace of ${tx.hash}: ${r.error ?? 'empty result'}`);
           rows.push(...flattenCallFrames(r.result, { block_number: blockNumber, transaction_hash: lower(tx.hash) }, dec));
         });
-        tracesMode = 'debug';
+        this.tracesMode = 'debug';
         return rows.filter(belowTopLevel);
       } catch (error) {
         if (!(error instanceof EvmRpcError)) throw error;
-        if (tracesMode === 'debug') {
-          blocksWithoutTraces.push(number);
+        if (this.tracesMode === 'debug') {
+          this.blocksWithoutTraces.push(number);
           return null;
         }
-        tracesRefused.push(error.problem);
+        this.tracesRefused.push(error.problem);
       }
     }
-    if (tracesMode === null || tracesMode === 'parity') {
+    if (this.tracesMode === null || this.tracesMode === 'parity') {
       try {
         const traces = await rpc.call<ParityTrace[] | null>('trace_block', [toHexQuantity(number)]);
         if (!Array.isArray(traces)) throw new EvmRpcError(rpc.name, 'trace_block', null, 'no traces (null)');
-        tracesMode = 'parity';
+        this.tracesMode = 'parity';
         return parityTraceRows(traces, blockNumber, dec).filter(belowTopLevel);
       } catch (error) {
         if (!(error instanceof EvmRpcError)) throw error;
-        if (tracesMode === 'parity') {
-          blocksWithoutTraces.push(number);
+        if (this.tracesMode === 'parity') {
+          this.blocksWithoutTraces.push(number);
           return null;
         }
-        tracesRefused.push(error.problem);
+        this.tracesRefused.push(error.problem);
       }
     }
-    tracesMode = 'none';
+    this.tracesMode = 'none';
     return null;
   }
 
   /** symbol(), name() and decimals() of a token, at the block it was seen in (the latest state when the node has no history). */
-  async function tokenRow(address: string, number: number): Promise<Row> {
+  private async tokenRow(address: string, number: number): Promise<Row> {
+    const rpc = this.rpc;
     const read = async (data: string): Promise<string> => {
       for (const tag of [toHexQuantity(number), 'latest']) {
         try {
@@ -467,9 +590,11 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
     return { address, symbol, name, decimals };
   }
 
-  async function pullBlock(number: number): Promise<PulledBlock> {
+  /** One block with its transactions, receipts, ERC-20 transfers (reading each new token) and traces. */
+  async pullBlock(number: number): Promise<PulledBlock> {
+    const rpc = this.rpc;
     const where = `block ${number}`;
-    const dec = decimal(where);
+    const dec = this.decimal(where);
     const block = await rpc.call<RpcBlock | null>('eth_getBlockByNumber', [toHexQuantity(number), true]);
     if (!block || typeof block !== 'object') throw new BadInputError(rpc.name, {}, `the node has no block ${number}`);
     if (smallQuantity(block.number, `${where}: number`, rpc.name) !== number) throw new BadInputError(rpc.name, {}, `asked for block ${number}, the node answered block ${block.number}`);
@@ -478,13 +603,13 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
     }
     const timestamp = dec(block.timestamp, 'timestamp');
     const blockNumber = String(number);
-    const receipts = await receiptsOf(number, block);
+    const receipts = await this.receiptsOf(number, block);
     for (const r of receipts) {
       if (lower(r.blockHash) !== lower(block.hash)) {
         throw new BadInputError(rpc.name, {}, `${where} changed while it was read (a reorganisation?): receipt of ${r.transactionHash} is in block ${r.blockHash}, not ${block.hash}; pull the range again`);
       }
     }
-    const traces = await tracesOf(number, block);
+    const traces = await this.tracesOf(number, block);
 
     const tokenTransfers: Row[] = [];
     for (const receipt of receipts) {
@@ -492,23 +617,23 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
         const topics = Array.isArray(log.topics) ? log.topics.map(lower) : [];
         if (topics[0] !== TRANSFER_TOPIC) continue;
         if (log.removed) {
-          skippedLogs.removed++;
+          this.skippedLogs.removed++;
           continue;
         }
         if (topics.length === 4) {
-          skippedLogs.erc721++;
+          this.skippedLogs.erc721++;
           continue;
         }
         const fromAddr = topics.length === 3 ? topicAddress(topics[1]) : null;
         const toAddr = topics.length === 3 ? topicAddress(topics[2]) : null;
         if (fromAddr === null || toAddr === null || typeof log.data !== 'string' || !/^0x[0-9a-fA-F]{64}$/.test(log.data)) {
-          skippedLogs.malformed++;
+          this.skippedLogs.malformed++;
           continue;
         }
         const token = lower(log.address);
-        if (!tokenRows.has(token)) {
-          state.phase = `rpc · block ${number} · token ${token}`;
-          tokenRows.set(token, await tokenRow(token, number));
+        if (!this.tokenRows.has(token)) {
+          this.state.phase = `rpc · block ${number} · token ${token}`;
+          this.tokenRows.set(token, await this.tokenRow(token, number));
         }
         tokenTransfers.push({
           token_address: token,
@@ -551,131 +676,149 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
       traces,
     };
   }
+}
 
-  /** A pulled block must be the one the store holds at its number, and link to the stored blocks either side. */
-  function checkLinks(number: number, block: Row): void {
-    const same = stored(number);
-    if (same && same.hash !== block.hash) throw forked(number, `the node's block ${number} is ${block.hash}`, `the store's is ${same.hash}`, same.dataset_id);
-    const before = stored(number - 1);
-    if (before && before.hash !== block.parent_hash) {
-      throw forked(number - 1, `the node's block ${number} names ${block.parent_hash} as its parent`, `the store's block ${number - 1} is ${before.hash}`, before.dataset_id);
-    }
-    const after = stored(number + 1);
-    if (after && after.parent_hash && after.parent_hash !== block.hash) {
-      throw forked(number, `the node's block ${number} is ${block.hash}`, `the store's block ${number + 1} names ${after.parent_hash} as its parent`, after.dataset_id);
-    }
-  }
-
-  const resuming = present === 0 ? '' : ` (resuming after ${present} already imported)`;
-  let pulledBlocks = 0;
-  const writerWarnings = new Set<string>();
-  const tracesLeftOut = new Map<string, number>();
-
-  /** Pulls blocks first..last and commits them as one dataset, in one transaction. */
-  async function pullChunk(first: number, last: number): Promise<DatasetOutcome> {
-    const hash = createHash('sha256');
-    const client = new EvmRpc(request.url, { signal, retryDelayMs: options.retryDelayMs, onBody: (body) => hash.update(body) });
-    rpc = client;
-    const startedAt = now().toISOString();
-    let rows = 0;
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const run = startAccountRun(db, chain.id, EVM_RPC, EVM_RPC_PARSER_VERSION, startedAt);
-      chainId = run.chainId;
-      const { datasetId, addresses, writer } = run;
-      const rowCounts: Record<string, number> = {};
-      const write = (kind: EtlKind, file: string, list: readonly Row[]): void => {
-        list.forEach((obj, i) => writer.write(kind, rowFromObject(file, i + 1, obj)));
-        rowCounts[kind] = (rowCounts[kind] ?? 0) + list.length;
-        rows += list.length;
-        state.rows += list.length;
-      };
-
-      for (let number = first; number <= last; number++) {
-        if (signal?.aborted) throw new ImportCancelledError();
-        state.phase = `rpc · block ${number} of ${from}–${to}${resuming}`;
-        report(number === first);
-        const tokensBefore = new Set(tokenRows.keys());
-        const pulled = await pullBlock(number);
-        if (signal?.aborted) throw new ImportCancelledError();
-        checkLinks(number, pulled.block);
-        const file = `${rpc.name} block ${number}`;
-        // Blocks first (timestamps), receipts after the transactions they settle, tokens before
-        // their transfers (decimals), traces last: the ethereum-etl import order.
-        write('tokens', `${file} eth_call`, [...tokenRows].filter(([a]) => !tokensBefore.has(a)).map(([, row]) => row));
-        write('blocks', `${file} eth_getBlockByNumber`, [pulled.block]);
-        write('transactions', `${file} eth_getBlockByNumber`, pulled.transactions);
-        write('receipts', `${file} receipts`, pulled.receipts);
-        write('token_transfers', `${file} logs`, pulled.tokenTransfers);
-        if (pulled.traces) write('traces', `${file} traces`, pulled.traces);
-        state.done = present + pulledBlocks + (number - first + 1);
-        report(number === last);
-      }
-
-      state.phase = `rpc · blocks ${first}-${last} · aggregating edges`;
-      report(true);
-      settleEdges(db, run);
-      const source: SourceRecord = {
-        name: `${new URL(request.url).host} blocks ${first}-${last}`,
-        path: rpc.name,
-        size: client.bytes,
-        sha256: hash.digest('hex'),
-        kind: 'rpc-pull',
-        rows: last - first + 1,
-      };
-      const added = { ...writer.added, addresses: addresses.added };
-      const outcome = commitDataset(db, { id: datasetId, format: EVM_RPC, chain: chain.id, sources: [source], rowCounts, added, finishedAt: now().toISOString() }, signal);
-      // Kept only once committed: a chunk rolled back leaves no trace in the result either.
-      writer.warnings.forEach((w) => writerWarnings.add(w));
-      for (const [why, n] of writer.tracesLeftOut) tracesLeftOut.set(why, (tracesLeftOut.get(why) ?? 0) + n);
-      pulledBlocks += last - first + 1;
-      state.phase = outcome.dataset ? `rpc · blocks ${first}-${last} committed as dataset #${outcome.dataset.id}` : `rpc · blocks ${first}-${last} were already imported as dataset #${outcome.alreadyImportedAs}`;
-      report(true);
-      return outcome;
-    } catch (error) {
-      if (db.inTransaction) db.exec('ROLLBACK');
-      state.rows -= rows;
-      throw error;
-    } finally {
-      retried += client.retried;
-    }
-  }
-
-  const chunks = chunksOf(missing, chunkBlocks);
-  const committed: [number, number][] = [];
+/**
+ * Cuts what is missing into chunks and commits each in turn. When the pull stops (cancelled,
+ * the node gone, a bad answer, a fork), what was committed stays, and the error says which
+ * blocks those are and where a re-run continues.
+ */
+async function pullChunks(pull: Pull, reader: BlockReader, earlier: EarlierPulls, chunkBlocks: number, tally: PullTally): Promise<Committed> {
+  const { from, to } = pull.request;
+  const chunks = chunksOf(earlier.missing, chunkBlocks);
+  const ranges: [number, number][] = [];
   const datasetIds: number[] = [];
   let lastDataset: Dataset | null = null;
   let lastAlready: number | null = null;
   let resumeAt = chunks[0][0];
   /** What this run committed, and where a re-run starts. */
   const kept = (): string =>
-    `blocks ${describeRanges(committed)} were committed in ${plural(datasetIds.length, 'dataset')} and a re-run continues from block ${resumeAt}`;
+    `blocks ${describeRanges(ranges)} were committed in ${plural(datasetIds.length, 'dataset')} and a re-run continues from block ${resumeAt}`;
   try {
     for (const [first, last] of chunks) {
       resumeAt = first;
-      const outcome = await pullChunk(first, last);
+      const outcome = await pullChunk(pull, reader, earlier, first, last, tally);
       if (outcome.dataset) {
-        committed.push([first, last]);
+        ranges.push([first, last]);
         datasetIds.push(outcome.dataset.id);
         lastDataset = outcome.dataset;
       } else lastAlready = outcome.alreadyImportedAs;
     }
   } catch (error) {
     if (error instanceof ImportCancelledError) {
-      if (committed.length > 0) throw new ImportCancelledError(`import cancelled; ${kept()}`);
-      if (present > 0) throw new ImportCancelledError(`import cancelled; nothing more was committed (${present} of blocks ${from}-${to} are in the store from earlier pulls) and a re-run continues from block ${resumeAt}`);
+      if (ranges.length > 0) throw new ImportCancelledError(`import cancelled; ${kept()}`);
+      if (earlier.present > 0) throw new ImportCancelledError(`import cancelled; nothing more was committed (${earlier.present} of blocks ${from}-${to} are in the store from earlier pulls) and a re-run continues from block ${resumeAt}`);
       throw error;
     }
     // Lost for good (the node gone, a bad answer, a fork): what was committed stays; say so.
-    if (committed.length > 0 && error instanceof Error) error.message += ` (${kept()})`;
+    if (ranges.length > 0 && error instanceof Error) error.message += ` (${kept()})`;
     throw error;
   }
+  return { ranges, datasetIds, lastDataset, lastAlready };
+}
 
-  const warnings: string[] = [...writerWarnings];
-  if (present > 0 || datasetIds.length > 1) {
+/** Pulls blocks first..last and commits them as one dataset, in one transaction: a chunk is all there, or not at all. */
+async function pullChunk(pull: Pull, reader: BlockReader, earlier: EarlierPulls, first: number, last: number, tally: PullTally): Promise<DatasetOutcome> {
+  const { db, request, options, chain, now, state, report } = pull;
+  const { from, to } = request;
+  const signal = options.signal;
+  const hash = createHash('sha256');
+  const client = new EvmRpc(request.url, { signal, retryDelayMs: options.retryDelayMs, onBody: (body) => hash.update(body) });
+  reader.rpc = client;
+  const resuming = earlier.present === 0 ? '' : ` (resuming after ${earlier.present} already imported)`;
+  const startedAt = now().toISOString();
+  let rows = 0;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const run = startAccountRun(db, chain.id, EVM_RPC, EVM_RPC_PARSER_VERSION, startedAt);
+    earlier.stored.chainId = run.chainId;
+    const { datasetId, addresses, writer } = run;
+    const rowCounts: Record<string, number> = {};
+    const write = (kind: EtlKind, file: string, list: readonly Row[]): void => {
+      list.forEach((obj, i) => writer.write(kind, rowFromObject(file, i + 1, obj)));
+      rowCounts[kind] = (rowCounts[kind] ?? 0) + list.length;
+      rows += list.length;
+      state.rows += list.length;
+    };
+
+    for (let number = first; number <= last; number++) {
+      if (signal?.aborted) throw new ImportCancelledError();
+      state.phase = `rpc · block ${number} of ${from}–${to}${resuming}`;
+      report(number === first);
+      const tokensBefore = new Set(reader.tokenRows.keys());
+      const pulled = await reader.pullBlock(number);
+      if (signal?.aborted) throw new ImportCancelledError();
+      checkLinks(earlier.stored, client.name, number, pulled.block);
+      writePulledBlock(write, `${client.name} block ${number}`, pulled, [...reader.tokenRows].filter(([a]) => !tokensBefore.has(a)).map(([, row]) => row));
+      state.done = earlier.present + tally.pulledBlocks + (number - first + 1);
+      report(number === last);
+    }
+
+    state.phase = `rpc · blocks ${first}-${last} · aggregating edges`;
+    report(true);
+    settleEdges(db, run);
+    const source: SourceRecord = {
+      name: `${new URL(request.url).host} blocks ${first}-${last}`,
+      path: client.name,
+      size: client.bytes,
+      sha256: hash.digest('hex'),
+      kind: 'rpc-pull',
+      rows: last - first + 1,
+    };
+    const added = { ...writer.added, addresses: addresses.added };
+    const outcome = commitDataset(db, { id: datasetId, format: EVM_RPC, chain: chain.id, sources: [source], rowCounts, added, finishedAt: now().toISOString() }, signal);
+    // Kept only once committed: a chunk rolled back leaves no trace in the result either.
+    writer.warnings.forEach((w) => tally.writerWarnings.add(w));
+    for (const [why, n] of writer.tracesLeftOut) tally.tracesLeftOut.set(why, (tally.tracesLeftOut.get(why) ?? 0) + n);
+    tally.pulledBlocks += last - first + 1;
+    state.phase = outcome.dataset ? `rpc · blocks ${first}-${last} committed as dataset #${outcome.dataset.id}` : `rpc · blocks ${first}-${last} were already imported as dataset #${outcome.alreadyImportedAs}`;
+    report(true);
+    return outcome;
+  } catch (error) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    state.rows -= rows;
+    throw error;
+  } finally {
+    tally.retried += client.retried;
+  }
+}
+
+/** A pulled block must be the one the store holds at its number, and link to the stored blocks either side. */
+function checkLinks(stored: StoredBlocks, node: string, number: number, block: Row): void {
+  const same = stored.at(number);
+  if (same && same.hash !== block.hash) throw forked(node, number, `the node's block ${number} is ${block.hash}`, `the store's is ${same.hash}`, same.dataset_id);
+  const before = stored.at(number - 1);
+  if (before && before.hash !== block.parent_hash) {
+    throw forked(node, number - 1, `the node's block ${number} names ${block.parent_hash} as its parent`, `the store's block ${number - 1} is ${before.hash}`, before.dataset_id);
+  }
+  const after = stored.at(number + 1);
+  if (after && after.parent_hash && after.parent_hash !== block.hash) {
+    throw forked(node, number, `the node's block ${number} is ${block.hash}`, `the store's block ${number + 1} names ${after.parent_hash} as its parent`, after.dataset_id);
+  }
+}
+
+/**
+ * Writes one pulled block's rows, each kind under the name of the request that brought it (what
+ * a bad row's error names). Blocks first (timestamps), receipts after the transactions they
+ * settle, tokens before their transfers (decimals), traces last: the ethereum-etl import order.
+ */
+function writePulledBlock(write: (kind: EtlKind, file: string, list: readonly Row[]) => void, file: string, pulled: PulledBlock, newTokens: readonly Row[]): void {
+  write('tokens', `${file} eth_call`, newTokens);
+  write('blocks', `${file} eth_getBlockByNumber`, [pulled.block]);
+  write('transactions', `${file} eth_getBlockByNumber`, pulled.transactions);
+  write('receipts', `${file} receipts`, pulled.receipts);
+  write('token_transfers', `${file} logs`, pulled.tokenTransfers);
+  if (pulled.traces) write('traces', `${file} traces`, pulled.traces);
+}
+
+/** The result: the last dataset committed, and warnings for all that the datasets do not say each on their own. */
+function finishPull({ db, state, report }: Pull, reader: BlockReader, earlier: EarlierPulls, committed: Committed, tally: PullTally, chunkBlocks: number): ImportResult {
+  const { ranges, datasetIds, lastDataset, lastAlready } = committed;
+  const warnings: string[] = [...tally.writerWarnings];
+  if (earlier.present > 0 || datasetIds.length > 1) {
     const ids = datasetIds.length === 0 ? '' : datasetIds.length === 1 ? ` (#${datasetIds[0]})` : ` (#${datasetIds[0]} to #${datasetIds[datasetIds.length - 1]})`;
-    const pulledNote = `blocks ${describeRanges(committed)} were pulled and committed in ${plural(datasetIds.length, 'chunk')} of at most ${chunkBlocks} blocks, each its own dataset${ids}`;
-    warnings.push(present > 0 ? `${earlier}; ${committed.length > 0 ? pulledNote : 'nothing new was committed'}` : pulledNote);
+    const pulledNote = `blocks ${describeRanges(ranges)} were pulled and committed in ${plural(datasetIds.length, 'chunk')} of at most ${chunkBlocks} blocks, each its own dataset${ids}`;
+    warnings.push(earlier.present > 0 ? `${earlier.note}; ${ranges.length > 0 ? pulledNote : 'nothing new was committed'}` : pulledNote);
   }
   // One chunk's dataset says its own conflicts; over several, only the last dataset is shown.
   const conflicted = datasetIds.length > 1 ? listDatasets(db, datasetIds).filter((d) => d.conflicts > 0) : [];
@@ -685,20 +828,20 @@ export async function importEvmRpc(db: Db, request: EvmRpcPullRequest, options: 
       `${plural(n, 'fact')} disagree${n === 1 ? 's' : ''} with earlier sources (dataset${conflicted.length === 1 ? '' : 's'} ${conflicted.map((d) => `#${d.id}`).join(', ')}); the first source's values were kept: see cairn conflicts`,
     );
   }
-  if (tracesMode === 'none') {
-    warnings.push(`the node offers no traces (${tracesRefused.join('; ')}): internal transfers (value moved by contracts) are missing from this import`);
+  if (reader.tracesMode === 'none') {
+    warnings.push(`the node offers no traces (${reader.tracesRefused.join('; ')}): internal transfers (value moved by contracts) are missing from this import`);
   }
+  const { blocksWithoutTraces, skippedLogs } = reader;
   if (blocksWithoutTraces.length > 0) {
     warnings.push(`the node gave no traces for ${blocksWithoutTraces.length} block(s) (${blocksWithoutTraces.slice(0, 10).join(', ')}${blocksWithoutTraces.length > 10 ? ', …' : ''}): their internal transfers are missing`);
   }
   if (skippedLogs.erc721 > 0) warnings.push(`${skippedLogs.erc721} ERC-721 Transfer log(s) (4 topics, an NFT's id) were skipped: this version imports ERC-20 transfers only`);
   if (skippedLogs.malformed > 0) warnings.push(`${skippedLogs.malformed} Transfer log(s) that are neither ERC-20 nor ERC-721 in shape were skipped`);
   if (skippedLogs.removed > 0) warnings.push(`${skippedLogs.removed} Transfer log(s) the node marked as removed (reorganised away) were skipped`);
-  if (tracesLeftOut.size > 0) {
-    warnings.push(`traces that move no value between addresses were left out: ${[...tracesLeftOut].map(([why, n]) => `${n} ${why}`).join(', ')}`);
+  if (tally.tracesLeftOut.size > 0) {
+    warnings.push(`traces that move no value between addresses were left out: ${[...tally.tracesLeftOut].map(([why, n]) => `${n} ${why}`).join(', ')}`);
   }
-  retried += probe.retried;
-  if (retried > 0) warnings.push(`${retried} request(s) to the node failed and were tried again`);
+  if (tally.retried > 0) warnings.push(`${tally.retried} request(s) to the node failed and were tried again`);
   state.phase = 'done';
   report(true);
   return { dataset: lastDataset, alreadyImportedAs: lastDataset ? null : lastAlready, skipped: [], warnings };
