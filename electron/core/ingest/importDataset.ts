@@ -1,90 +1,23 @@
 import { resolve } from 'node:path';
 import { DEFAULT_EVM_CHAIN, resolveChain } from '../../../shared/model/chains';
-import type { Dataset } from '../../../shared/api/schemas';
 import type { SourceRecord } from '../store/datasets';
 import { deferIndexesForBulkLoad } from '../store/bulkIndexes';
 import type { Db } from '../store/openStore';
-import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, planBitcoinFiles, type RpcPullRequest } from './bitcoin/importBitcoin';
+import { BITCOIN_BLOCKS, importBitcoinBlocks, isBitcoinBlockInput, planBitcoinFiles } from './bitcoin/importBitcoin';
 import { columnsFound, readCsvBatches, type ReadDigest } from './csvRows';
-import { beginImport, progressReporter, type ImportGroup, type ProgressState, type ReviewHook } from './datasetRun';
+import { beginImport, progressReporter, type ProgressState } from './datasetRun';
 import { BadInputError, escapeControls, excerpt, ImportCancelledError } from './errors';
 import { settleAndCommit, startAccountRun } from './ethereumEtl/accountRun';
 import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
 import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput, planEtherscanImport } from './etherscan/importEtherscan';
 import { importEvmRpc } from './evm/importEvmRpc';
+import type { ImportOptions, ImportRequest, ImportResult, SkippedFile } from './importTypes';
 import { importMixed, type ImportPart } from './mixedImport';
-import { expandSourcePaths, readFirstLine, resolveLimits, statSource, type InputLimits, type SourceFile } from './sources';
+import { expandSourcePaths, readFirstLine, resolveLimits, statSource, type SourceFile } from './sources';
 
 export const ETHEREUM_ETL_CSV = 'ethereum-etl-csv';
 export const ETHEREUM_ETL_PARSER_VERSION = 'ethereum-etl-csv/1';
-
-export interface ImportRequest {
-  readonly paths: readonly string[];
-  /** Bitcoin Core JSON-RPC: pull a height range from a node the user names. */
-  readonly rpc?: RpcPullRequest;
-  readonly chain?: string;
-  readonly format?: string;
-  /** The app's dialog: stop before committing and show what was found (see ImportOptions.review). */
-  readonly review?: boolean;
-  /** Etherscan-family exports: whose history it is, when no single address is in every row. */
-  readonly address?: string;
-}
-
-export interface ImportProgress {
-  readonly phase: string;
-  /** Bytes parsed so far, and in all: progress is done / total. */
-  readonly done: number;
-  readonly total: number;
-  readonly rows: number;
-}
-
-/**
- * How an import runs. The input limits (InputLimits: maxRecordBytes, maxDecompressedBytes,
- * maxGzipRatio) bound what one file may cost; their defaults are in sources.ts.
- */
-export interface ImportOptions extends InputLimits {
-  readonly signal?: AbortSignal;
-  /** Show what was found and wait for the investigator before committing (the app's import dialog). */
-  readonly review?: ReviewHook;
-  readonly onProgress?: (p: ImportProgress) => void;
-  readonly now?: () => Date;
-  /** Set by importMixed: this import is one part of a mixed import, inside its transaction. */
-  readonly group?: ImportGroup;
-  /** Bitcoin-family imports: the clustering collapse guard's size (analysis/clustering/multiInput.ts, COLLAPSE_GUARD). */
-  readonly collapseGuard?: number;
-  /**
-   * Bitcoin-family imports: import blocks whose headers fail the proof-of-work, difficulty or
-   * time rules instead of refusing them (bitcoin/headerRules.ts). The failures become notes, and
-   * the dataset's rowCounts.unvalidated_headers counts the blocks imported without the checks.
-   */
-  readonly unvalidatedHeaders?: boolean;
-}
-
-export interface SkippedFile {
-  readonly path: string;
-  readonly reason: string;
-}
-
-export interface ImportResult {
-  /** The new dataset, or null when these exact files were imported before. */
-  readonly dataset: Dataset | null;
-  readonly alreadyImportedAs: number | null;
-  readonly skipped: readonly SkippedFile[];
-  readonly warnings: readonly string[];
-  /**
-   * A mixed import: each part (one format, its own dataset and chain), all committed together.
-   * `dataset` is then the first new dataset, and `skipped` and `warnings` gather every part's.
-   */
-  readonly parts?: readonly ImportPartResult[];
-}
-
-export interface ImportPartResult extends ImportResult {
-  readonly format: string;
-  readonly paths: readonly string[];
-  /** The part's chain: its new dataset's, or that of the dataset that already holds its files. */
-  readonly chain: string | null;
-}
 
 interface PlannedFile {
   readonly file: SourceFile;
@@ -271,10 +204,11 @@ async function importOneFormat(db: Db, request: ImportRequest, format: string, o
   const startedAt = now().toISOString();
   beginImport(db, options.group);
   try {
-    const run = startAccountRun(db, chain.id, format, ETHEREUM_ETL_PARSER_VERSION, startedAt);
+    // About one transfer per 250 bytes of CSV: a big first import rebuilds the random-keyed
+    // indexes once, at the end, and a first import of the chain also its natural-key indexes.
+    const run = startAccountRun(db, chain.id, format, ETHEREUM_ETL_PARSER_VERSION, startedAt, state.total / 250, options.bulkLoadMinRows);
     const { writer } = run;
-    // About one transfer per 250 bytes of CSV: a big first import rebuilds the random-keyed indexes once, at the end.
-    const indexes = deferIndexesForBulkLoad(db, state.total / 250);
+    const indexes = deferIndexesForBulkLoad(db, state.total / 250, options.bulkLoadMinRows);
     const sources: SourceRecord[] = [];
     const rowCounts: Record<string, number> = {};
     const notes: string[] = [];

@@ -8,6 +8,9 @@ import type { Db } from './openStore';
  */
 const RANDOM_KEYED_INDEXES = ['transfer_from', 'transfer_to', 'txout_address', 'txin_address'];
 
+/** Below this many expected rows an import keeps every index live: rebuilding would cost more. */
+export const BULK_LOAD_MIN_ROWS = 100_000;
+
 export interface DeferredIndexes {
   /** Recreates the dropped indexes from their own stored definitions. Call before COMMIT. */
   restore(): void;
@@ -21,9 +24,9 @@ export interface DeferredIndexes {
  * the commit. For a small import into a big store it does nothing, since rebuilding would cost
  * more than it saves.
  */
-export function deferIndexesForBulkLoad(db: Db, expectedNewRows: number): DeferredIndexes {
+export function deferIndexesForBulkLoad(db: Db, expectedNewRows: number, minRows = BULK_LOAD_MIN_ROWS): DeferredIndexes {
   const existing = (db.prepare('SELECT coalesce(max(id), 0) FROM transfer').pluck().get() as number) ?? 0;
-  if (expectedNewRows < Math.max(existing, 100_000)) return { restore: () => {} };
+  if (expectedNewRows < Math.max(existing, minRows)) return { restore: () => {} };
   const placeholders = RANDOM_KEYED_INDEXES.map(() => '?').join(', ');
   const defs = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${placeholders})`).all(...RANDOM_KEYED_INDEXES) as {
     name: string;
@@ -35,4 +38,48 @@ export function deferIndexesForBulkLoad(db: Db, expectedNewRows: number): Deferr
       for (const d of defs) db.exec(d.sql);
     },
   };
+}
+
+/** The natural-key indexes of txs and addresses (store migration 100 made them droppable). */
+const NATURAL_KEY_INDEXES = ['tx_key', 'address_key'];
+
+/**
+ * A first import of a chain dedupes its txs and addresses in memory while `active`: the store
+ * holds none of that chain's, so a key not seen earlier in the import is new, and the unique
+ * indexes on (chain, hash) and (chain, addr) are dropped and built once by `end()`. Rows are
+ * checked against those indexes again when they are rebuilt: a duplicate the memory missed
+ * would fail the CREATE UNIQUE INDEX and the import, never be stored twice.
+ */
+export interface FreshChainLoad {
+  /** True until end(): no SQL lookup by tx hash or address text may run meanwhile. */
+  readonly active: boolean;
+  /** Rebuilds the dropped indexes; idempotent. Call before any query by hash or address text. */
+  end(): void;
+}
+
+const INACTIVE: FreshChainLoad = { active: false, end: () => {} };
+
+/**
+ * Inside the caller's transaction: drops the natural-key indexes when the chain has no txs or
+ * addresses in the store yet and the import is expected to add at least as many rows as the
+ * tx table holds for all chains (the rebuild sorts every row, other chains' too).
+ */
+export function deferNaturalKeysForFreshChain(db: Db, chainId: number, expectedNewRows: number, minRows = BULK_LOAD_MIN_ROWS): FreshChainLoad {
+  const has = (table: 'tx' | 'address'): boolean => db.prepare(`SELECT 1 FROM ${table} WHERE chain_id = ? LIMIT 1`).get(chainId) !== undefined;
+  if (has('tx') || has('address')) return INACTIVE;
+  const existing = (db.prepare('SELECT coalesce(max(id), 0) FROM tx').pluck().get() as number) ?? 0;
+  if (expectedNewRows < Math.max(existing, minRows)) return INACTIVE;
+  const placeholders = NATURAL_KEY_INDEXES.map(() => '?').join(', ');
+  const defs = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${placeholders})`).all(...NATURAL_KEY_INDEXES) as { name: string; sql: string }[];
+  if (defs.length !== NATURAL_KEY_INDEXES.length) return INACTIVE;
+  for (const d of defs) db.exec(`DROP INDEX ${d.name}`);
+  const state = {
+    active: true,
+    end(): void {
+      if (!state.active) return;
+      state.active = false;
+      for (const d of defs) db.exec(d.sql);
+    },
+  };
+  return state;
 }

@@ -8,11 +8,20 @@ import type { Db } from './openStore';
  * deleted, and INSERT OR IGNORE inserts only new facts).
  */
 export function addTransfersToEdges(db: Db, chainId: number, firstNewTransferId: number): number {
+  // The edges' index by recipient is keyed at random: when the import may add about as many
+  // edges as the table holds, it is built once afterwards instead of row by row (DDL is
+  // transactional: a rollback brings it back).
+  const newTransfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
+  const edges = db.prepare('SELECT count(*) FROM edge').pluck().get() as number;
+  const rebuild = newTransfers >= Math.max(edges, 50_000) ? (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'edge_to'").pluck().get() as string | undefined) : undefined;
+  if (rebuild) db.exec('DROP INDEX edge_to');
+  // NOT INDEXED: the import's transfers are a rowid range; read in order and sorted once, they
+  // cost less than one table lookup per entry of the (from, to, asset) index.
   const r = db
     .prepare(
       `INSERT INTO edge (from_id, to_id, asset_id, total, total_f, cnt, first_time, last_time)
        SELECT from_id, to_id, asset_id, bigsum(amount), sum(CAST(amount AS REAL)), count(*), min(time), max(time)
-       FROM transfer
+       FROM transfer NOT INDEXED
        WHERE id >= ? AND chain_id = ? AND from_id IS NOT NULL AND to_id IS NOT NULL AND (status IS NULL OR status <> 0)
        GROUP BY from_id, to_id, asset_id
        ON CONFLICT (from_id, to_id, asset_id) DO UPDATE SET
@@ -23,6 +32,7 @@ export function addTransfersToEdges(db: Db, chainId: number, firstNewTransferId:
          last_time = max(coalesce(edge.last_time, excluded.last_time), coalesce(excluded.last_time, edge.last_time))`,
     )
     .run(firstNewTransferId, chainId);
+  if (rebuild) db.exec(rebuild);
   return r.changes;
 }
 

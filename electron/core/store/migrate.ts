@@ -4,6 +4,13 @@ export interface Migration {
   /** Increasing, in steps of 10, so a fix can slot in between two released migrations. */
   readonly version: number;
   readonly name: string;
+  /**
+   * Set on a migration that rebuilds a table other tables reference (SQLite's documented
+   * create-copy-drop-rename procedure): foreign key enforcement is off while the migrations run,
+   * which SQLite allows only outside a transaction, and `PRAGMA foreign_key_check` must find
+   * nothing before they commit.
+   */
+  readonly rebuildsTables?: boolean;
   up(db: Database.Database): void;
 }
 
@@ -39,11 +46,25 @@ export function migrate(db: Database.Database, file: string, migrations: readonl
   const goal = target ?? latest;
   const pending = migrations.filter((m) => m.version > current && m.version <= goal);
   if (pending.length === 0) return current;
-  db.transaction(() => {
-    for (const m of pending) {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    }
-  })();
+  const rebuilds = pending.some((m) => m.rebuildsTables);
+  const enforced = rebuilds && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
+  if (enforced) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (const m of pending) {
+        m.up(db);
+        db.pragma(`user_version = ${m.version}`);
+      }
+      if (rebuilds) {
+        const broken = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+        if (broken.length > 0) {
+          const first = broken[0]!;
+          throw new Error(`${file}: migrating left ${broken.length} row(s) pointing at missing rows (first: ${first.table} row ${first.rowid} → ${first.parent}); nothing was changed`);
+        }
+      }
+    })();
+  } finally {
+    if (enforced) db.pragma('foreign_keys = ON');
+  }
   return pending[pending.length - 1].version;
 }

@@ -426,4 +426,51 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 100,
+    name: 'natural-key-indexes',
+    rebuildsTables: true,
+    up(db) {
+      // The natural keys of txs and addresses become named unique indexes instead of table
+      // constraints, so a first import of a large export can drop them and build them once at
+      // the end (store/bulkIndexes.ts) while it dedupes in memory: kept live, every insert is a
+      // descent into a random page of a hash-ordered B-tree. Same rows, same ids, same
+      // uniqueness; only the index's name and droppability change.
+      db.exec(`
+        CREATE TABLE tx_rebuilt (
+          id INTEGER PRIMARY KEY,
+          chain_id INTEGER NOT NULL,
+          hash TEXT NOT NULL,
+          block_number INTEGER,
+          tx_index INTEGER,
+          time INTEGER,
+          from_id INTEGER,
+          to_id INTEGER,
+          value,
+          status INTEGER,                  -- 1 success, 0 failed, NULL unknown
+          stub INTEGER NOT NULL DEFAULT 0,
+          dataset_id INTEGER NOT NULL,
+          fee,
+          coinbase INTEGER NOT NULL DEFAULT 0,
+          folded INTEGER NOT NULL DEFAULT 0
+        );
+        INSERT INTO tx_rebuilt (id, chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id, fee, coinbase, folded)
+          SELECT id, chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id, fee, coinbase, folded FROM tx;
+        DROP TABLE tx;
+        ALTER TABLE tx_rebuilt RENAME TO tx;
+        CREATE UNIQUE INDEX tx_key ON tx(chain_id, hash);
+        CREATE INDEX tx_untimed ON tx(chain_id, block_number) WHERE time IS NULL;
+
+        CREATE TABLE address_rebuilt (
+          id INTEGER PRIMARY KEY,
+          chain_id INTEGER NOT NULL REFERENCES chain(id),
+          addr TEXT NOT NULL
+        );
+        INSERT INTO address_rebuilt (id, chain_id, addr) SELECT id, chain_id, addr FROM address;
+        DROP TABLE address;
+        ALTER TABLE address_rebuilt RENAME TO address;
+        CREATE UNIQUE INDEX address_key ON address(chain_id, addr);
+      `);
+    },
+  },
 ];

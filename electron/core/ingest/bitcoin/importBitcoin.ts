@@ -2,19 +2,19 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { hasBlockParameters, networkForChain } from '../../../../shared/codec/bitcoinScript';
-import { resolveChain } from '../../../../shared/model/chains';
+import { resolveChain, type ChainInfo } from '../../../../shared/model/chains';
 import { clusterImport } from '../../analysis/clustering/multiInput';
 import { AddressInterner } from '../../store/addresses';
 import { ensureNativeAsset } from '../../store/assets';
 import { ensureChainId, findChainId } from '../../store/chains';
 import { insertDataset, type SourceRecord } from '../../store/datasets';
-import { deferIndexesForBulkLoad } from '../../store/bulkIndexes';
+import { deferIndexesForBulkLoad, deferNaturalKeysForFreshChain, type DeferredIndexes, type FreshChainLoad } from '../../store/bulkIndexes';
 import { addTransfersToEdges } from '../../store/edges';
 import { refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
 import { beginImport, nextRowId, progressReporter, reviewAndCommit, sha256FileAndPrefix, sha256Prefix, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
-import type { ImportOptions, ImportResult } from '../importDataset';
+import type { ImportOptions, ImportResult, RpcPullRequest } from '../importTypes';
 import { statSource } from '../sources';
 import { CHAIN_BY_NETWORK, detectNetwork, HEX_DETECT_BYTES, looksLikeHexBlock, rawBlockFromFile, readXorKey, type BitcoinNetwork } from './blkFile';
 import { coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
@@ -167,13 +167,8 @@ interface ChainState {
   addresses: AddressInterner;
   nativeAssetId: number;
   datasetId: number;
-}
-
-export interface RpcPullRequest {
-  readonly url: string;
-  readonly cookieFile?: string;
-  readonly from: number;
-  readonly to: number;
+  /** A first import of this chain big enough to assign tx and address ids in memory (store/bulkIndexes.ts). */
+  fresh: FreshChainLoad;
 }
 
 const RPC_CHAINS: Record<string, BitcoinNetwork> = { main: 'mainnet', test: 'testnet3', testnet4: 'testnet4', signet: 'signet', regtest: 'regtest' };
@@ -186,6 +181,29 @@ export interface BitcoinImportRequest {
   readonly chain?: string;
 }
 
+/** What every step of one import reads and adds to: the request's options, its progress, and what it has read so far. */
+interface BitcoinRun {
+  readonly db: Db;
+  readonly options: ImportOptions;
+  /** The chain the import names, over what the files say (--chain). */
+  readonly forced: ChainInfo | null;
+  readonly now: () => Date;
+  readonly startedAt: string;
+  /** The time of the import bounds block timestamps (no more than 2 hours ahead of it). */
+  readonly nowMs: number;
+  readonly enforceHeaders: boolean;
+  readonly state: ProgressState;
+  readonly report: (force?: boolean) => void;
+  readonly warnings: string[];
+  readonly sources: SourceRecord[];
+  readonly blocksOf: Map<PlannedFile, number>;
+  /** Transactions the files are expected to hold (about one per 450 bytes); 0 for a node pull. */
+  expectedTxs: number;
+  blocksRead: number;
+  /** Opened by the first block read (useChain): until then the network is not known. */
+  chain: ChainState | null;
+}
+
 /**
  * Imports Bitcoin Core blk files (with xor.dat), blocks/ folders and raw blocks in one
  * transaction: blocks and transactions with their outputs and inputs, the main chain rebuilt by
@@ -194,253 +212,325 @@ export interface BitcoinImportRequest {
  */
 export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
   const files = request.rpc ? [] : planBitcoinFiles(request.paths);
-  const forced = request.chain ? resolveChain(request.chain) : null;
-  if (forced && forced.family !== 'utxo') throw new BadInputError(files[0].path, {}, `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
-  // Bitcoin Cash and Zcash addresses can be labelled, but their blocks are not read (yet).
-  if (forced && !hasBlockParameters(forced.id)) throw new BadInputError(files[0].path, {}, `Cairn reads the blocks of Bitcoin, its test networks and Litecoin; ${forced.name} blocks are not supported`);
-  const now = options.now ?? (() => new Date());
-  const state: ProgressState = {
-    phase: 'starting',
-    done: 0,
-    total: request.rpc ? request.rpc.to - request.rpc.from + 1 : files.reduce((n, f) => n + f.size, 0),
-    rows: 0,
-  };
-  const report = progressReporter(state, options.onProgress);
-  const warnings: string[] = [];
-  const startedAt = now().toISOString();
-  // The time of the import bounds block timestamps (no more than 2 hours ahead of it).
-  const nowMs = Date.parse(startedAt);
-  const enforceHeaders = !options.unvalidatedHeaders;
+  const forced = checkChosenChain(request.chain, files);
+  const total = request.rpc ? request.rpc.to - request.rpc.from + 1 : files.reduce((n, f) => n + f.size, 0);
+  const run = startRun(db, options, forced, total);
 
   beginImport(db, options.group);
   try {
-    let chain = null as ChainState | null;
     const firstNewTransferId = nextRowId(db, 'transfer');
     const firstNewTxId = nextRowId(db, 'tx');
-    const useChain = (caip2: string, file: string) => {
-      if (chain) {
-        if (chain.caip2 !== caip2) throw new BadInputError(file, {}, `holds ${resolveChain(caip2).name} blocks, but this import already holds ${resolveChain(chain.caip2).name} blocks; import each network separately`);
-        return chain;
-      }
-      const chainId = ensureChainId(db, caip2);
-      const datasetId = insertDataset(db, { format: BITCOIN_BLOCKS, parserVersion: BITCOIN_PARSER_VERSION, chainId, fingerprint: '', startedAt });
-      const addresses = new AddressInterner(db, chainId);
-      const nativeAssetId = ensureNativeAsset(db, chainId, caip2, datasetId);
-      chain = {
-        caip2,
-        chainId,
-        addresses,
-        datasetId,
-        nativeAssetId,
-        writer: new UtxoWriter(db, chainId, networkForChain(caip2), datasetId, nativeAssetId, addresses),
-        headers: new HeaderChecker(db, chainId, caip2, { nowMs, enforce: enforceHeaders }),
-      };
-      return chain;
-    };
-    const sources: SourceRecord[] = [];
-    let blocksRead = 0;
-    const blocksOf = new Map<PlannedFile, number>();
-    /** Checks a block's header (before it is written, so a refused block leaves nothing), then writes it. */
-    const take = (file: PlannedFile, block: UtxoBlockLike, caip2: string, where: BlockWhere, version: number | null): void => {
-      const c = useChain(caip2, file.path);
-      c.headers.add({ hash: block.hash, prevHash: block.prevHash, time: block.time, bits: block.bits, version, statedHeight: block.statedHeight ?? null }, where);
-      c.writer.write(block);
-      blocksOf.set(file, (blocksOf.get(file) ?? 0) + 1);
-      blocksRead++;
-      state.rows += block.txs.length;
-      report();
-    };
-    /** Hashes a source for the dataset record; for a blk file also how far it was read, for the next import to resume. */
-    const recordSource = async (file: PlannedFile, readTo?: number): Promise<void> => {
-      if (options.signal?.aborted) throw new ImportCancelledError();
-      const h = await sha256FileAndPrefix(file.path, readTo ?? null);
-      sources.push({
-        name: file.name,
-        path: file.path,
-        size: file.size,
-        sha256: h.sha256,
-        kind: file.kind,
-        rows: blocksOf.get(file) ?? 0,
-        ...(readTo !== undefined && h.prefixSha256 !== null ? { readTo, readToSha256: h.prefixSha256 } : {}),
-      });
-    };
-
-    // blk files: read and parsed on the parse thread while this one writes, each from where an
-    // earlier import of the same bytes stopped.
     const blkFiles = files.filter((f) => f.kind === 'blk');
-    const startAt = new Map<PlannedFile, number>();
-    if (blkFiles.length > 0) {
-      state.phase = 'checking what earlier imports read';
-      report(true);
-      for (const f of blkFiles) {
-        const network = blkNetwork(f.path, f.xorKey);
-        const caip2 = forced?.id ?? (network ? CHAIN_BY_NETWORK[network] : null);
-        const resume = caip2 ? await resumePoint(db, f, caip2) : null;
-        if (!resume || !caip2) continue;
-        // The chain is known even if nothing new follows (then the import ends as "already imported").
-        useChain(caip2, f.path);
-        startAt.set(f, resume.offset);
-        state.done += resume.offset;
-        warnings.push(`${f.path}: its first ${resume.offset} bytes are unchanged since dataset #${resume.datasetId}, which imported them; read from byte ${resume.offset}`);
-      }
-    }
+    const startAt = await findResumePoints(run, blkFiles);
     // About one folded transfer per 70 bytes of block data still to read (6 per transaction of
     // ~450 bytes): a big first import rebuilds the random-keyed indexes once at the end.
-    const indexes = deferIndexesForBulkLoad(db, (state.total - state.done) / 70);
-    if (blkFiles.length > 0) {
-      state.phase = `blocks · ${blkFiles[0]!.name}`;
-      report(true);
-      const blkSources = blkFiles.map((f) => ({ path: f.path, xorKey: f.xorKey, startOffset: startAt.get(f) }));
-      for await (const item of readBlkBlocks(blkSources, { forcedChain: forced?.id, signal: options.signal })) {
-        if (item.type === 'bytes') {
-          state.done += item.n;
-          report();
-        } else if (item.type === 'file-end') {
-          warnings.push(...item.warnings);
-          await recordSource(blkFiles[item.file]!, item.stoppedAt);
-          if (item.file + 1 < blkFiles.length) state.phase = `blocks · ${blkFiles[item.file + 1]!.name}`;
-        } else {
-          if (options.signal?.aborted) throw new ImportCancelledError();
-          take(blkFiles[item.file]!, item.block, item.caip2, { file: blkFiles[item.file]!.path, offset: item.offset }, item.version);
-        }
-      }
-    }
-
-    for (const file of files.filter((f) => f.kind !== 'blk')) {
-      state.phase = `blocks · ${file.name}`;
-      report(true);
-      let fileBlocks = 0;
-      if (file.kind === 'raw' || file.kind === 'rpc-getblock') {
-        const { block, height: rpcHeight, offset } =
-          file.kind === 'raw'
-            ? (() => {
-                const raw = rawBlockFromFile(file.path);
-                return { block: parseBlock(raw.block, { file: file.path, offset: raw.blockOffset }), height: null, offset: raw.blockOffset };
-              })()
-            : { ...blockFromRpcJson(file.path), offset: undefined };
-        let caip2 = forced?.id;
-        if (!caip2) {
-          const inferred = inferRawNetwork(block);
-          caip2 = CHAIN_BY_NETWORK[inferred.network];
-          warnings.push(`${file.path}: the file does not name its network; ${inferred.network} inferred because ${inferred.why} (use --chain to override)`);
-        }
-        state.done += file.size;
-        // A lone block still gets a height: the node's own (getblock) or its binding BIP-34 height.
-        take(file, { ...block, statedHeight: rpcHeight ?? statedHeightOf(block, caip2) }, caip2, { file: file.path, offset }, block.version);
-      } else {
-        // bitcoin-etl names no network; mainnet unless the import says otherwise.
-        const c = useChain(forced?.id ?? CHAIN_BY_NETWORK.mainnet, file.path);
-        if (file.kind === 'etl-blocks') warnings.push(`${file.path}: bitcoin-etl rows carry no block headers, so the proof of work, difficulty and timestamps of their blocks were not checked`);
-        for await (const { obj, line } of readJsonLines(file.path, (n) => (state.done += n))) {
-          if (file.kind === 'etl-blocks') {
-            c.writer.writeBlock(etlBlockRow(obj, file.path, line));
-            fileBlocks++;
-            blocksRead++;
-          } else {
-            const t = etlTransaction(obj, file.path, line);
-            // A transactions file without its blocks file still records which block and height.
-            c.writer.writeBlock({ hash: t.blockHash, prevHash: '', height: t.blockNumber, time: t.blockTime, bits: 0, txCount: 0, size: 0 });
-            c.writer.writeTx(t.blockHash, t.index, t.blockTime, t.tx, t.knownInputs);
-            fileBlocks++;
-            state.rows++;
-          }
-          if ((fileBlocks & 255) === 0) {
-            if (options.signal?.aborted) throw new ImportCancelledError();
-            report();
-          }
-        }
-      }
-      blocksOf.set(file, (blocksOf.get(file) ?? 0) + fileBlocks);
-      await recordSource(file);
-    }
-    if (request.rpc) {
-      const pull = request.rpc;
-      if (!(pull.from >= 0 && pull.to >= pull.from)) throw new BadInputError(pull.url, {}, `bad height range ${pull.from}..${pull.to}`);
-      const hash = createHash('sha256');
-      let bytes = 0;
-      const onBody = (body: string): void => {
-        hash.update(body);
-        bytes += Buffer.byteLength(body);
-      };
-      const rpc = new BitcoinRpc({ url: pull.url, cookieFile: pull.cookieFile }, { signal: options.signal, onBody });
-      const info = (await rpc.call('getblockchaininfo', [])) as { chain?: string } | null;
-      const network = RPC_CHAINS[info?.chain ?? ''];
-      if (!network && !forced) throw new BadInputError(rpc.name, {}, `the node reports chain "${info?.chain}", which Cairn does not know; give --chain`);
-      const caip2 = forced?.id ?? CHAIN_BY_NETWORK[network];
-      for (let h = pull.from; h <= pull.to; h++) {
-        if (options.signal?.aborted) throw new ImportCancelledError();
-        state.phase = `rpc · block ${h} of ${pull.from}–${pull.to}`;
-        const { block } = await rpc.blockAtHeight(h);
-        const c = useChain(caip2, rpc.name);
-        c.headers.add({ hash: block.hash, prevHash: block.prevHash, time: block.time, bits: block.bits, version: block.version, statedHeight: h }, { file: `${rpc.name} block ${h}` });
-        c.writer.write({ ...block, statedHeight: h });
-        blocksRead++;
-        state.rows += block.txs.length;
-        state.done = h - pull.from + 1;
-        report();
-      }
-      sources.push({ name: `${rpc.name} heights ${pull.from}-${pull.to}`, path: rpc.name, size: bytes, sha256: hash.digest('hex'), kind: 'rpc-pull', rows: blocksRead });
-    }
-    const c = chain as ChainState | null;
+    const indexes = deferIndexesForBulkLoad(db, (run.state.total - run.state.done) / 70, options.bulkLoadMinRows);
+    run.expectedTxs = request.rpc ? 0 : (run.state.total - run.state.done) / 450;
+    await readBlkFiles(run, blkFiles, startAt);
+    for (const file of files.filter((f) => f.kind !== 'blk')) await readBlockFile(run, file);
+    if (request.rpc) await pullFromNode(run, request.rpc);
+    const c = run.chain;
+    // Every block is written: the tx and address keys are built once, before inputs are linked by txid.
+    c?.fresh.end();
     if (!c) throw new BadInputError(files.map((f) => f.path).join(', ') || request.rpc?.url || '', {}, 'found no blocks');
-
     // Blocks whose parent came later in the files, or never, are checked now; notes say what could not be.
-    warnings.push(...c.headers.finish());
-
-    state.phase = 'building the main chain';
-    report(true);
-    const built = buildMainChain(db, c.chainId, c.caip2.slice('bip122:'.length));
-    // Blocks that state their height (bitcoin-etl) give it to their transactions as they are written.
-    const stated = db.prepare("SELECT hash FROM btc_block WHERE chain_id = ? AND prev_hash = '' AND dataset_id = ?").pluck().all(c.chainId, c.datasetId) as string[];
-    updateTxHeights(db, c.chainId, [...built.changed, ...stated]);
-    if (built.offChain > 0) warnings.push(`${built.offChain} block(s) are not on the main chain (stale, or their ancestors are not imported); they have no height`);
-
-    state.phase = 'linking inputs and folding transfers';
-    report(true);
-    const linked = resolveInputs(db, c.chainId);
-    // Most new transactions were folded as they were written; these still wait for an input.
-    const newTxIds = db.prepare('SELECT id FROM tx WHERE id >= ? AND chain_id = ? AND folded = 0').pluck().all(firstNewTxId, c.chainId) as number[];
-    foldTransactions(db, c.nativeAssetId, c.datasetId, new Set([...newTxIds, ...linked]));
-    const transfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
-    addTransfersToEdges(db, c.chainId, firstNewTransferId);
-    refreshHubs(db);
-
-    // Clusters follow the facts in the same transaction: a discarded import leaves none behind.
-    state.phase = 'clustering addresses';
-    report(true);
-    const clustered = clusterImport(db, c.chainId, c.datasetId, firstNewTxId, linked, { collapseGuard: options.collapseGuard });
-    if (clustered.held > 0) {
-      warnings.push(`${clustered.held} merge${clustered.held === 1 ? '' : 's'} of two large clusters held for review by the collapse guard (cairn clusters held)`);
-    }
-
-    state.phase = 'indexing';
-    report(true);
-    indexes.restore();
-
-    const added = { ...c.writer.added, transfers, addresses: c.addresses.added };
-    state.phase = options.review ? 'waiting for review' : 'committing';
-    report(true);
-    const outcome = await reviewAndCommit(
-      db,
-      {
-        id: c.datasetId,
-        format: BITCOIN_BLOCKS,
-        chain: c.caip2,
-        sources,
-        // Imported with --unvalidated-headers: how many blocks' headers were not enforced, for the dataset list to show.
-        rowCounts: { blocks: blocksRead, ...(enforceHeaders ? {} : { unvalidated_headers: c.headers.count }) },
-        added,
-        finishedAt: now().toISOString(),
-      },
-      { review: options.review, skipped: [], notes: warnings, firstNewTxId, chainId: c.chainId, group: options.group },
-      options.signal,
-    );
-    state.phase = 'done';
-    report(true);
-    return { ...outcome, skipped: [], warnings };
+    run.warnings.push(...c.headers.finish());
+    buildChain(run, c);
+    const { linked, transfers } = linkInputsAndFold(run, c, firstNewTxId, firstNewTransferId);
+    clusterAddresses(run, c, firstNewTxId, linked);
+    rebuildIndexes(run, indexes);
+    return await finishDataset(run, c, firstNewTxId, transfers);
   } catch (error) {
     if (db.inTransaction) db.exec('ROLLBACK');
     throw error;
   }
 }
 
+/** A chain named for the import must be one whose blocks Cairn reads; refused before anything is read. */
+function checkChosenChain(chosen: string | undefined, files: readonly PlannedFile[]): ChainInfo | null {
+  const forced = chosen ? resolveChain(chosen) : null;
+  if (forced && forced.family !== 'utxo') throw new BadInputError(files[0].path, {}, `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
+  // Bitcoin Cash and Zcash addresses can be labelled, but their blocks are not read (yet).
+  if (forced && !hasBlockParameters(forced.id)) throw new BadInputError(files[0].path, {}, `Cairn reads the blocks of Bitcoin, its test networks and Litecoin; ${forced.name} blocks are not supported`);
+  return forced;
+}
+
+/** The import's shared parts; progress counts bytes of the files, or heights of a node's range. */
+function startRun(db: Db, options: ImportOptions, forced: ChainInfo | null, total: number): BitcoinRun {
+  const now = options.now ?? (() => new Date());
+  const state: ProgressState = { phase: 'starting', done: 0, total, rows: 0 };
+  const startedAt = now().toISOString();
+  return {
+    db,
+    options,
+    forced,
+    now,
+    startedAt,
+    nowMs: Date.parse(startedAt),
+    enforceHeaders: !options.unvalidatedHeaders,
+    state,
+    report: progressReporter(state, options.onProgress),
+    warnings: [],
+    sources: [],
+    blocksOf: new Map(),
+    expectedTxs: 0,
+    blocksRead: 0,
+    chain: null,
+  };
+}
+
+/**
+ * The chain, dataset, address interner, writer and header checker of the import, made on the
+ * first block read; one import holds one network's blocks, so a second network is refused.
+ */
+function useChain(run: BitcoinRun, caip2: string, file: string): ChainState {
+  const { db } = run;
+  if (run.chain) {
+    if (run.chain.caip2 !== caip2) throw new BadInputError(file, {}, `holds ${resolveChain(caip2).name} blocks, but this import already holds ${resolveChain(run.chain.caip2).name} blocks; import each network separately`);
+    return run.chain;
+  }
+  const chainId = ensureChainId(db, caip2);
+  const datasetId = insertDataset(db, { format: BITCOIN_BLOCKS, parserVersion: BITCOIN_PARSER_VERSION, chainId, fingerprint: '', startedAt: run.startedAt });
+  const fresh = deferNaturalKeysForFreshChain(db, chainId, run.expectedTxs, run.options.bulkLoadMinRows);
+  const addresses = new AddressInterner(db, chainId, undefined, fresh);
+  const nativeAssetId = ensureNativeAsset(db, chainId, caip2, datasetId);
+  run.chain = {
+    caip2,
+    chainId,
+    addresses,
+    datasetId,
+    nativeAssetId,
+    fresh,
+    writer: new UtxoWriter(db, chainId, networkForChain(caip2), datasetId, nativeAssetId, addresses, fresh),
+    headers: new HeaderChecker(db, chainId, caip2, { nowMs: run.nowMs, enforce: run.enforceHeaders }),
+  };
+  return run.chain;
+}
+
+/** Checks a block's header (before it is written, so a refused block leaves nothing), then writes it. */
+function takeBlock(run: BitcoinRun, file: PlannedFile, block: UtxoBlockLike, caip2: string, where: BlockWhere, version: number | null): void {
+  const c = useChain(run, caip2, file.path);
+  c.headers.add({ hash: block.hash, prevHash: block.prevHash, time: block.time, bits: block.bits, version, statedHeight: block.statedHeight ?? null }, where);
+  c.writer.write(block);
+  run.blocksOf.set(file, (run.blocksOf.get(file) ?? 0) + 1);
+  run.blocksRead++;
+  run.state.rows += block.txs.length;
+  run.report();
+}
+
+/** Hashes a source for the dataset record; for a blk file also how far it was read, for the next import to resume. */
+async function recordSource(run: BitcoinRun, file: PlannedFile, readTo?: number): Promise<void> {
+  if (run.options.signal?.aborted) throw new ImportCancelledError();
+  const h = await sha256FileAndPrefix(file.path, readTo ?? null);
+  run.sources.push({
+    name: file.name,
+    path: file.path,
+    size: file.size,
+    sha256: h.sha256,
+    kind: file.kind,
+    rows: run.blocksOf.get(file) ?? 0,
+    ...(readTo !== undefined && h.prefixSha256 !== null ? { readTo, readToSha256: h.prefixSha256 } : {}),
+  });
+}
+
+/** Where each blk file is read from: past the bytes an earlier import of the same bytes already read (see resumePoint). */
+async function findResumePoints(run: BitcoinRun, blkFiles: readonly PlannedFile[]): Promise<Map<PlannedFile, number>> {
+  const startAt = new Map<PlannedFile, number>();
+  if (blkFiles.length === 0) return startAt;
+  run.state.phase = 'checking what earlier imports read';
+  run.report(true);
+  for (const f of blkFiles) {
+    const network = blkNetwork(f.path, f.xorKey);
+    const caip2 = run.forced?.id ?? (network ? CHAIN_BY_NETWORK[network] : null);
+    const resume = caip2 ? await resumePoint(run.db, f, caip2) : null;
+    if (!resume || !caip2) continue;
+    // The chain is known even if nothing new follows (then the import ends as "already imported").
+    useChain(run, caip2, f.path);
+    startAt.set(f, resume.offset);
+    run.state.done += resume.offset;
+    run.warnings.push(`${f.path}: its first ${resume.offset} bytes are unchanged since dataset #${resume.datasetId}, which imported them; read from byte ${resume.offset}`);
+  }
+  return startAt;
+}
+
+/** blk files: read and parsed on the parse thread while this one writes, each from where an earlier import of the same bytes stopped. */
+async function readBlkFiles(run: BitcoinRun, blkFiles: readonly PlannedFile[], startAt: ReadonlyMap<PlannedFile, number>): Promise<void> {
+  if (blkFiles.length === 0) return;
+  const { state, report, options } = run;
+  state.phase = `blocks · ${blkFiles[0]!.name}`;
+  report(true);
+  const blkSources = blkFiles.map((f) => ({ path: f.path, xorKey: f.xorKey, startOffset: startAt.get(f) }));
+  for await (const item of readBlkBlocks(blkSources, { forcedChain: run.forced?.id, signal: options.signal })) {
+    if (item.type === 'bytes') {
+      state.done += item.n;
+      report();
+    } else if (item.type === 'file-end') {
+      run.warnings.push(...item.warnings);
+      await recordSource(run, blkFiles[item.file]!, item.stoppedAt);
+      if (item.file + 1 < blkFiles.length) state.phase = `blocks · ${blkFiles[item.file + 1]!.name}`;
+    } else {
+      if (options.signal?.aborted) throw new ImportCancelledError();
+      takeBlock(run, blkFiles[item.file]!, item.block, item.caip2, { file: blkFiles[item.file]!.path, offset: item.offset }, item.version);
+    }
+  }
+}
+
+/** One file that is not a blk file: a lone block (raw, or a getblock response), or bitcoin-etl rows; then its source record. */
+async function readBlockFile(run: BitcoinRun, file: PlannedFile): Promise<void> {
+  run.state.phase = `blocks · ${file.name}`;
+  run.report(true);
+  let fileBlocks = 0;
+  if (file.kind === 'raw' || file.kind === 'rpc-getblock') readLoneBlock(run, file);
+  else fileBlocks = await readEtlRows(run, file);
+  run.blocksOf.set(file, (run.blocksOf.get(file) ?? 0) + fileBlocks);
+  await recordSource(run, file);
+}
+
+/** A raw block or a saved getblock response: no network magic, so the network is the chosen one or inferred. */
+function readLoneBlock(run: BitcoinRun, file: PlannedFile): void {
+  const { block, height: rpcHeight, offset } =
+    file.kind === 'raw'
+      ? (() => {
+          const raw = rawBlockFromFile(file.path);
+          return { block: parseBlock(raw.block, { file: file.path, offset: raw.blockOffset }), height: null, offset: raw.blockOffset };
+        })()
+      : { ...blockFromRpcJson(file.path), offset: undefined };
+  let caip2 = run.forced?.id;
+  if (!caip2) {
+    const inferred = inferRawNetwork(block);
+    caip2 = CHAIN_BY_NETWORK[inferred.network];
+    run.warnings.push(`${file.path}: the file does not name its network; ${inferred.network} inferred because ${inferred.why} (use --chain to override)`);
+  }
+  run.state.done += file.size;
+  // A lone block still gets a height: the node's own (getblock) or its binding BIP-34 height.
+  takeBlock(run, file, { ...block, statedHeight: rpcHeight ?? statedHeightOf(block, caip2) }, caip2, { file: file.path, offset }, block.version);
+}
+
+/** bitcoin-etl blocks or transactions, one JSON object a line; they carry no headers to check. Returns the lines written. */
+async function readEtlRows(run: BitcoinRun, file: PlannedFile): Promise<number> {
+  const { state, report, options } = run;
+  let fileBlocks = 0;
+  // bitcoin-etl names no network; mainnet unless the import says otherwise.
+  const c = useChain(run, run.forced?.id ?? CHAIN_BY_NETWORK.mainnet, file.path);
+  if (file.kind === 'etl-blocks') run.warnings.push(`${file.path}: bitcoin-etl rows carry no block headers, so the proof of work, difficulty and timestamps of their blocks were not checked`);
+  for await (const { obj, line } of readJsonLines(file.path, (n) => (state.done += n))) {
+    if (file.kind === 'etl-blocks') {
+      c.writer.writeBlock(etlBlockRow(obj, file.path, line));
+      fileBlocks++;
+      run.blocksRead++;
+    } else {
+      const t = etlTransaction(obj, file.path, line);
+      // A transactions file without its blocks file still records which block and height.
+      c.writer.writeBlock({ hash: t.blockHash, prevHash: '', height: t.blockNumber, time: t.blockTime, bits: 0, txCount: 0, size: 0 });
+      c.writer.writeTx(t.blockHash, t.index, t.blockTime, t.tx, t.knownInputs);
+      fileBlocks++;
+      state.rows++;
+    }
+    if ((fileBlocks & 255) === 0) {
+      if (options.signal?.aborted) throw new ImportCancelledError();
+      report();
+    }
+  }
+  return fileBlocks;
+}
+
+/** A live pull of a height range from Bitcoin Core: every answer is hashed into the pull's one source record. */
+async function pullFromNode(run: BitcoinRun, pull: RpcPullRequest): Promise<void> {
+  const { state, report, options, forced } = run;
+  if (!(pull.from >= 0 && pull.to >= pull.from)) throw new BadInputError(pull.url, {}, `bad height range ${pull.from}..${pull.to}`);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const onBody = (body: string): void => {
+    hash.update(body);
+    bytes += Buffer.byteLength(body);
+  };
+  const rpc = new BitcoinRpc({ url: pull.url, cookieFile: pull.cookieFile }, { signal: options.signal, onBody });
+  const info = (await rpc.call('getblockchaininfo', [])) as { chain?: string } | null;
+  const network = RPC_CHAINS[info?.chain ?? ''];
+  if (!network && !forced) throw new BadInputError(rpc.name, {}, `the node reports chain "${info?.chain}", which Cairn does not know; give --chain`);
+  const caip2 = forced?.id ?? CHAIN_BY_NETWORK[network];
+  for (let h = pull.from; h <= pull.to; h++) {
+    if (options.signal?.aborted) throw new ImportCancelledError();
+    state.phase = `rpc · block ${h} of ${pull.from}–${pull.to}`;
+    const { block } = await rpc.blockAtHeight(h);
+    const c = useChain(run, caip2, rpc.name);
+    c.headers.add({ hash: block.hash, prevHash: block.prevHash, time: block.time, bits: block.bits, version: block.version, statedHeight: h }, { file: `${rpc.name} block ${h}` });
+    c.writer.write({ ...block, statedHeight: h });
+    run.blocksRead++;
+    state.rows += block.txs.length;
+    state.done = h - pull.from + 1;
+    report();
+  }
+  run.sources.push({ name: `${rpc.name} heights ${pull.from}-${pull.to}`, path: rpc.name, size: bytes, sha256: hash.digest('hex'), kind: 'rpc-pull', rows: run.blocksRead });
+}
+
+/** The main chain by most work, with heights for the transactions on it; blocks off it are said in the warnings. */
+function buildChain({ db, state, report, warnings }: BitcoinRun, c: ChainState): void {
+  state.phase = 'building the main chain';
+  report(true);
+  const built = buildMainChain(db, c.chainId, c.caip2.slice('bip122:'.length));
+  // Blocks that state their height (bitcoin-etl) give it to their transactions as they are written.
+  const stated = db.prepare("SELECT hash FROM btc_block WHERE chain_id = ? AND prev_hash = '' AND dataset_id = ?").pluck().all(c.chainId, c.datasetId) as string[];
+  updateTxHeights(db, c.chainId, [...built.changed, ...stated]);
+  if (built.offChain > 0) warnings.push(`${built.offChain} block(s) are not on the main chain (stale, or their ancestors are not imported); they have no height`);
+}
+
+/**
+ * Inputs linked to the outputs they spend (also in earlier imports), the transactions that
+ * waited for them folded into transfers, and the new transfers summed into the graph's edges.
+ */
+function linkInputsAndFold({ db, state, report }: BitcoinRun, c: ChainState, firstNewTxId: number, firstNewTransferId: number): { linked: Set<number>; transfers: number } {
+  state.phase = 'linking inputs and folding transfers';
+  report(true);
+  const linked = resolveInputs(db, c.chainId);
+  // Most new transactions were folded as they were written; these still wait for an input.
+  const newTxIds = db.prepare('SELECT id FROM tx WHERE id >= ? AND chain_id = ? AND folded = 0').pluck().all(firstNewTxId, c.chainId) as number[];
+  foldTransactions(db, c.nativeAssetId, c.datasetId, new Set([...newTxIds, ...linked]));
+  const transfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
+  addTransfersToEdges(db, c.chainId, firstNewTransferId);
+  refreshHubs(db);
+  return { linked, transfers };
+}
+
+/** Clusters follow the facts in the same transaction: a discarded import leaves none behind. */
+function clusterAddresses({ db, options, state, report, warnings }: BitcoinRun, c: ChainState, firstNewTxId: number, linked: Set<number>): void {
+  state.phase = 'clustering addresses';
+  report(true);
+  const clustered = clusterImport(db, c.chainId, c.datasetId, firstNewTxId, linked, { collapseGuard: options.collapseGuard });
+  if (clustered.held > 0) {
+    warnings.push(`${clustered.held} merge${clustered.held === 1 ? '' : 's'} of two large clusters held for review by the collapse guard (cairn clusters held)`);
+  }
+}
+
+/** The indexes set aside for the bulk load are built again, once, before the commit. */
+function rebuildIndexes({ state, report }: BitcoinRun, indexes: DeferredIndexes): void {
+  state.phase = 'indexing';
+  report(true);
+  indexes.restore();
+}
+
+/** The dataset row completed and committed, after the investigator's review when the app asks for one. */
+async function finishDataset(run: BitcoinRun, c: ChainState, firstNewTxId: number, transfers: number): Promise<ImportResult> {
+  const { db, options, state, report, warnings } = run;
+  const added = { ...c.writer.added, transfers, addresses: c.addresses.added };
+  state.phase = options.review ? 'waiting for review' : 'committing';
+  report(true);
+  const outcome = await reviewAndCommit(
+    db,
+    {
+      id: c.datasetId,
+      format: BITCOIN_BLOCKS,
+      chain: c.caip2,
+      sources: run.sources,
+      // Imported with --unvalidated-headers: how many blocks' headers were not enforced, for the dataset list to show.
+      rowCounts: { blocks: run.blocksRead, ...(run.enforceHeaders ? {} : { unvalidated_headers: c.headers.count }) },
+      added,
+      finishedAt: run.now().toISOString(),
+    },
+    { review: options.review, skipped: [], notes: warnings, firstNewTxId, chainId: c.chainId, group: options.group },
+    options.signal,
+  );
+  state.phase = 'done';
+  report(true);
+  return { ...outcome, skipped: [], warnings };
+}

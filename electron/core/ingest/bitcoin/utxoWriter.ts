@@ -3,6 +3,7 @@ import { decodeOutputScript, type BitcoinNetwork } from '../../../../shared/code
 import { addressFromInput } from '../../../../shared/codec/inputScript';
 import type { AddressInterner } from '../../store/addresses';
 import { BoundedMap } from '../../store/boundedMap';
+import type { FreshChainLoad } from '../../store/bulkIndexes';
 import type { Db } from '../../store/openStore';
 import { fromDbAmount, toDbAmount } from '../../store/sqlFunctions';
 import { foldTx, TRANSFER_UTXO, type FoldPart } from './utxoFold';
@@ -50,14 +51,23 @@ export class UtxoWriter {
   private readonly s: Record<string, Statement>;
   private readonly recent = new Map<string, RecentTx>();
   private readonly scripts = new BoundedMap<string, { type: string; addressId: number | null; data: Uint8Array | null }>(SCRIPT_CACHE);
+  /**
+   * In a first import of the chain (`fresh` active, store/bulkIndexes.ts): the row id of every
+   * tx written, so a txid it lacks is not in the store and no lookup by hash runs (the hash
+   * index is rebuilt when the fresh load ends). Emptied when it ends.
+   */
+  private readonly txIds = new Map<string, number>();
+  private insertTxStatement: Statement | null = null;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly chainId: number,
     private readonly net: BitcoinNetwork,
     private readonly datasetId: number,
     private readonly nativeAssetId: number,
     private readonly addresses: AddressInterner,
+    private readonly fresh: FreshChainLoad | null = null,
+    private readonly freshCap = 8_000_000,
   ) {
     this.s = {
       block: db.prepare(
@@ -65,9 +75,8 @@ export class UtxoWriter {
       ),
       member: db.prepare('INSERT OR IGNORE INTO btc_block_tx (chain_id, block_hash, idx, tx_id) VALUES (?, ?, ?, ?)'),
       findTx: db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash = ?').pluck(),
-      insertTx: db.prepare(
-        `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)
-         ON CONFLICT (chain_id, hash) DO NOTHING`,
+      newTx: db.prepare(
+        'INSERT INTO tx (chain_id, hash, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)',
       ),
       out: db.prepare('INSERT INTO txout (tx_id, n, value, type, address_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
       prevOut: db.prepare('SELECT value, address_id AS addressId FROM txout WHERE tx_id = ? AND n = ?').safeIntegers(true),
@@ -128,7 +137,7 @@ export class UtxoWriter {
       }
       return null;
     }
-    const txId = this.s.findTx.get(this.chainId, prevTxid) as number | undefined;
+    const txId = this.txId(prevTxid);
     if (txId === undefined) return null;
     const row = this.s.prevOut.get(txId, prevVout) as { value: bigint | string; addressId: bigint | null } | undefined;
     if (!row) return null;
@@ -145,6 +154,36 @@ export class UtxoWriter {
     if (!unlocking) return null;
     const derived = addressFromInput(unlocking.scriptSig, unlocking.witness, this.net);
     return derived === null ? null : this.addresses.id(derived.address);
+  }
+
+  /** A stored tx's row id by txid: from memory while the fresh load lasts, else from the store. */
+  private txId(txid: string): number | undefined {
+    if (this.fresh?.active) return this.txIds.get(txid);
+    // The fresh load ended (the address interner may end it too): the store answers from now on.
+    if (this.txIds.size > 0) this.txIds.clear();
+    return this.s.findTx.get(this.chainId, txid) as number | undefined;
+  }
+
+  /**
+   * Inserts a tx row; undefined when the store has the tx already. Prepared on first use: while a
+   * fresh load has dropped the hash index, an ON CONFLICT on it would not compile.
+   */
+  private insertTx(args: readonly unknown[]): number | undefined {
+    if (this.fresh?.active) {
+      if (this.txIds.has(args[1] as string)) return undefined;
+      const id = Number(this.s.newTx.run(...args).lastInsertRowid);
+      if (this.txIds.size >= this.freshCap) {
+        this.fresh.end();
+        this.txIds.clear();
+      } else this.txIds.set(args[1] as string, id);
+      return id;
+    }
+    this.insertTxStatement ??= this.db.prepare(
+      `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)
+       ON CONFLICT (chain_id, hash) DO NOTHING`,
+    );
+    const r = this.insertTxStatement.run(...args);
+    return r.changes === 0 ? undefined : Number(r.lastInsertRowid);
   }
 
   private remember(txid: string, entry: RecentTx): void {
@@ -177,13 +216,12 @@ export class UtxoWriter {
     const transfers: [string, number | null, number | null, bigint][] = [];
     const fee = ins ? foldTx(tx.isCoinbase, ins, outs, (pos, from, to, amount) => transfers.push([pos, from, to, amount])) : null;
 
-    const inserted = this.s.insertTx.run(this.chainId, tx.txid, idx, time, tx.isCoinbase ? 1 : 0, ins ? 1 : 0, fee === null ? null : toDbAmount(fee), this.datasetId);
-    if (inserted.changes === 0) {
+    const txId = this.insertTx([this.chainId, tx.txid, idx, time, tx.isCoinbase ? 1 : 0, ins ? 1 : 0, fee === null ? null : toDbAmount(fee), this.datasetId]);
+    if (txId === undefined) {
       // The same tx in another block (a stale block and its replacement): one fact, two memberships.
-      this.s.member.run(this.chainId, blockHash, idx, this.s.findTx.get(this.chainId, tx.txid));
+      this.s.member.run(this.chainId, blockHash, idx, this.txId(tx.txid));
       return;
     }
-    const txId = Number(inserted.lastInsertRowid);
     this.added.transactions++;
     this.s.member.run(this.chainId, blockHash, idx, txId);
     for (const o of outs) this.s.out.run(txId, o.n, toDbAmount(o.value), o.type, o.addressId, o.data);

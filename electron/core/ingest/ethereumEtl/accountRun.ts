@@ -7,10 +7,10 @@ import { countConflictFacts } from '../../store/conflicts';
 import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../../store/edges';
 import { refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
-import type { DeferredIndexes } from '../../store/bulkIndexes';
+import { deferNaturalKeysForFreshChain, type DeferredIndexes, type FreshChainLoad } from '../../store/bulkIndexes';
 import type { SourceRecord } from '../../store/datasets';
 import { nextRowId, reviewAndCommit, type ProgressState } from '../datasetRun';
-import type { ImportOptions, ImportResult, SkippedFile } from '../importDataset';
+import type { ImportOptions, ImportResult, SkippedFile } from '../importTypes';
 import { EtlWriter } from './writeEtlRows';
 
 /** What an account-chain import (ethereum-etl, Etherscan, an EVM node) writes with. */
@@ -23,18 +23,25 @@ export interface AccountRun {
   readonly firstNewTxId: number;
   readonly addresses: AddressInterner;
   readonly writer: EtlWriter;
+  /** Set when this is a first import of the chain, deduped in memory (store/bulkIndexes.ts). */
+  readonly fresh: FreshChainLoad | null;
 }
 
-/** Inside the caller's open transaction: the chain, the dataset row, the native asset and the writer. */
-export function startAccountRun(db: Db, chain: string, format: string, parserVersion: string, startedAt: string): AccountRun {
+/**
+ * Inside the caller's open transaction: the chain, the dataset row, the native asset and the
+ * writer. `expectedRows` (a file import's estimate of the rows it brings) lets a first import of
+ * a chain dedupe in memory and build the natural-key indexes once at the end.
+ */
+export function startAccountRun(db: Db, chain: string, format: string, parserVersion: string, startedAt: string, expectedRows = 0, minRows?: number): AccountRun {
   const chainId = ensureChainId(db, chain);
   const datasetId = insertDataset(db, { format, parserVersion, chainId, fingerprint: '', startedAt });
   const nativeAssetId = ensureNativeAsset(db, chainId, chain, datasetId);
   const firstNewTransferId = nextRowId(db, 'transfer');
   const firstNewTxId = nextRowId(db, 'tx');
-  const addresses = new AddressInterner(db, chainId);
-  const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain, startedAt);
-  return { chainId, datasetId, nativeAssetId, firstNewTransferId, firstNewTxId, addresses, writer };
+  const fresh = expectedRows > 0 ? deferNaturalKeysForFreshChain(db, chainId, expectedRows, minRows) : null;
+  const addresses = new AddressInterner(db, chainId, undefined, fresh);
+  const writer = new EtlWriter(db, chainId, nativeAssetId, datasetId, addresses, firstNewTransferId, chain, startedAt, fresh);
+  return { chainId, datasetId, nativeAssetId, firstNewTransferId, firstNewTxId, addresses, writer, fresh };
 }
 
 /**
@@ -44,11 +51,16 @@ export function startAccountRun(db: Db, chain: string, format: string, parserVer
  * looked at again for exchange deposit addresses (analysis/clustering/depositClustering.ts), a
  * warning added when the collapse guard held merges.
  */
-export function settleEdges(db: Db, run: AccountRun): void {
+export function settleEdges(db: Db, run: AccountRun, indexes?: DeferredIndexes): void {
+  // Everything after the rows may look txs up by hash or addresses by text.
+  run.fresh?.end();
   // Made first: it notes the older transfers that get their time now.
   const deposits = new DepositImport(db, run.chainId, run.datasetId, run.firstNewTransferId);
   fillTimesFromBlocks(db, run.chainId, run.firstNewTransferId);
   addTransfersToEdges(db, run.chainId, run.firstNewTransferId);
+  // Summed before the deferred transfer indexes are rebuilt (the sums read the rows in order);
+  // the exact recomputations and the deposit clustering below look transfers up by address.
+  indexes?.restore();
   recomputeEdges(db, run.writer.staleEdges.values());
   refreshHubs(db);
   const clustered = deposits.cluster(run.writer.staleEdges.values());
@@ -96,8 +108,7 @@ export async function settleAndCommit(
   const { state, report } = progress;
   state.phase = 'aggregating edges';
   report(true);
-  rows.indexes?.restore();
-  settleEdges(db, run);
+  settleEdges(db, run, rows.indexes);
   const added = { ...run.writer.added, addresses: run.addresses.added };
   state.phase = options.review ? 'waiting for review' : 'committing';
   report(true);

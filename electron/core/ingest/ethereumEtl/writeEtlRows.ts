@@ -6,6 +6,7 @@ import { knownToken } from '../knownTokens';
 import { statusName } from '../../store/addressQueries';
 import type { AddressInterner } from '../../store/addresses';
 import { BoundedMap } from '../../store/boundedMap';
+import type { FreshChainLoad } from '../../store/bulkIndexes';
 import { ConflictRecorder, type ConflictFact } from '../../store/conflicts';
 import type { Db } from '../../store/openStore';
 import { fromDbAmount, toDbAmount, type DbAmount } from '../../store/sqlFunctions';
@@ -121,6 +122,23 @@ interface TransferClaim {
 const int = (v: bigint | null): number | null => (v === null ? null : Number(v));
 
 /**
+ * A tx this import has written or looked up, as later rows about it need it: its token transfers
+ * and traces take its time and status, and a stub waits for its transactions row. Updated in
+ * place whenever a row changes one of these fields, so it always says what the store holds.
+ */
+interface TxRef {
+  readonly id: number;
+  time: number | null;
+  status: number | null;
+  stub: boolean;
+}
+
+/** How many txs the writer remembers when it need not remember all of them (see `txs`). */
+const TX_CACHE = 1_000_000;
+/** How many address spellings the writer remembers (see addressAt). */
+const SEEN_ADDRESSES = 500_000;
+
+/**
  * Writes validated ethereum-etl rows as facts for one chain inside the caller's transaction.
  * Facts are deduplicated on natural keys: (chain, block number), (chain, tx hash),
  * (tx, kind, log index) and (chain, token contract).
@@ -152,6 +170,14 @@ export class EtlWriter {
   private readonly codecs: ChainCodecs;
   /** Addresses the current row added to the store: taken back when the row is not written. */
   private readonly rowAddresses: [string, number][] = [];
+  /**
+   * Txs by hash. In a first import of the chain (`fresh` active) it holds every tx of the import,
+   * so a hash it lacks is new and no lookup runs (the hash index is rebuilt at the end); past
+   * `freshCap` txs the fresh load ends and it becomes a bounded cache in front of the store.
+   */
+  private readonly txs = new Map<string, TxRef>();
+  /** Address texts as rows spell them, with their canonical form and id (see addressAt). */
+  private readonly seenAddresses = new Map<string, { readonly addr: string; readonly id: number }>();
 
   constructor(
     private readonly db: Db,
@@ -165,6 +191,9 @@ export class EtlWriter {
     private readonly chain = 'eip155:1',
     /** When the conflicts this import finds are recorded (its start). */
     recordedAt = new Date().toISOString(),
+    /** Set for a first import of the chain: txs are deduped in memory (store/bulkIndexes.ts). */
+    private readonly fresh: FreshChainLoad | null = null,
+    private readonly freshCap = 8_000_000,
   ) {
     this.codecs = codecsFor(chain);
     this.conflicts = new ConflictRecorder(db, chainId, datasetId, recordedAt);
@@ -178,6 +207,15 @@ export class EtlWriter {
            FROM tx WHERE chain_id = ? AND hash = ?`,
         )
         .safeIntegers(true),
+      storedTxById: db
+        .prepare(
+          `SELECT id, stub, block_number AS block, tx_index AS idx, time, from_id AS fromId, to_id AS toId, value, status, dataset_id AS datasetId
+           FROM tx WHERE id = ?`,
+        )
+        .safeIntegers(true),
+      newTx: db.prepare(
+        'INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       storedTransfer: db
         .prepare('SELECT from_id AS fromId, to_id AS toId, asset_id AS assetId, amount, status, token_id AS tokenId, dataset_id AS datasetId FROM transfer WHERE tx_id = ? AND kind = ? AND pos = ?')
         .safeIntegers(true),
@@ -185,10 +223,6 @@ export class EtlWriter {
       txDataset: db.prepare('SELECT dataset_id FROM tx WHERE id = ?').pluck(),
       addressText: db.prepare('SELECT addr FROM address WHERE id = ?').pluck(),
       assetContract: db.prepare('SELECT contract FROM asset WHERE id = ?').pluck(),
-      insertTx: db.prepare(
-        `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (chain_id, hash) DO NOTHING`,
-      ),
       completeStub: db.prepare(
         'UPDATE tx SET block_number = coalesce(block_number, ?), tx_index = ?, time = coalesce(time, ?), from_id = ?, to_id = coalesce(to_id, ?), value = ?, status = coalesce(status, ?), stub = 0 WHERE id = ? AND stub = 1',
       ),
@@ -284,8 +318,29 @@ export class EtlWriter {
 
   /** Takes back the addresses the current row added, except those it did write (`keep`). */
   private dropRowAddresses(keep: readonly (number | null)[] = []): void {
-    for (const [addr, id] of this.rowAddresses) if (!keep.includes(id)) this.addresses.forget(addr, id);
+    for (const [addr, id] of this.rowAddresses) {
+      if (keep.includes(id)) continue;
+      this.addresses.forget(addr, id);
+      // Rare (a row that repeats or contradicts a stored fact): forgetting everything is simplest.
+      this.seenAddresses.clear();
+    }
     this.rowAddresses.length = 0;
+  }
+
+  /**
+   * A row's address, canonical and interned. The same text met again (an exchange wallet, a
+   * token contract: most rows) is answered from memory, neither re-checked nor re-interned.
+   */
+  private addressAt(row: CsvRow, column: string): { readonly addr: string; readonly id: number } {
+    const text = row.text(column);
+    let known = this.seenAddresses.get(text);
+    if (known === undefined) {
+      const addr = row.with(column, this.codecs.address);
+      known = { addr, id: this.intern(addr) };
+      if (this.seenAddresses.size >= SEEN_ADDRESSES) this.seenAddresses.clear();
+      this.seenAddresses.set(text, known);
+    }
+    return known;
   }
 
   private addressText(id: bigint | number | null): string | null {
@@ -335,26 +390,37 @@ export class EtlWriter {
     const hash = row.with('hash', this.codecs.txHash);
     const blockNumber = row.int('block_number');
     const txIndex = row.optionalInt('transaction_index');
-    const fromAddr = row.with('from_address', this.codecs.address);
-    const from = this.intern(fromAddr);
+    const { addr: fromAddr, id: from } = this.addressAt(row, 'from_address');
     // A contract creation has no to_address; the stream form and BigQuery name the new contract.
-    const toAddr = row.optionalWith('to_address', this.codecs.address) ?? row.optionalWith('receipt_contract_address', this.codecs.address);
-    const to = toAddr === null ? null : this.intern(toAddr);
+    const toColumn = row.text('to_address') !== '' ? 'to_address' : row.text('receipt_contract_address') !== '' ? 'receipt_contract_address' : null;
+    const toKnown = toColumn === null ? null : this.addressAt(row, toColumn);
+    const toAddr = toKnown?.addr ?? null;
+    const to = toKnown?.id ?? null;
     const value = row.amount('value');
     const time = row.optionalTimestamp('block_timestamp') ?? this.blockTime(blockNumber);
     const status = receiptStatus(row);
 
     // Most rows are new: try the insert first, and look the tx up only when it was there.
-    const inserted = this.s.insertTx.run(this.chainId, hash, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId);
-    const existing = inserted.changes === 0 ? (this.s.storedTx.get(this.chainId, hash) as StoredTx) : undefined;
-    // A stub completed here changes time and status: the cached copy would no longer hold.
-    this.lastTx = null;
+    const known = this.txs.get(hash);
+    let existing: StoredTx | undefined;
+    let insertedId = 0;
+    if (known) existing = this.s.storedTxById.get(known.id) as StoredTx;
+    else {
+      const args = [this.chainId, hash, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId] as const;
+      if (this.fresh?.active) insertedId = Number(this.s.newTx.run(...args).lastInsertRowid);
+      else {
+        const inserted = this.insertTx().run(...args);
+        if (inserted.changes === 0) existing = this.s.storedTx.get(this.chainId, hash) as StoredTx;
+        else insertedId = Number(inserted.lastInsertRowid);
+      }
+    }
     let txId: number;
     let txTime = time;
     let txStatus = status;
     let txTo = to;
     if (!existing) {
-      txId = Number(inserted.lastInsertRowid);
+      txId = insertedId;
+      this.remember(hash, { id: txId, time, status, stub: false });
       this.added.transactions++;
     } else if (existing.stub === 1n) {
       // Filling in a tx known only from its transfers; what the stub already knew (its block, a
@@ -370,6 +436,7 @@ export class EtlWriter {
       txStatus = int(existing.status) ?? status;
       // A receipt that came first may have named the contract this tx created.
       txTo = int(existing.toId) ?? to;
+      this.remember(hash, { id: txId, time: txTime, status: txStatus, stub: false });
       if (toDiffers) this.dropRowAddresses([from]);
       this.added.transactions++;
     } else {
@@ -420,10 +487,8 @@ export class EtlWriter {
     this.rowAddresses.length = 0;
     const contract = row.with('token_address', this.codecs.address);
     const asset = this.tokenAsset(contract);
-    const fromAddr = row.with('from_address', this.codecs.address);
-    const from = this.intern(fromAddr);
-    const toAddr = row.with('to_address', this.codecs.address);
-    const to = this.intern(toAddr);
+    const { addr: fromAddr, id: from } = this.addressAt(row, 'from_address');
+    const { addr: toAddr, id: to } = this.addressAt(row, 'to_address');
     const amount = row.amount('value');
     const hash = row.with('transaction_hash', this.codecs.txHash);
     const logIndex = row.int('log_index');
@@ -441,20 +506,46 @@ export class EtlWriter {
     this.dropRowAddresses();
   }
 
+  private insertTxStatement: Statement | null = null;
+
+  /** Prepared on first use: while a fresh load has dropped the hash index, its ON CONFLICT would not compile. */
+  private insertTx(): Statement {
+    return (this.insertTxStatement ??= this.db.prepare(
+      `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (chain_id, hash) DO NOTHING`,
+    ));
+  }
+
   /**
-   * The last tx looked up by hash: a tx's token transfers and traces are consecutive rows, so
-   * this answers most lookups. Cleared whenever a row may change a tx's time, status or stub flag.
+   * Remembers a tx (replacing what was remembered of it). In a fresh load every tx is kept and
+   * reaching the cap ends the fresh load; otherwise the map is a cache emptied when full.
    */
-  private lastTx: { hash: string; id: number; time: number | null; status: number | null; stub: boolean } | null = null;
+  private remember(hash: string, ref: TxRef): void {
+    if (this.fresh?.active) {
+      if (this.txs.size >= this.freshCap) this.fresh.end();
+    }
+    if (!this.fresh?.active && this.txs.size >= TX_CACHE && !this.txs.has(hash)) this.txs.clear();
+    this.txs.set(hash, ref);
+  }
 
   /** The tx row for a hash; the transactions file may come later or never, so a stub keeps the natural key and block. */
-  private txOrStub(hash: string, blockNumber: number, status: number | null): { hash: string; id: number; time: number | null; status: number | null; stub: boolean } {
-    if (this.lastTx?.hash === hash) return this.lastTx;
-    const tx = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null; toId: number | null } | undefined;
-    if (tx) return (this.lastTx = { hash, id: tx.id, time: tx.time, status: tx.status, stub: tx.stub === 1 });
+  private txOrStub(hash: string, blockNumber: number, status: number | null): TxRef {
+    const known = this.txs.get(hash);
+    if (known) return known;
+    if (!this.fresh?.active) {
+      const tx = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
+      if (tx) {
+        const ref = { id: tx.id, time: tx.time, status: tx.status, stub: tx.stub === 1 };
+        this.remember(hash, ref);
+        return ref;
+      }
+    }
     const time = this.blockTime(blockNumber);
-    const id = Number(this.s.insertTx.run(this.chainId, hash, blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
-    return (this.lastTx = { hash, id, time, status, stub: true });
+    // Looked up just above (or, in a fresh load, new to the chain): a plain insert.
+    const id = Number(this.s.newTx.run(this.chainId, hash, blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
+    const ref = { id, time, status, stub: true };
+    this.remember(hash, ref);
+    return ref;
   }
 
   /**
@@ -465,8 +556,6 @@ export class EtlWriter {
     const hash = row.with('transaction_hash', this.codecs.txHash);
     const status = receiptStatus(row);
     const tx = this.txOrStub(hash, row.int('block_number'), status);
-    // This receipt may change the tx's status or recipient: the cached copy would no longer hold.
-    this.lastTx = null;
     const created = row.optionalWith('contract_address', this.codecs.address);
     if (created !== null) this.createdContract(tx.id, this.addresses.id(created));
     if (status === null || tx.status === status) return;
@@ -476,6 +565,7 @@ export class EtlWriter {
       return;
     }
     this.s.setStatus.run(status, tx.id);
+    tx.status = status;
     this.added.receipts++;
     const changed = this.s.setTransferStatus.all(status, tx.id) as { id: number; fromId: number | null; toId: number | null; assetId: number }[];
     for (const t of changed) {
@@ -524,10 +614,10 @@ export class EtlWriter {
     if (statusText !== '' && statusText !== '0' && statusText !== '1') row.fail('status', `expected 1, 0 or empty, found "${excerpt(statusText, 20)}"`);
     const status = statusText === '' ? null : Number(statusText);
     this.rowAddresses.length = 0;
-    const fromAddr = row.with('from_address', this.codecs.address);
-    const from = this.intern(fromAddr);
-    const toAddr = row.optionalWith('to_address', this.codecs.address);
-    const to = toAddr === null ? null : this.intern(toAddr);
+    const { addr: fromAddr, id: from } = this.addressAt(row, 'from_address');
+    const toKnown = row.text('to_address') === '' ? null : this.addressAt(row, 'to_address');
+    const toAddr = toKnown?.addr ?? null;
+    const to = toKnown?.id ?? null;
     const hash = row.with('transaction_hash', this.codecs.txHash);
     const tx = this.txOrStub(hash, row.int('block_number'), null);
     const r = this.s.transfer.run(this.chainId, tx.id, TRANSFER_INTERNAL, traceAddress, from, to, this.nativeAssetId, toDbAmount(value), tx.time, status, this.datasetId);

@@ -10,7 +10,8 @@ import { detectBitcoinJson } from '../../../../electron/core/ingest/bitcoin/bitc
 import { CsvRow, MAX_UINT256, readCsvBatches, type ReadDigest } from '../../../../electron/core/ingest/csvRows';
 import { BadInputError, escapeControls, excerpt } from '../../../../electron/core/ingest/errors';
 import { importEtherscan } from '../../../../electron/core/ingest/etherscan/importEtherscan';
-import { importDataset, type ImportOptions, type ImportRequest } from '../../../../electron/core/ingest/importDataset';
+import { importDataset } from '../../../../electron/core/ingest/importDataset';
+import type { ImportOptions, ImportRequest } from '../../../../electron/core/ingest/importTypes';
 import { readJsonRowBatches } from '../../../../electron/core/ingest/jsonRows';
 import { LineSplitter } from '../../../../electron/core/ingest/lines';
 import { DEFAULT_MAX_RECORD_BYTES, openHashed, readPrefixSync } from '../../../../electron/core/ingest/sources';
