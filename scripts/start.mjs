@@ -1,14 +1,14 @@
 // `npm start`: builds when needed, then runs the Electron shell where its runtime exists and
 // the browser shell (loopback server + Chromium in --app mode) otherwise, and says which.
 // CAIRN_SHELL=electron|browser forces one. Arguments after `npm start --` pass through
-// (e.g. --workspace DIR).
+// (e.g. --workspace DIR, --allow DIR).
 //
 // Never require('electron') here: its index.js downloads the runtime as a side effect.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { launchChromium, removeProfileDir } from './browserLaunch.mjs';
 import { electronSqliteBinding } from './electronNative.mjs';
 import { fileURLToPath } from 'node:url';
 
@@ -118,10 +118,15 @@ function startBrowserShell() {
   });
   const children = [server];
   forwardSignals(children);
+  // Each start's private Chromium profile, removed when Chromium exits; this is the last resort.
+  const launches = [];
+  process.on('exit', () => {
+    for (const launch of launches) removeProfileDir(launch.profileDir);
+  });
 
   const lines = createInterface({ input: server.stdout });
   let sawUrl = false;
-  lines.on('line', (line) => {
+  lines.on('line', async (line) => {
     if (sawUrl) {
       console.log(line);
       return;
@@ -138,22 +143,17 @@ function startBrowserShell() {
       console.log(`Open this URL in a browser: ${url}`);
       return;
     }
+    // The token stays off Chromium's command line: it gets a one-time launch URL instead.
+    let launch;
+    try {
+      launch = await launchChromium({ browser, serverUrl: url, log: (message) => console.log(`Cairn: ${message}`) });
+    } catch (error) {
+      console.log(`Cairn: could not open ${browser} (${error.message}); open this URL in a browser: ${url}`);
+      return;
+    }
+    launches.push(launch);
     console.log(`Cairn: opening ${browser} in app mode (server at ${url}; Ctrl+C stops it)`);
-    const chromium = spawn(
-      browser,
-      [
-        `--app=${url}`,
-        `--user-data-dir=${join(tmpdir(), 'cairn-chromium-profile')}`,
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--window-size=1400,900',
-        // Chromium refuses to run as root with its sandbox on; it only shows Cairn's own page.
-        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-      ],
-      { stdio: 'ignore' },
-    );
+    const chromium = launch.child;
     chromium.on('error', (error) => console.log(`Cairn: could not start ${browser} (${error.message}); open ${url}`));
     const launchedAt = Date.now();
     chromium.on('exit', (code) => {
@@ -169,10 +169,14 @@ function startBrowserShell() {
     children.push(chromium);
   });
 
-  server.on('exit', () => {
+  server.on('error', (error) => fail(error.message));
+  server.on('exit', (code, signal) => {
     for (const child of children) if (child !== server && child.exitCode === null) child.kill('SIGTERM');
+    // Wait (a little) for Chromium to close before removing its profile folder.
+    const closed = Promise.all(launches.map((launch) => launch.exited));
+    const patience = new Promise((resolve) => setTimeout(resolve, 5000));
+    void Promise.race([closed, patience]).then(() => process.exit(code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1)));
   });
-  exitWith(server);
 }
 
 function findChromium() {

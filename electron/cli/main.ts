@@ -12,6 +12,7 @@ import { useBlockParseWorker } from '../core/ingest/bitcoin/blockPipeline';
 import { importDataset } from '../core/ingest/importDataset';
 import { openStore } from '../core/store/openStore';
 import { ensureWorkspace, resolveWorkspaceDir } from '../core/workspace';
+import { accessNotice, browserShellAccess } from '../core/fileAccess';
 import { startServer } from '../serve/server';
 import { amount, call, intOption, print, progressLine, UsageError, type Values } from './cliKit';
 import { runClusters } from './clusterCommands';
@@ -76,7 +77,8 @@ const USAGE = `usage: cairn <command> [options]   (every command takes --workspa
   settings set KEY VALUE [--json]   (clustering.change RULE,...|none|all, clustering.collapseGuard N, clustering.deposit.KEY V, investigator NAME;
                                 a clustering key rebuilds the clusters it affects)
   keys [--json] | keys trust PUBLIC-KEY --name NAME   (your signing key; colleagues' keys you trust)
-  serve [--port N]
+  serve [--port N] [--allow DIR]...   (the browser shell; the app may open files only in the workspace and each DIR,
+                                or in CAIRN_ALLOW's folders, or, when neither is given, in your home folder)
   generate --out DIR [--seed S] [--scale tiny|small|medium|large|N] [--campaigns] [--json]   (a synthetic world with ground truth;
                                 --campaigns adds more heists by its thief and by two other actors, with their truth)
   demo [--out DIR] [--json]   (the sample investigation, in its own workspace: DIR, else <workspace>/sample)
@@ -98,6 +100,7 @@ function parse(argv: string[]): { positionals: string[]; values: Values } {
       offset: { type: 'string' },
       dataset: { type: 'string' },
       port: { type: 'string' },
+      allow: { type: 'string', multiple: true },
       rpc: { type: 'string' },
       cookie: { type: 'string' },
       address: { type: 'string' },
@@ -302,9 +305,13 @@ async function runDemo(workspaceDir: string, values: Values): Promise<void> {
 }
 
 async function runServe(workspaceDir: string, values: Values): Promise<void> {
-  const backend = openBackend({ workspaceDir, shell: 'browser', importWorkerScript: join(__dirname, 'importWorker.cjs') });
+  // The page is what hostile content could subvert: it may reach only the folders opened for this session.
+  const { access, defaulted } = browserShellAccess((values.allow as string[] | undefined) ?? [], process.env);
+  const backend = openBackend({ workspaceDir, shell: 'browser', importWorkerScript: join(__dirname, 'importWorker.cjs'), fileAccess: access });
   const server = await startServer({ backend, port: intOption(values, 'port', 0), rendererDir: join(__dirname, '..', 'renderer'), host: '127.0.0.1' });
+  // The URL stays the first line of stdout (npm start and the tests read it); the notice goes to the terminal.
   process.stdout.write(server.url + '\n');
+  process.stderr.write(accessNotice(access, defaulted) + '\n');
   const stop = async (): Promise<void> => {
     await server.close();
     await backend.close();

@@ -5,6 +5,7 @@ import { ApiError, type AppEvent } from '../../shared/api/contract';
 import { dispatch } from '../../shared/api/dispatch';
 import { createHandlers } from './api/handlers';
 import { errorToShape } from './api/errors';
+import { unlimitedFileAccess, withFileAccess } from './fileAccess';
 import type { Backend, BackendOptions, CallContext } from './backendTypes';
 import { CaseFiles } from './cases/caseFiles';
 import { WorkspaceKeys } from './casefile/keys';
@@ -46,6 +47,9 @@ export function openBackend(options: BackendOptions): Backend {
     events.emit('event', event);
   };
   const own = ensureWorkspace(options.workspaceDir).dir;
+  // The workspace the app was started with is always granted; the sample lives inside it.
+  const fileAccess = options.fileAccess ?? unlimitedFileAccess();
+  fileAccess.setWorkspace(own);
   // The trace worker is bundled beside the import worker (scripts/build.mjs); without it traces run in-process.
   const traceWorker = options.importWorkerScript && join(dirname(options.importWorkerScript), 'traceWorker.cjs');
   const traceWorkerScript = traceWorker && existsSync(traceWorker) ? traceWorker : undefined;
@@ -91,8 +95,9 @@ export function openBackend(options: BackendOptions): Backend {
       () => emit({ type: 'store.changed' }),
     );
     const traces = new TraceJobs(traceWorkerScript);
-    const handlers = createHandlers({
+    const unchecked = createHandlers({
       version: VERSION,
+      fileAccess,
       workspaceDir: paths.dir,
       ownWorkspaceDir: own,
       store,
@@ -125,6 +130,8 @@ export function openBackend(options: BackendOptions): Backend {
         return { workspace: own };
       },
     });
+    // Every argument that names a file is checked against the granted folders before its handler runs.
+    const handlers = withFileAccess(unchecked, fileAccess);
     return {
       dir: paths.dir,
       handlers,

@@ -1,4 +1,5 @@
 import type { DocumentPrinter } from './report/printer';
+import type { FileAccess } from './fileAccess';
 import type { AppEvent, Envelope, Handlers } from '../../shared/api/contract';
 
 export type ShellKind = 'electron' | 'browser' | 'cli';
@@ -19,6 +20,12 @@ export interface BackendOptions {
   readonly importWorkerScript?: string;
   /** Prints reports (PDF) and images (PNG): the Electron shell brings its own; otherwise a headless Chromium is looked for. */
   readonly printer?: DocumentPrinter;
+  /**
+   * Which files the API may read and write (./fileAccess.ts). The shells that serve a renderer
+   * pass a limited policy (the workspace is always granted); absent, access is unlimited, as
+   * the CLI's is: the user typed its paths on their own command line.
+   */
+  readonly fileAccess?: FileAccess;
 }
 
 /** The Electron-free back end that both shells adapt: the handlers, an event stream and a close. */

@@ -10,9 +10,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname } from 'node:path';
 import type { Envelope } from '../../shared/api/contract';
-import { API_PREFIX, EVENTS_PATH, TOKEN_FRAGMENT } from '../../shared/api/transport';
+import { API_PREFIX, EVENTS_PATH, LAUNCH_CODE_PATH, LAUNCH_FRAGMENT, LAUNCH_PATH, TOKEN_FRAGMENT } from '../../shared/api/transport';
 import type { Backend } from '../core/backendTypes';
 import { checkRequest, checkStaticRequest, resolveStaticPath, type GuardVerdict } from './guard';
+import { createLaunchCodes, type LaunchCodes } from './launchCode';
 
 export interface ServerOptions {
   readonly backend: Pick<Backend, 'call' | 'onEvent'>;
@@ -22,6 +23,8 @@ export interface ServerOptions {
   readonly rendererDir: string;
   /** Only loopback is supported: the token and Host checks assume nobody else can connect. */
   readonly host?: '127.0.0.1';
+  /** One-time launch codes (./launchCode.ts); tests pass their own clock. */
+  readonly launchCodes?: LaunchCodes;
 }
 
 export interface RunningServer {
@@ -29,15 +32,17 @@ export interface RunningServer {
   readonly url: string;
   readonly port: number;
   readonly token: string;
+  /** A one-time URL for a browser's command line: http://127.0.0.1:PORT/#launch=CODE, exchanged for the token on first load. */
+  issueLaunchUrl(): string;
   close(): Promise<void>;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const HEARTBEAT_MS = 15_000;
 
-/** Same policy as the Electron shell (electron/main/security.ts); a unit test keeps them equal. */
+/** Same policy as the Electron shell (electron/main/securityPolicy.ts); a unit test keeps them equal. */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
   "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -77,6 +82,7 @@ export function contentTypeFor(filePath: string): string {
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { backend, rendererDir } = options;
   const token = randomBytes(32).toString('hex');
+  const launchCodes = options.launchCodes ?? createLaunchCodes();
   const streams = new Set<() => void>();
   let port = 0;
 
@@ -105,6 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       if (req.method !== 'POST') return sendApiMethodNotAllowed(res, 'POST');
       return callApi(req, res, path.slice(API_PREFIX.length));
     }
+
+    if (path === LAUNCH_CODE_PATH || path === LAUNCH_PATH) return launch(req, res, path);
 
     const verdict = checkStaticRequest(req.headers, { port });
     if (!verdict.ok) return sendText(res, verdict.status, verdict.reason);
@@ -140,6 +148,35 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     const envelope = await backend.call(method, args);
     sendEnvelope(res, 200, envelope);
+  }
+
+  /**
+   * Issues a one-time launch code (with the token), or exchanges one for the token (with the
+   * code only: the page opened from a command line has nothing else). Both check Host and Origin.
+   */
+  async function launch(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const verdict = path === LAUNCH_CODE_PATH ? checkRequest(req.headers, { port, token }) : checkStaticRequest(req.headers, { port });
+    if (!verdict.ok) return sendRejection(res, verdict);
+    if (req.method !== 'POST') return sendApiMethodNotAllowed(res, 'POST');
+    if (path === LAUNCH_CODE_PATH) return sendEnvelope(res, 200, { ok: true, result: { url: launchUrl() } });
+    const body = await readBody(req, 4096);
+    let code: unknown;
+    try {
+      code = body === 'too_large' ? undefined : (JSON.parse(body) as { code?: unknown }).code;
+    } catch {
+      code = undefined;
+    }
+    if (typeof code !== 'string' || !launchCodes.redeem(code)) {
+      return sendEnvelope(res, 401, {
+        ok: false,
+        error: { kind: 'forbidden', message: 'this launch code was used already or has expired; start Cairn again (npm start), or open the address cairn serve printed' },
+      });
+    }
+    sendEnvelope(res, 200, { ok: true, result: { token } });
+  }
+
+  function launchUrl(): string {
+    return `http://127.0.0.1:${port}/#${LAUNCH_FRAGMENT}=${launchCodes.issue()}`;
   }
 
   function openEventStream(req: IncomingMessage, res: ServerResponse): void {
@@ -201,6 +238,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://127.0.0.1:${port}/#${TOKEN_FRAGMENT}=${token}`,
     port,
     token,
+    issueLaunchUrl: launchUrl,
     close() {
       closing ??= new Promise<void>((resolveClose) => {
         for (const stop of [...streams]) stop();

@@ -54,10 +54,21 @@ export function connect(): Connection {
       subscribe: createFanOut((emit) => bridge.onEvent(emit)),
     };
   }
-  const token = takeSessionToken();
+  const session = takeSessionToken();
   return {
-    client: createClient(createHttpSend(token)),
+    client: createClient(createHttpSend(session)),
     transport: 'http',
-    subscribe: createFanOut((emit) => (token ? streamServerEvents(token, emit) : () => undefined)),
+    subscribe: createFanOut((emit) => {
+      // The stream opens once the session has its token; unsubscribing first means it never opens.
+      let stop: (() => void) | null = null;
+      let stopped = false;
+      void session.then(({ token }) => {
+        if (token && !stopped) stop = streamServerEvents(token, emit);
+      });
+      return () => {
+        stopped = true;
+        stop?.();
+      };
+    }),
   };
 }

@@ -1,5 +1,6 @@
 import { ApiErrorShape, type Envelope, type MethodName } from '../../shared/api/contract';
 import { API_PREFIX } from '../../shared/api/transport';
+import type { Session } from './sessionToken';
 
 function failure(kind: ApiErrorShape['kind'], message: string): Envelope<unknown> {
   return { ok: false, error: { kind, message } };
@@ -11,11 +12,15 @@ function isEnvelope(value: unknown): value is Envelope<unknown> {
   return value.ok === false && 'error' in value && ApiErrorShape.safeParse(value.error).success;
 }
 
-/** POSTs one call to the loopback server; every outcome, including a dead server, becomes an envelope. */
-export function createHttpSend(token: string | null) {
+/**
+ * POSTs one call to the loopback server; every outcome, including a dead server, becomes an
+ * envelope. Calls wait for the session (a launch code is exchanged for the token first).
+ */
+export function createHttpSend(session: Promise<Session>) {
   return async function send(method: MethodName, args: unknown): Promise<Envelope<unknown>> {
+    const { token, problem } = await session;
     if (!token) {
-      return failure('forbidden', 'No session token: open Cairn from the address the browser shell printed (it ends in #token=…).');
+      return failure('forbidden', problem ?? 'No session token: open Cairn from the address the browser shell printed (it ends in #token=…).');
     }
     let response: Response;
     try {

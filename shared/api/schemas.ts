@@ -663,7 +663,18 @@ export const JobState = z.object({
 export type JobState = z.infer<typeof JobState>;
 
 export const FsEntry = z.object({ name: z.string(), path: z.string(), kind: z.enum(['file', 'dir']), size: z.number() });
-export const FsListing = z.object({ path: z.string(), parent: z.string().nullable(), entries: z.array(FsEntry) });
+export const FsListing = z.object({
+  /** The folder listed; '' for the list of folders opened in this session. */
+  path: z.string(),
+  /** The folder above, or null where "Up" stops: at the top of the disk, or at a folder opened in this session. */
+  parent: z.string().nullable(),
+  entries: z.array(FsEntry),
+  /**
+   * Present when the API's file access is limited (electron/core/fileAccess.ts): the folders
+   * opened in this session, the workspace first. "Up" from one of them leads back to this list.
+   */
+  roots: z.array(z.string()).optional(),
+});
 
 export const Settings = z.object({
   investigator: z.string().max(200),

@@ -43,6 +43,7 @@ import { createTraceHandlers } from './traceHandlers';
 import { createReportHandlers } from './reportHandlers';
 import { createAttributionHandlers } from './attributionHandlers';
 import type { DocumentPrinter } from '../report/printer';
+import type { FileAccess } from '../fileAccess';
 
 export interface HandlerDeps {
   readonly version: string;
@@ -66,6 +67,8 @@ export interface HandlerDeps {
   readonly openOwn: () => Promise<{ workspace: string }>;
   /** Prints reports to PDF and images to PNG; absent: a headless Chromium (report/printer.ts). */
   readonly printer?: DocumentPrinter;
+  /** Which files the API may reach: backend.ts checks every path argument with it; fs.list starts at its folders. */
+  readonly fileAccess: FileAccess;
 }
 
 export function chainOf(input: string) {
@@ -198,6 +201,12 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
     'chains.list': () => CHAINS.map((c) => ({ ...c, aliases: [...c.aliases] })),
     'store.stats': () => ({ chains: chainCounts(store), datasets: listDatasets(store) }),
     'fs.list': (args) => {
+      const access = deps.fileAccess;
+      // Limited to the folders opened in this session: with no path, those folders themselves.
+      if (access.limited && !args.path) {
+        const roots = access.roots();
+        return { path: '', parent: null, roots, entries: roots.map((r) => ({ name: r, path: r, kind: 'dir' as const, size: 0 })) };
+      }
       const path = resolve(args.path || homedir());
       let entries;
       try {
@@ -219,6 +228,12 @@ export function createHandlers(deps: HandlerDeps): Handlers<CallContext> {
         })
         .sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'dir' ? -1 : 1));
       const parent = dirname(path);
+      if (access.limited) {
+        // "Up" stops at a granted folder (the file browser goes back to the list of them) and
+        // never leads outside one.
+        const top = access.isRoot(path) || parent === path;
+        return { path, parent: top ? null : parent, roots: access.roots(), entries: list };
+      }
       return { path, parent: parent === path ? null : parent, entries: list };
     },
 
