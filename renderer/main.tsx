@@ -1,3 +1,5 @@
+// First: it must run before any module builds a zod schema (see the file).
+import './zodJitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { connect } from './api/client';

@@ -2,7 +2,8 @@
 // from Electron's. Rather than rebuild it in place (which would break the CLI and the browser
 // shell), build a second copy for Electron once, in node_modules/.cache, and point the back end
 // at it with CAIRN_SQLITE_BINDING (read by electron/core/store/openStore.ts). Packaged apps do
-// not need this: electron-builder rebuilds native modules. Building needs Electron's headers,
+// not need this (electron-builder rebuilds native modules) and refuse the variable: they load
+// only their own, hash-checked addon (electron/main/nativeBinding.ts). Building needs Electron's headers,
 // so it works on a connected machine, like Electron's own download.
 // Used by `npm start` and by the e2e fixture when it launches Electron.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -8,7 +8,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { AppEvent, Envelope, MethodName } from '../../shared/api/contract';
-import { IPC_EVENT, IPC_INVOKE, type CairnBridge } from '../../shared/api/transport';
+import { IPC_CHOOSE_FOLDER, IPC_EVENT, IPC_INVOKE, type CairnBridge } from '../../shared/api/transport';
 
 const bridge: CairnBridge = {
   invoke(method: MethodName, args: unknown): Promise<Envelope<unknown>> {
@@ -21,6 +21,9 @@ const bridge: CairnBridge = {
     return () => {
       ipcRenderer.removeListener(IPC_EVENT, forward);
     };
+  },
+  chooseFolder(): Promise<string | null> {
+    return ipcRenderer.invoke(IPC_CHOOSE_FOLDER) as Promise<string | null>;
   },
 };
 

@@ -1,5 +1,6 @@
 /**
- * EVERY Electron security setting of Cairn lives in this file.
+ * EVERY Electron security setting of Cairn lives in this file and its Electron-free half,
+ * ./securityPolicy.ts (the CSP, the window's webPreferences, what a release build refuses).
  *
  * Do not change anything here without first reading Electron's security checklist:
  * https://www.electronjs.org/docs/latest/tutorial/security
@@ -7,20 +8,19 @@
  * have crafted (transaction notes, token names, labels). Each setting below closes a way
  * for script in that page to reach Node, the file system or the network.
  *
+ * securityPolicy.ts is unit-tested in plain Node; this file applies it and can only be
+ * type-checked here (no Electron runtime on the development machines).
  * The browser shell's equivalent is electron/serve/server.ts (same CSP) and guard.ts.
  */
-import { app, protocol, type Session, type WebContents, type WebPreferences } from 'electron';
+import { app, protocol, type Session, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { contentTypeFor } from '../serve/server';
 import { resolveStaticPath } from '../serve/guard';
 import { APP_HOST, APP_SCHEME, isAppUrl } from './ipcGuard';
+import { CONTENT_SECURITY_POLICY, devToolsAllowed, isAllowedRequest, type BuildKind } from './securityPolicy';
 
 export { APP_ENTRY_URL } from './ipcGuard';
-
-/** Kept identical to the browser shell's policy; a unit test compares the two. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-  "font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export { CONTENT_SECURITY_POLICY, secureWebPreferences } from './securityPolicy';
 
 const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -28,25 +28,6 @@ const RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
 };
-
-export function secureWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    preload: preloadPath,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    safeDialogs: true,
-    // The spellchecker downloads dictionaries from Google's CDN: a network call we never allow.
-    spellcheck: false,
-  };
-}
 
 /**
  * Must run before app 'ready'. A standard + secure scheme gives the renderer a real origin
@@ -63,12 +44,12 @@ export function registerAppScheme(): void {
  * Must run before app 'ready'. Sandboxes every renderer, including any created later, and
  * hardens every webContents as it is created rather than trusting each caller to.
  */
-export function hardenApp(): void {
+export function hardenApp(kind: BuildKind): void {
   app.enableSandbox();
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, kind));
 }
 
-function hardenWebContents(contents: WebContents): void {
+function hardenWebContents(contents: WebContents, kind: BuildKind): void {
   const denyUnlessApp = (event: { url: string; preventDefault(): void }): void => {
     if (!isAppUrl(event.url)) event.preventDefault();
   };
@@ -77,24 +58,22 @@ function hardenWebContents(contents: WebContents): void {
   contents.on('will-redirect', denyUnlessApp);
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // webPreferences.devTools is false in release; should DevTools open anyway (a webContents
+  // created by some other path), close them at once.
+  if (!devToolsAllowed(kind)) contents.on('devtools-opened', () => contents.closeDevTools());
 }
 
 /** Call after 'ready' with the session the window uses. */
-export function hardenSession(session: Session): void {
+export function hardenSession(session: Session, kind: BuildKind): void {
   // Deny-all includes clipboard-read and notifications: the renderer must not need them.
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.setDevicePermissionHandler(() => false);
-  // Offline by construction: the only loads allowed are the app's own pages and DevTools.
+  // Offline by construction: the only loads allowed are the app's own pages, and DevTools'
+  // own devtools:// pages in development builds only.
   session.webRequest.onBeforeRequest((details, callback) => {
-    callback({ cancel: !isAllowedRequest(details.url) });
+    callback({ cancel: !isAllowedRequest(details.url, kind) });
   });
-}
-
-function isAllowedRequest(url: string): boolean {
-  if (isAppUrl(url)) return true;
-  // data: and blob: never leave the process (CSP already limits them to images).
-  return url.startsWith('devtools://') || url.startsWith('data:') || url.startsWith(`blob:${APP_SCHEME}://${APP_HOST}/`);
 }
 
 /**
