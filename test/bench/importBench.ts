@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync, createWriteStr
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { once } from 'node:events';
-import { importDataset, type ImportRequest } from '../../electron/core/ingest/importDataset';
+import { importDataset } from '../../electron/core/ingest/importDataset';
+import type { ImportRequest } from '../../electron/core/ingest/importTypes';
 import { openStore } from '../../electron/core/store/openStore';
 import { toDbAmount } from '../../electron/core/store/sqlFunctions';
 

@@ -1,6 +1,7 @@
 // `npm run bench [-- --scale S --labels N --out FILE]`: prints tables and writes JSON. Not part of npm test.
+// --world-only: just the synthetic world at --scale, each format's import beside its same-run floor.
 // Sections: the ethereum-etl and Bitcoin import micro-benchmarks (--rows, --blocks); the
-// synthetic world at --scale (import per format next to a same-run ceiling, store size, expand
+// synthetic world at --scale (import per format next to a same-run floor, store size, expand
 // latency), then an investigator's session replayed in the UI on that world (sessionBench.ts),
 // and the world again at 10M transfers (--large-scale, 0 to skip); graph rendering and cold start
 // in headless Chromium (--no-render skips them and the session); the signed log and bundles
@@ -32,9 +33,11 @@ const { values } = parseArgs({
     blocks: { type: 'string', default: '60' },
     'no-render': { type: 'boolean', default: false },
     out: { type: 'string', default: 'test/bench/results/latest.json' },
+    /** Only the world at --scale: each format's import beside its same-run floor, store size, expand latency. */
+    'world-only': { type: 'boolean', default: false },
     /** Only the case-file section (signed log, bundles): about a minute. */
     'case-files-only': { type: 'boolean', default: false },
-    /** Only the world at --scale (imported, no ceiling) and the investigator's session on it. */
+    /** Only the world at --scale (imported, no floor) and the investigator's session on it. */
     'session-only': { type: 'boolean', default: false },
     /** How many labels the label-pack section imports and searches (0 skips it). */
     labels: { type: 'string', default: '1000000' },
@@ -65,8 +68,8 @@ function printWorld(w: WorldBenchResult): void {
           seconds: f.seconds,
           'MB/s': f.megabytesPerSecond,
           'transfers/s': f.transfersPerSecond,
-          'ceiling transfers/s': f.ceilingTransfersPerSecond ?? '',
-          'of ceiling': f.ratioToCeiling === undefined ? '' : `${Math.round(f.ratioToCeiling * 100)}%`,
+          'floor transfers/s': f.floorTransfersPerSecond ?? '',
+          'of floor': f.ratioToFloor === undefined ? '' : `${Math.round(f.ratioToFloor * 100)}%`,
         },
       ]),
     ),
@@ -133,9 +136,21 @@ if (values['clusters-only']) {
   console.log(`results written to ${values.out}`);
   process.exit(0);
 }
+if (values['world-only']) {
+  try {
+    const world = await benchWorld(scale, work, { floor: true, log });
+    printWorld(world);
+    results.worlds = [world];
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  saveResults(values.out!, results);
+  console.log(`results written to ${values.out}`);
+  process.exit(0);
+}
 if (values['session-only']) {
   try {
-    const world = await benchWorld(scale, work, { ceiling: false, log });
+    const world = await benchWorld(scale, work, { floor: false, log });
     printWorld(world);
     const session = await benchSession(work, scale, log);
     printSessionResults(session);
@@ -171,7 +186,7 @@ try {
   results.bitcoin = btc;
 
   const worlds: WorldBenchResult[] = [];
-  const first = await benchWorld(scale, work, { ceiling: true, log });
+  const first = await benchWorld(scale, work, { floor: true, log });
   worlds.push(first);
   printWorld(first);
   if (!values['no-render']) {
@@ -181,7 +196,7 @@ try {
     results.session = session;
   }
   if (largeScale > 0 && largeScale !== scale) {
-    const large = await benchWorld(largeScale, work, { ceiling: false, log });
+    const large = await benchWorld(largeScale, work, { floor: false, log });
     worlds.push(large);
     printWorld(large);
   }
