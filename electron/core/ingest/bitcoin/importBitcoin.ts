@@ -212,7 +212,7 @@ interface BitcoinRun {
  */
 export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest, options: ImportOptions = {}): Promise<ImportResult> {
   const files = request.rpc ? [] : planBitcoinFiles(request.paths);
-  const forced = checkChosenChain(request.chain, files);
+  const forced = checkChosenChain(request.chain, request.rpc ? request.rpc.url : (files[0]?.path ?? ''), request.rpc !== undefined);
   const total = request.rpc ? request.rpc.to - request.rpc.from + 1 : files.reduce((n, f) => n + f.size, 0);
   const run = startRun(db, options, forced, total);
 
@@ -247,11 +247,14 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
 }
 
 /** A chain named for the import must be one whose blocks Cairn reads; refused before anything is read. */
-function checkChosenChain(chosen: string | undefined, files: readonly PlannedFile[]): ChainInfo | null {
+function checkChosenChain(chosen: string | undefined, source: string, fromNode: boolean): ChainInfo | null {
   const forced = chosen ? resolveChain(chosen) : null;
-  if (forced && forced.family !== 'utxo') throw new BadInputError(files[0].path, {}, `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
+  // EVM chains are pulled by importEvmRpc; any other chain (Tron) has no node import.
+  if (forced && forced.family !== 'utxo') {
+    throw new BadInputError(source, {}, fromNode ? `Cairn pulls from Bitcoin Core and EVM nodes; ${forced.name} is neither, so import its files instead` : `Bitcoin block files are for UTXO chains; ${forced.name} is not one`);
+  }
   // Bitcoin Cash and Zcash addresses can be labelled, but their blocks are not read (yet).
-  if (forced && !hasBlockParameters(forced.id)) throw new BadInputError(files[0].path, {}, `Cairn reads the blocks of Bitcoin, its test networks and Litecoin; ${forced.name} blocks are not supported`);
+  if (forced && !hasBlockParameters(forced.id)) throw new BadInputError(source, {}, `Cairn reads the blocks of Bitcoin, its test networks and Litecoin; ${forced.name} blocks are not supported`);
   return forced;
 }
 

@@ -86,3 +86,12 @@ test('credentials in the URL work; wrong ones and a height the node lacks give c
   assert.equal(db.prepare('SELECT count(*) FROM dataset').pluck().get(), 1);
   db.close();
 });
+
+test('a node pull naming a chain with no node import (Tron) is refused with the node URL, before any request', async () => {
+  const db = openStore(':memory:');
+  await assert.rejects(
+    importDataset(db, { paths: [], chain: 'tron', rpc: { url: 'http://127.0.0.1:1/', from: 1, to: 2 } }),
+    (e: Error) => e.message.includes('http://127.0.0.1:1/') && /Tron is neither, so import its files instead/.test(e.message),
+  );
+  assert.equal(db.prepare('SELECT count(*) FROM dataset').pluck().get(), 0);
+});
