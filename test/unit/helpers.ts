@@ -73,3 +73,24 @@ export async function expectRefused(db: Db, importing: Promise<unknown>, pattern
   });
   assert.deepEqual(factCounts(db), before, 'nothing may be committed');
 }
+
+/** Writes blk records (magic, size, block) back into a blk file, in the order given. */
+export function writeBlk(dir: string, name: string, records: readonly { magic: string; block: Uint8Array }[]): string {
+  const parts = records.flatMap((r) => {
+    const head = Buffer.alloc(8);
+    Buffer.from(r.magic, 'hex').copy(head, 0);
+    head.writeUInt32LE(r.block.length, 4);
+    return [head, r.block];
+  });
+  const path = join(dir, name);
+  writeFileSync(path, Buffer.concat(parts));
+  return path;
+}
+
+/** The clusters of more than one address, each as its members' addresses sorted, sorted. */
+export function clusterPartition(db: Db): string[][] {
+  const rows = db.prepare('SELECT m.root, a.addr FROM entity_member m JOIN address a ON a.id = m.address_id ORDER BY m.root, a.addr').all() as { root: number; addr: string }[];
+  const groups = new Map<number, string[]>();
+  for (const r of rows) groups.set(r.root, [...(groups.get(r.root) ?? []), r.addr]);
+  return [...groups.values()].sort((x, y) => x[0]!.localeCompare(y[0]!));
+}

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { rebuildClusters } from '../../../../electron/core/analysis/clustering/rebuild';
 import { importDataset } from '../../../../electron/core/ingest/importDataset';
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
-import { TX_HEADER, tempDir, writeFile } from '../../helpers';
+import { TX_HEADER, clusterPartition, tempDir, writeFile } from '../../helpers';
 
 /**
  * Deposit clustering reads the histories of many addresses at once (a page of them in one ordered
@@ -39,13 +39,7 @@ class Export {
 
 const HOT = a('hot wallet');
 
-/** The clusters of more than one address, each as its members' addresses sorted, sorted. */
-function partition(db: Db): string[][] {
-  const rows = db.prepare('SELECT m.root, a.addr FROM entity_member m JOIN address a ON a.id = m.address_id ORDER BY m.root, a.addr').all() as { root: number; addr: string }[];
-  const groups = new Map<number, string[]>();
-  for (const r of rows) groups.set(r.root, [...(groups.get(r.root) ?? []), r.addr]);
-  return [...groups.values()].sort((x, y) => x[0]!.localeCompare(y[0]!));
-}
+const partition = clusterPartition;
 
 const sorted = (xs: string[]): string[] => [...xs].sort();
 

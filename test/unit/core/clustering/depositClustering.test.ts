@@ -10,7 +10,7 @@ import { findAddressId } from '../../../../electron/core/store/addresses';
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
 import { displayAddress } from '../../../../shared/codec/address';
 import { tronToBase58 } from '../../../../shared/codec/tron';
-import { ETL, TX_HEADER, tempDir, writeFile } from '../../helpers';
+import { ETL, TX_HEADER, clusterPartition, tempDir, writeFile } from '../../helpers';
 import { freshBackend, importAndWait, ok } from '../backendHelpers';
 import { clusterRows } from './clusterRows';
 
@@ -163,13 +163,7 @@ function id(db: Db, address: string): number {
   return found;
 }
 
-/** The clusters of more than one address, each as its members' addresses sorted, sorted. */
-function partition(db: Db): string[][] {
-  const rows = db.prepare('SELECT m.root, a.addr FROM entity_member m JOIN address a ON a.id = m.address_id ORDER BY m.root, a.addr').all() as { root: number; addr: string }[];
-  const groups = new Map<number, string[]>();
-  for (const r of rows) groups.set(r.root, [...(groups.get(r.root) ?? []), r.addr]);
-  return [...groups.values()].sort((x, y) => x[0]!.localeCompare(y[0]!));
-}
+const partition = clusterPartition;
 
 
 const sorted = (xs: string[]): string[] => [...xs].sort();

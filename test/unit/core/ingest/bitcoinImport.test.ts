@@ -6,7 +6,7 @@ import { forEachBlkRecord, type BlkRecord } from '../../../../electron/core/inge
 import { BadInputError } from '../../../../electron/core/ingest/errors';
 import { importDataset } from '../../../../electron/core/ingest/importDataset';
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
-import { FIXTURES, tempDir } from '../../helpers';
+import { FIXTURES, tempDir, writeBlk } from '../../helpers';
 import { freshBackend, ok } from '../backendHelpers';
 
 const BTC = join(FIXTURES, 'bitcoin');
@@ -103,17 +103,7 @@ test('spends of outputs from a later import are linked when those outputs arrive
   const dir = tempDir();
   const records: BlkRecord[] = [];
   await forEachBlkRecord(BLK, {}, (r) => void records.push(r));
-  const write = (name: string, list: BlkRecord[]): string => {
-    const parts = list.flatMap((r) => {
-      const head = Buffer.alloc(8);
-      Buffer.from(r.magic, 'hex').copy(head, 0);
-      head.writeUInt32LE(r.block.length, 4);
-      return [head, r.block];
-    });
-    const p = join(dir, name);
-    writeFileSync(p, Buffer.concat(parts));
-    return p;
-  };
+  const write = (name: string, list: BlkRecord[]): string => writeBlk(dir, name, list);
   // Later blocks first: block 170's input waits for block 9.
   const late = write('late.blk', records.slice(100));
   const early = write('early.blk', records.slice(0, 100));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { forEachBlkRecord, type BlkRecord } from '../../../../electron/core/ingest/bitcoin/blkFile';
@@ -13,7 +13,7 @@ import { AddressInterner } from '../../../../electron/core/store/addresses';
 import { deferNaturalKeysForFreshChain } from '../../../../electron/core/store/bulkIndexes';
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
 import { generateWorld } from '../../../../electron/core/synth/world';
-import { ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, TX_HEADER, tempDir, writeFile } from '../../helpers';
+import { ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, TX_HEADER, tempDir, writeBlk, writeFile } from '../../helpers';
 
 /*
  * A first import of a chain that is big enough dedupes its txs and addresses in memory and
@@ -238,17 +238,7 @@ test('a synthetic world\'s Bitcoin blocks in two imports, spends crossing betwee
   await forEachBlkRecord(join(out, truth.files.bitcoin, 'blk00000.dat'), {}, (r) => void records.push(r));
   assert.ok(records.length >= 10, `the world has blocks to split (${records.length})`);
   const dir = tempDir();
-  const write = (name: string, list: BlkRecord[]): string => {
-    const parts = list.flatMap((r) => {
-      const head = Buffer.alloc(8);
-      Buffer.from(r.magic, 'hex').copy(head, 0);
-      head.writeUInt32LE(r.block.length, 4);
-      return [head, r.block];
-    });
-    const p = join(dir, name);
-    writeFileSync(p, Buffer.concat(parts));
-    return p;
-  };
+  const write = (name: string, list: BlkRecord[]): string => writeBlk(dir, name, list);
   const cut = Math.floor(records.length * 0.6);
   const first = write('first.blk', records.slice(0, cut));
   const second = write('second.blk', records.slice(cut));
