@@ -200,7 +200,7 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
   // Bundled as dist/node/cli.cjs, next to the block parse thread's bundle.
   const parseWorker = join(__dirname, 'blkParseWorker.cjs');
   if (existsSync(parseWorker)) useBlockParseWorker(parseWorker);
-  const db = openStore(paths.store);
+  const db = openStore(paths.store, { onNotice: (message) => process.stderr.write(`cairn: ${message}\n`) });
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);

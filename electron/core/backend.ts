@@ -68,7 +68,8 @@ export function openBackend(options: BackendOptions): Backend {
 
   const open = (dir: string): OpenWorkspace => {
     const paths = ensureWorkspace(dir);
-    const store = openStore(paths.store);
+    // A slow one-time upgrade of the store is said on the terminal that started the app.
+    const store = openStore(paths.store, { onNotice: (message) => console.error(`cairn: ${message}`) });
     let settings = readSettings(paths);
     const keys = new WorkspaceKeys(paths.dir);
     const registry = new CaseRegistry(paths.dir);

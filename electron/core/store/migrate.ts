@@ -11,6 +11,11 @@ export interface Migration {
    * nothing before they commit.
    */
   readonly rebuildsTables?: boolean;
+  /**
+   * Said (through `onNotice`) before the migration runs on a store that already holds data, for
+   * one that takes noticeable time on a big store, so a long start is not mistaken for a hang.
+   */
+  readonly notice?: string;
   up(db: Database.Database): void;
 }
 
@@ -38,7 +43,7 @@ export function assertMigrationOrder(migrations: readonly Migration[]): void {
  * Forward only: a store from the future is refused before anything is touched.
  * `target` lets tests stop part way (migrate to N-1, insert rows, then migrate to N).
  */
-export function migrate(db: Database.Database, file: string, migrations: readonly Migration[], target?: number): number {
+export function migrate(db: Database.Database, file: string, migrations: readonly Migration[], target?: number, onNotice?: (message: string) => void): number {
   assertMigrationOrder(migrations);
   const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -46,6 +51,7 @@ export function migrate(db: Database.Database, file: string, migrations: readonl
   const goal = target ?? latest;
   const pending = migrations.filter((m) => m.version > current && m.version <= goal);
   if (pending.length === 0) return current;
+  if (current > 0 && onNotice) for (const m of pending) if (m.notice) onNotice(`${file}: ${m.notice}`);
   const rebuilds = pending.some((m) => m.rebuildsTables);
   const enforced = rebuilds && (db.pragma('foreign_keys', { simple: true }) as number) === 1;
   if (enforced) db.pragma('foreign_keys = OFF');

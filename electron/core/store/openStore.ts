@@ -8,6 +8,8 @@ export type Db = Database.Database;
 export interface OpenOptions {
   /** Stop migrating at this version (tests of a single migration). */
   readonly migrateTo?: number;
+  /** Told before a slow upgrade of an existing store runs (Migration.notice), to pass on to the investigator. */
+  readonly onNotice?: (message: string) => void;
 }
 
 /**
@@ -27,7 +29,7 @@ export function openDatabase(file: string, migrations: readonly Migration[], opt
     // address ids, which land on random pages; a cache that holds them makes bulk imports several
     // times faster. It is an upper bound, only filled as pages are used.
     db.pragma('cache_size = -131072');
-    migrate(db, file, migrations, options.migrateTo);
+    migrate(db, file, migrations, options.migrateTo, options.onNotice);
     registerSqlFunctions(db);
     return db;
   } catch (error) {

@@ -430,6 +430,8 @@ export const storeMigrations: readonly Migration[] = [
     version: 100,
     name: 'natural-key-indexes',
     rebuildsTables: true,
+    // Measured: 3.1 s for a store of 750,000 txs and 68,000 addresses (the 1M world's Ethereum and Tron).
+    notice: 'upgrading the store for this version of Cairn: its tx and address tables are rebuilt once, about 4 s per million transactions; if it is stopped, the store stays as it was',
     up(db) {
       // The natural keys of txs and addresses become named unique indexes instead of table
       // constraints, so a first import of a large export can drop them and build them once at

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { importDataset } from '../../../../electron/core/ingest/importDataset';
 import { migrate } from '../../../../electron/core/store/migrate';
 import { openStore } from '../../../../electron/core/store/openStore';
 import { storeMigrations } from '../../../../electron/core/store/storeMigrations';
 import { getTx } from '../../../../electron/core/store/txQueries';
-import { ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS } from '../../helpers';
+import { ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, tempDir } from '../../helpers';
 
 const everything = (db: ReturnType<typeof openStore>, table: string): unknown[] => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).raw().safeIntegers(true).all();
 
@@ -48,4 +49,20 @@ test('a store whose rows point at missing txs is not migrated: the error says so
   assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
   assert.equal(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'tx_key'").pluck().get(), 0);
   db.close();
+});
+
+test('upgrading a store that holds data says so first, naming the file; a new store upgrades silently', () => {
+  const dir = tempDir();
+  const file = join(dir, 'store.sqlite');
+  const old = openStore(file, { migrateTo: 90 });
+  old.exec("INSERT INTO chain (id, caip2) VALUES (1, 'eip155:1')");
+  old.close();
+  const said: string[] = [];
+  openStore(file, { onNotice: (m) => said.push(m) }).close();
+  assert.equal(said.length, 1);
+  assert.ok(said[0]!.startsWith(`${file}: upgrading the store`), said[0]);
+  assert.match(said[0]!, /if it is stopped, the store stays as it was/);
+  const fresh: string[] = [];
+  openStore(join(dir, 'new.sqlite'), { onNotice: (m) => fresh.push(m) }).close();
+  assert.deepEqual(fresh, []);
 });
