@@ -11,6 +11,39 @@ const RANDOM_KEYED_INDEXES = ['transfer_from', 'transfer_to', 'txout_address', '
 /** Below this many expected rows an import keeps every index live: rebuilding would cost more. */
 export const BULK_LOAD_MIN_ROWS = 100_000;
 
+interface IndexDefinition {
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** The stored definitions of those of the named indexes that exist. */
+function indexDefinitions(db: Db, names: readonly string[]): IndexDefinition[] {
+  const placeholders = names.map(() => '?').join(', ');
+  return db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${placeholders})`).all(...names) as IndexDefinition[];
+}
+
+/**
+ * Drops the indexes inside the caller's transaction (DDL is transactional: a rollback brings
+ * them back) and returns what recreates them from their own definitions, once; later calls do nothing.
+ */
+function dropUntilRestored(db: Db, defs: readonly IndexDefinition[]): () => void {
+  for (const d of defs) db.exec(`DROP INDEX ${d.name}`);
+  let restored = defs.length === 0;
+  return () => {
+    if (restored) return;
+    restored = true;
+    for (const d of defs) db.exec(d.sql);
+  };
+}
+
+/**
+ * Drops those of the named indexes that exist, for a load about as big as their table, inside
+ * the caller's transaction; the function returned rebuilds them once, in one sorted pass each.
+ */
+export function dropIndexes(db: Db, names: readonly string[]): () => void {
+  return dropUntilRestored(db, indexDefinitions(db, names));
+}
+
 export interface DeferredIndexes {
   /** Recreates the dropped indexes from their own stored definitions. Call before COMMIT. */
   restore(): void;
@@ -27,17 +60,7 @@ export interface DeferredIndexes {
 export function deferIndexesForBulkLoad(db: Db, expectedNewRows: number, minRows = BULK_LOAD_MIN_ROWS): DeferredIndexes {
   const existing = (db.prepare('SELECT coalesce(max(id), 0) FROM transfer').pluck().get() as number) ?? 0;
   if (expectedNewRows < Math.max(existing, minRows)) return { restore: () => {} };
-  const placeholders = RANDOM_KEYED_INDEXES.map(() => '?').join(', ');
-  const defs = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${placeholders})`).all(...RANDOM_KEYED_INDEXES) as {
-    name: string;
-    sql: string;
-  }[];
-  for (const d of defs) db.exec(`DROP INDEX ${d.name}`);
-  return {
-    restore: () => {
-      for (const d of defs) db.exec(d.sql);
-    },
-  };
+  return { restore: dropIndexes(db, RANDOM_KEYED_INDEXES) };
 }
 
 /** The natural-key indexes of txs and addresses (store migration 100 made them droppable). */
@@ -69,16 +92,14 @@ export function deferNaturalKeysForFreshChain(db: Db, chainId: number, expectedN
   if (has('tx') || has('address')) return INACTIVE;
   const existing = (db.prepare('SELECT coalesce(max(id), 0) FROM tx').pluck().get() as number) ?? 0;
   if (expectedNewRows < Math.max(existing, minRows)) return INACTIVE;
-  const placeholders = NATURAL_KEY_INDEXES.map(() => '?').join(', ');
-  const defs = db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${placeholders})`).all(...NATURAL_KEY_INDEXES) as { name: string; sql: string }[];
+  const defs = indexDefinitions(db, NATURAL_KEY_INDEXES);
   if (defs.length !== NATURAL_KEY_INDEXES.length) return INACTIVE;
-  for (const d of defs) db.exec(`DROP INDEX ${d.name}`);
+  const restore = dropUntilRestored(db, defs);
   const state = {
     active: true,
     end(): void {
-      if (!state.active) return;
       state.active = false;
-      for (const d of defs) db.exec(d.sql);
+      restore();
     },
   };
   return state;

@@ -1,3 +1,4 @@
+import { dropIndexes } from './bulkIndexes';
 import type { Db } from './openStore';
 
 /**
@@ -9,12 +10,11 @@ import type { Db } from './openStore';
  */
 export function addTransfersToEdges(db: Db, chainId: number, firstNewTransferId: number): number {
   // The edges' index by recipient is keyed at random: when the import may add about as many
-  // edges as the table holds, it is built once afterwards instead of row by row (DDL is
-  // transactional: a rollback brings it back).
+  // edges as the table holds, it is built once afterwards instead of row by row. The table is
+  // counted only for an import big enough to qualify: a count reads the whole of it.
   const newTransfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
-  const edges = db.prepare('SELECT count(*) FROM edge').pluck().get() as number;
-  const rebuild = newTransfers >= Math.max(edges, 50_000) ? (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'edge_to'").pluck().get() as string | undefined) : undefined;
-  if (rebuild) db.exec('DROP INDEX edge_to');
+  const big = newTransfers >= 50_000 && newTransfers >= (db.prepare('SELECT count(*) FROM edge').pluck().get() as number);
+  const restoreEdgeTo = big ? dropIndexes(db, ['edge_to']) : () => {};
   // NOT INDEXED: the import's transfers are a rowid range; read in order and sorted once, they
   // cost less than one table lookup per entry of the (from, to, asset) index.
   const r = db
@@ -32,7 +32,7 @@ export function addTransfersToEdges(db: Db, chainId: number, firstNewTransferId:
          last_time = max(coalesce(edge.last_time, excluded.last_time), coalesce(excluded.last_time, edge.last_time))`,
     )
     .run(firstNewTransferId, chainId);
-  if (rebuild) db.exec(rebuild);
+  restoreEdgeTo();
   return r.changes;
 }
 

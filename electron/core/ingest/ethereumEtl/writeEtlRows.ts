@@ -177,7 +177,7 @@ export class EtlWriter {
    */
   private readonly txs = new Map<string, TxRef>();
   /** Address texts as rows spell them, with their canonical form and id (see addressAt). */
-  private readonly seenAddresses = new Map<string, { readonly addr: string; readonly id: number }>();
+  private readonly seenAddresses = new BoundedMap<string, { readonly addr: string; readonly id: number }>(SEEN_ADDRESSES);
 
   constructor(
     private readonly db: Db,
@@ -337,7 +337,6 @@ export class EtlWriter {
     if (known === undefined) {
       const addr = row.with(column, this.codecs.address);
       known = { addr, id: this.intern(addr) };
-      if (this.seenAddresses.size >= SEEN_ADDRESSES) this.seenAddresses.clear();
       this.seenAddresses.set(text, known);
     }
     return known;
