@@ -87,11 +87,10 @@ function printWorld(w: WorldBenchResult): void {
 
 const work = mkdtempSync(join(tmpdir(), 'cairn-bench-'));
 const results: Record<string, unknown> = { started, machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version } };
-if (values['case-files-only']) {
+/** One section alone (an `--X-only` flag): runs it, removes the work folder, saves the results and exits. */
+async function runOnly(section: () => Promise<void>): Promise<never> {
   try {
-    const cf = await benchCaseFiles(work, log);
-    printCaseFileResults(cf);
-    results.caseFiles = cf;
+    await section();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -99,69 +98,39 @@ if (values['case-files-only']) {
   console.log(`results written to ${values.out}`);
   process.exit(0);
 }
+if (values['case-files-only']) await runOnly(async () => {
+  const cf = await benchCaseFiles(work, log);
+  printCaseFileResults(cf);
+  results.caseFiles = cf;
+});
 const labelTotal = Number(values.labels);
-if (values['labels-only']) {
-  try {
-    const labels = await benchLabels(work, labelTotal, log);
-    printLabelsResults(labels);
-    results.labels = labels;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  saveResults(values.out!, results);
-  console.log(`results written to ${values.out}`);
-  process.exit(0);
-}
-if (values['trace-only']) {
-  try {
-    const trace = await benchTrace(work, scale, log);
-    printTraceResults(trace);
-    results.trace = [trace];
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  saveResults(values.out!, results);
-  console.log(`results written to ${values.out}`);
-  process.exit(0);
-}
-if (values['clusters-only']) {
-  try {
-    const clusters = await benchClusters(work, scale, log, { configs: values['cluster-configs']?.split(',').map((c) => c.trim()) });
-    printClusterResults(clusters);
-    results.clusters = [clusters];
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  saveResults(values.out!, results);
-  console.log(`results written to ${values.out}`);
-  process.exit(0);
-}
-if (values['world-only']) {
-  try {
-    const world = await benchWorld(scale, work, { floor: true, log });
-    printWorld(world);
-    results.worlds = [world];
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  saveResults(values.out!, results);
-  console.log(`results written to ${values.out}`);
-  process.exit(0);
-}
-if (values['session-only']) {
-  try {
-    const world = await benchWorld(scale, work, { floor: false, log });
-    printWorld(world);
-    const session = await benchSession(work, scale, log);
-    printSessionResults(session);
-    results.session = session;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-  saveResults(values.out!, results);
-  console.log(`results written to ${values.out}`);
-  process.exit(0);
-}
+if (values['labels-only']) await runOnly(async () => {
+  const labels = await benchLabels(work, labelTotal, log);
+  printLabelsResults(labels);
+  results.labels = labels;
+});
+if (values['trace-only']) await runOnly(async () => {
+  const trace = await benchTrace(work, scale, log);
+  printTraceResults(trace);
+  results.trace = [trace];
+});
+if (values['clusters-only']) await runOnly(async () => {
+  const clusters = await benchClusters(work, scale, log, { configs: values['cluster-configs']?.split(',').map((c) => c.trim()) });
+  printClusterResults(clusters);
+  results.clusters = [clusters];
+});
+if (values['world-only']) await runOnly(async () => {
+  const world = await benchWorld(scale, work, { floor: true, log });
+  printWorld(world);
+  results.worlds = [world];
+});
+if (values['session-only']) await runOnly(async () => {
+  const world = await benchWorld(scale, work, { floor: false, log });
+  printWorld(world);
+  const session = await benchSession(work, scale, log);
+  printSessionResults(session);
+  results.session = session;
+});
 try {
   // The micro-benchmarks first: their peak-memory readings are of a fresh process.
   const rows = Number(values.rows);
