@@ -12,6 +12,7 @@ import { importDataset } from '../../electron/core/ingest/importDataset';
 import type { ImportRequest } from '../../electron/core/ingest/importTypes';
 import { openStore } from '../../electron/core/store/openStore';
 import { toDbAmount } from '../../electron/core/store/sqlFunctions';
+import { txHashKey } from '../../electron/core/store/txHash';
 
 const HEADER =
   'hash,nonce,block_hash,block_number,transaction_index,from_address,to_address,value,gas,gas_price,input,block_timestamp,max_fee_per_gas,max_priority_fee_per_gas,transaction_type';
@@ -77,20 +78,20 @@ export async function measuredImport(storePath: string, request: ImportRequest):
 /** The ceiling: the same facts, already parsed and interned, inserted with prepared statements. */
 function rawInsert(dir: string, n: number): number {
   const db = openStore(join(dir, `ceiling-${Date.now()}.sqlite`));
-  const rows = Array.from({ length: n }, (_, i) => row(i));
+  const rows = Array.from({ length: n }, (_, i) => ({ ...row(i), key: txHashKey(row(i).hash) }));
   const t0 = performance.now();
   db.transaction(() => {
     db.prepare("INSERT INTO chain (id, caip2) VALUES (1, 'eip155:1')").run();
     db.prepare("INSERT INTO asset (id, chain_id, contract, symbol, decimals) VALUES (1, 1, '', 'ETH', 18)").run();
     const addr = db.prepare('INSERT OR IGNORE INTO address (id, chain_id, addr) VALUES (?, 1, ?)');
     for (let i = 1; i <= 50_000; i++) addr.run(i, '0x' + hex(i, 40));
-    const tx = db.prepare('INSERT INTO tx (id, chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 1)');
+    const tx = db.prepare('INSERT INTO tx (id, chain_id, hash_bin, hash_form, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, 1)');
     const tr = db.prepare("INSERT INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (1, ?, 0, '', ?, ?, 1, ?, ?, NULL, 1)");
     rows.forEach((r, i) => {
       const from = parseInt(r.from.slice(2), 16);
       const to = parseInt(r.to.slice(2), 16);
       const v = toDbAmount(BigInt(r.value));
-      tx.run(i + 1, r.hash, r.block, i % 200, r.time, from, to, v);
+      tx.run(i + 1, ...r.key, r.block, i % 200, r.time, from, to, v);
       tr.run(i + 1, from, to, v, r.time);
     });
   })();

@@ -22,6 +22,7 @@ import { importDataset } from '../../electron/core/ingest/importDataset';
 import { canonicalAddress } from '../../shared/codec/address';
 import { openStore, type Db } from '../../electron/core/store/openStore';
 import { toDbAmount } from '../../electron/core/store/sqlFunctions';
+import { txHashKey } from '../../electron/core/store/txHash';
 import { generateWorld, type WorldTruth } from '../../electron/core/synth/world';
 
 export interface FormatFigures {
@@ -94,7 +95,7 @@ function accountFloor(dir: string, chain: string, work: string): number {
   const txId = new Map<string, number>();
   const txRows = txs.map((t, i) => {
     txId.set(t.hash!, i + 1);
-    return [i + 1, t.hash!, Number(t.block_number), Number(t.transaction_index), Number(t.block_timestamp), id(t.from_address!), id(t.to_address!), BigInt(t.value!), Number(t.receipt_status)] as const;
+    return [i + 1, txHashKey(t.hash!), Number(t.block_number), Number(t.transaction_index), Number(t.block_timestamp), id(t.from_address!), id(t.to_address!), BigInt(t.value!), Number(t.receipt_status)] as const;
   });
   // [tx id, kind, pos, from, to, asset, amount, time, status]
   const transferRows: (readonly [number, number, string, number, number, number, bigint, number, number])[] = [];
@@ -129,8 +130,8 @@ function accountFloor(dir: string, chain: string, work: string): number {
     for (const b of blocks) block.run(...b);
     const addr = db.prepare('INSERT INTO address (id, chain_id, addr) VALUES (?, 1, ?)');
     for (const [a, n] of ids) addr.run(n, a);
-    const tx = db.prepare('INSERT INTO tx (id, chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)');
-    for (const r of txRows) tx.run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], toDbAmount(r[7]), r[8]);
+    const tx = db.prepare('INSERT INTO tx (id, chain_id, hash_bin, hash_form, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 1)');
+    for (const r of txRows) tx.run(r[0], ...r[1], r[2], r[3], r[4], r[5], r[6], toDbAmount(r[7]), r[8]);
     const tr = db.prepare('INSERT INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)');
     for (const r of transferRows) tr.run(r[0], r[1], r[2], r[3], r[4], r[5], toDbAmount(r[6]), r[7], r[8]);
     const edge = db.prepare('INSERT INTO edge (from_id, to_id, asset_id, total, total_f, cnt, first_time, last_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -154,7 +155,7 @@ function utxoFloor(source: Db, caip2: string, work: string): number {
   const selects: [string, string][] = [
     ['btc_block', 'SELECT * FROM btc_block WHERE chain_id = ?'],
     ['address', 'SELECT * FROM address WHERE chain_id = ? ORDER BY id'],
-    ['tx', 'SELECT * FROM tx WHERE chain_id = ? ORDER BY id'],
+    ['tx', 'SELECT id, chain_id, hash_bin, hash_form, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id, fee, coinbase, folded FROM tx WHERE chain_id = ? ORDER BY id'],
     ['btc_block_tx', 'SELECT * FROM btc_block_tx WHERE chain_id = ?'],
     ['txout', 'SELECT o.* FROM txout o JOIN tx t ON t.id = o.tx_id WHERE t.chain_id = ? ORDER BY o.tx_id, o.n'],
     ['txin', 'SELECT i.* FROM txin i JOIN tx t ON t.id = i.tx_id WHERE t.chain_id = ? ORDER BY i.tx_id, i.n'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { BadInputError } from '../../electron/core/ingest/errors';
-import type { Db } from '../../electron/core/store/openStore';
+import { openStore, type Db } from '../../electron/core/store/openStore';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -93,4 +93,46 @@ export function clusterPartition(db: Db): string[][] {
   const groups = new Map<number, string[]>();
   for (const r of rows) groups.set(r.root, [...(groups.get(r.root) ?? []), r.addr]);
   return [...groups.values()].sort((x, y) => x[0]!.localeCompare(y[0]!));
+}
+
+/**
+ * A store file at schema `version` holding the rows of `current` (a store at the latest
+ * version), for tests of a migration: each table the old schema has gets the columns both
+ * share, the current store's virtual columns included (tx.hash since migration 110), so
+ * migrating the file forward must give back `current`'s rows.
+ */
+export function storeAtVersion(current: Db, version: number, file: string): void {
+  const old = openStore(file, { migrateTo: version });
+  old.close();
+  current.prepare('ATTACH DATABASE ? AS old').run(file);
+  try {
+    current.pragma('foreign_keys = OFF');
+    current.exec('BEGIN');
+    // Virtual tables (the label index) and their shadow tables are left empty.
+    const tables = current
+      .prepare(
+        `SELECT name FROM old.sqlite_master t WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'
+         AND NOT EXISTS (SELECT 1 FROM old.sqlite_master v WHERE v.sql LIKE 'CREATE VIRTUAL%' AND t.name LIKE v.name || '\\_%' ESCAPE '\\')`,
+      )
+      .pluck()
+      .all() as string[];
+    for (const t of tables) {
+      const mine = new Set((current.prepare('SELECT name FROM pragma_table_xinfo(?, ?)').pluck().all(t, 'main') as string[]));
+      const cols = (current.prepare('SELECT name FROM pragma_table_xinfo(?, ?)').pluck().all(t, 'old') as string[]).filter((c) => mine.has(c));
+      if (cols.length === 0) continue;
+      current.exec(`DELETE FROM old.${t}`);
+      current.exec(`INSERT INTO old.${t} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM main.${t}`);
+    }
+    current.exec('COMMIT');
+  } finally {
+    if (current.inTransaction) current.exec('ROLLBACK');
+    current.pragma('foreign_keys = ON');
+    current.exec('DETACH DATABASE old');
+  }
+}
+
+/** Every row of a table with every column, virtual ones included, in rowid (or key) order. */
+export function tableRows(db: Db, table: string): unknown[][] {
+  const cols = (db.prepare('SELECT name FROM pragma_table_xinfo(?)').pluck().all(table) as string[]).filter((c) => c !== 'hash_bin' && c !== 'hash_form');
+  return db.prepare(`SELECT ${cols.join(', ')} FROM ${table} ORDER BY ${cols.slice(0, 3).join(', ')}`).raw().safeIntegers(true).all() as unknown[][];
 }

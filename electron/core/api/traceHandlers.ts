@@ -8,6 +8,7 @@ import { findChainId } from '../store/chains';
 import type { Db } from '../store/openStore';
 import { runTrace } from '../trace/runTrace';
 import { canonicalOrInvalid, chainOf, lookupAddress, type HandlerDeps, type HandlerKit } from './handlers';
+import { txHashKey } from '../store/txHash';
 
 type Methods = 'trace.start' | 'trace.status' | 'trace.cancel' | 'trace.list' | 'trace.get' | 'trace.rerun' | 'trace.remove' | 'exposure.indirect';
 
@@ -29,7 +30,7 @@ function checkedSource(db: Db, where: string, s: TraceSource): TraceSource {
     throw new ApiError('invalid_argument', `source transaction: ${(error as Error).message}`);
   }
   const chainId = findChainId(db, chain.id);
-  const known = chainId !== null && db.prepare('SELECT 1 FROM tx WHERE chain_id = ? AND hash = ?').get(chainId, tx) !== undefined;
+  const known = chainId !== null && db.prepare('SELECT 1 FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?').get(chainId, ...txHashKey(tx)) !== undefined;
   if (!known) throw new ApiError('invalid_argument', `the source transaction ${tx} on ${chain.name} is not in ${where}`);
   return { ...s, chain: chain.id, tx };
 }

@@ -26,6 +26,7 @@ import { refreshHubs } from '../store/hubs';
 import { openDatabase, type Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
 import { storeMigrations } from '../store/storeMigrations';
+import { txHashKey } from '../store/txHash';
 
 export const BUNDLE_FORMAT = 'cairn-bundle';
 export const BUNDLE_PARSER_VERSION = '1';
@@ -45,7 +46,7 @@ export const EVIDENCE_COLUMNS = {
   address: ['id', 'chain_id', 'addr'],
   asset: ['id', 'chain_id', 'contract', 'symbol', 'name', 'decimals', 'dataset_id', 'standard'],
   block: ['chain_id', 'number', 'hash', 'parent_hash', 'time', 'tx_count', 'dataset_id'],
-  tx: ['id', 'chain_id', 'hash', 'block_number', 'tx_index', 'time', 'from_id', 'to_id', 'value', 'status', 'stub', 'dataset_id', 'fee', 'coinbase', 'folded'],
+  tx: ['id', 'chain_id', 'hash_bin', 'hash_form', 'block_number', 'tx_index', 'time', 'from_id', 'to_id', 'value', 'status', 'stub', 'dataset_id', 'fee', 'coinbase', 'folded'],
   transfer: ['id', 'chain_id', 'tx_id', 'kind', 'pos', 'from_id', 'to_id', 'asset_id', 'amount', 'time', 'status', 'dataset_id', 'token_id'],
   edge: ['from_id', 'to_id', 'asset_id', 'total', 'total_f', 'cnt', 'first_time', 'last_time'],
   btc_block: ['chain_id', 'hash', 'prev_hash', 'height', 'time', 'bits', 'tx_count', 'size', 'dataset_id', 'stated_height'],
@@ -358,8 +359,12 @@ const amountOrNull = (v: unknown): Amount | null => (v === null || v === undefin
 
 /** Reads the evidence file: SELECTs of known columns of known tables, nothing else. */
 function readEvidence(ev: Db): Evidence {
+  // A tx's hash is read as its text (`hash`): a stored column in files from before store
+  // migration 110, the virtual column over hash_bin and hash_form since (store/txHash.ts).
+  const readable = (table: EvidenceTable): string =>
+    table === 'tx' ? [...EVIDENCE_COLUMNS.tx.filter((c) => c !== 'hash_bin' && c !== 'hash_form'), 'hash'].join(', ') : cols(table);
   const all = (table: EvidenceTable, order: string): Record<string, unknown>[] =>
-    ev.prepare(`SELECT ${cols(table)} FROM ${table} ORDER BY ${order}`).safeIntegers(true).all() as Record<string, unknown>[];
+    ev.prepare(`SELECT ${readable(table)} FROM ${table} ORDER BY ${order}`).safeIntegers(true).all() as Record<string, unknown>[];
   const chains = new Map(all('chain', 'id').map((r) => [intReq(r.id), String(r.caip2)]));
   const datasets = all('dataset', 'id').map((r) => ({ id: intReq(r.id), chainId: intReq(r.chain_id) }));
   const sources = new Map<number, EvSource[]>();
@@ -715,11 +720,11 @@ function mergeChain(
   const stale = new Map<string, [number, number, number]>();
   const s = {
     findTx: db.prepare(
-      'SELECT id, block_number AS blockNumber, tx_index AS txIndex, time, from_id AS fromId, to_id AS toId, value, status, stub, folded FROM tx WHERE chain_id = ? AND hash = ?',
+      'SELECT id, block_number AS blockNumber, tx_index AS txIndex, time, from_id AS fromId, to_id AS toId, value, status, stub, folded FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?',
     ).safeIntegers(true),
     insertTx: db.prepare(
-      `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id, fee, coinbase, folded)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO tx (chain_id, hash_bin, hash_form, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id, fee, coinbase, folded)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     completeStub: db.prepare(
       'UPDATE tx SET block_number = ?, tx_index = ?, time = coalesce(time, ?), from_id = ?, to_id = coalesce(to_id, ?), value = ?, stub = 0 WHERE id = ? AND stub = 1',
@@ -762,14 +767,14 @@ function mergeChain(
     const to = addr(t.toId, `tx ${t.hash}`);
     const outs = ev.txouts.get(t.id) ?? [];
     const ins = ev.txins.get(t.id) ?? [];
-    const mine = s.findTx.get(chainId, t.hash) as
+    const mine = s.findTx.get(chainId, ...txHashKey(t.hash)) as
       | { id: bigint; blockNumber: bigint | null; txIndex: bigint | null; time: bigint | null; fromId: bigint | null; toId: bigint | null; value: Amount | null; status: bigint | null; stub: bigint; folded: bigint }
       | undefined;
 
     if (!mine) {
       // UTXO: written unfolded, without fee; the importer's fold below gives both.
       const id = Number(
-        s.insertTx.run(chainId, t.hash, t.blockNumber, t.txIndex, t.time, from, to, t.value, t.status, t.stub, datasetId, utxo ? null : t.fee, t.coinbase, utxo ? 0 : t.folded)
+        s.insertTx.run(chainId, ...txHashKey(t.hash), t.blockNumber, t.txIndex, t.time, from, to, t.value, t.status, t.stub, datasetId, utxo ? null : t.fee, t.coinbase, utxo ? 0 : t.folded)
           .lastInsertRowid,
       );
       added.tx++;

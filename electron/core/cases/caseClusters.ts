@@ -51,6 +51,7 @@ import type { Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
 import type { Actor, CaseFile } from './caseFiles';
 import { hasTable } from './caseTables';
+import { txHashKey } from '../store/txHash';
 
 /** The most addresses a cluster an override acts on may hold: its view is re-derived in memory. */
 export const MAX_ADDRESSES = 100_000;
@@ -129,7 +130,7 @@ class Facts {
            UNION SELECT to_id FROM transfer WHERE tx_id = @tx AND to_id IS NOT NULL`,
         )
         .pluck(),
-      txId: db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash = ?').pluck(),
+      txId: db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?').pluck(),
       txHash: db.prepare('SELECT hash FROM tx WHERE id = ?').pluck(),
       chainOf: db.prepare('SELECT chain_id FROM address WHERE id = ?').pluck(),
     };
@@ -190,7 +191,7 @@ class Facts {
   }
 
   txId(chainId: number, hash: string): number | null {
-    return (this.s.txId.get(chainId, hash) as number | undefined) ?? null;
+    return (this.s.txId.get(chainId, ...txHashKey(hash)) as number | undefined) ?? null;
   }
 
   txHash(txId: number): string {

@@ -9,6 +9,7 @@ import { canonicalAddress, canonicalTxHashFor, displayAddress } from '../../../s
 import { guessAddressChains } from '../../../shared/codec/chainGuess';
 import { resolveChain } from '../../../shared/model/chains';
 import type { Db } from '../store/openStore';
+import { txHashKey } from '../store/txHash';
 
 /** A case and its clusters, as search reads them (from the registry and the case files). */
 export interface SearchableCase {
@@ -55,7 +56,7 @@ function txHits(store: Db, text: string): SearchHit[] {
   if (!/^[0-9a-f]{64}$/.test(bare)) return [];
   const hits: SearchHit[] = [];
   const rows = store.prepare('SELECT caip2 FROM chain ORDER BY id').all() as { caip2: string }[];
-  const find = store.prepare('SELECT block_number, time FROM tx WHERE chain_id = (SELECT id FROM chain WHERE caip2 = ?) AND hash = ?');
+  const find = store.prepare('SELECT block_number, time FROM tx WHERE chain_id = (SELECT id FROM chain WHERE caip2 = ?) AND hash_bin = ? AND hash_form = ?');
   for (const { caip2 } of rows) {
     let hash: string;
     try {
@@ -63,7 +64,7 @@ function txHits(store: Db, text: string): SearchHit[] {
     } catch {
       continue;
     }
-    const tx = find.get(caip2, hash) as { block_number: number | null; time: number | null } | undefined;
+    const tx = find.get(caip2, ...txHashKey(hash)) as { block_number: number | null; time: number | null } | undefined;
     if (tx) hits.push({ kind: 'tx', chain: caip2, id: hash, label: hash, detail: `transaction on ${chainName(caip2)}${tx.block_number !== null ? `, block ${tx.block_number}` : ''}`, caseId: null });
   }
   return hits;

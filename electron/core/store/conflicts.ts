@@ -146,7 +146,7 @@ const SELECT_CONFLICTS = `
          CASE WHEN ta.id IS NOT NULL THEN ta.decimals ELSE na.decimals END AS unit_decimals
   FROM conflict c
   JOIN chain ch ON ch.id = c.chain_id
-  LEFT JOIN tx ON c.kind = 'transfer' AND c.field = 'value' AND tx.chain_id = c.chain_id AND tx.hash = c.tx_hash
+  LEFT JOIN tx ON c.kind = 'transfer' AND c.field = 'value' AND tx.chain_id = c.chain_id AND tx.hash_bin = tx_hash_bin(c.tx_hash) AND tx.hash_form = tx_hash_form(c.tx_hash)
   LEFT JOIN transfer tr ON tr.tx_id = tx.id AND tr.kind = c.transfer_kind AND tr.pos = c.transfer_pos
   LEFT JOIN asset ta ON ta.id = tr.asset_id
   LEFT JOIN asset na ON c.kind = 'tx' AND c.field = 'value' AND na.chain_id = c.chain_id AND na.contract = ''`;

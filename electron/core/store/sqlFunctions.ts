@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { txHashKey } from './txHash';
 
 /**
  * Amounts can exceed SQLite's 64-bit integers (ERC-20 values are uint256), so an amount is
@@ -37,6 +38,9 @@ export function registerSqlFunctions(db: Database.Database): void {
     toDbAmount(fromDbAmount(a ?? 0n) + fromDbAmount(b ?? 0n)),
   );
   // 1 when an amount is at least a bound given as decimal text: filters compare exactly, never as floats.
+  // A tx hash's stored bytes and form (store/txHash.ts), for lookups and joins written in SQL.
+  db.function('tx_hash_bin', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? txHashKey(text)[0] : null));
+  db.function('tx_hash_form', { deterministic: true }, (text: unknown) => (typeof text === 'string' ? txHashKey(text)[1] : null));
   db.function('amount_at_least', { safeIntegers: true, deterministic: true }, (a: unknown, min: unknown) =>
     fromDbAmount(a) >= fromDbAmount(min) ? 1n : 0n,
   );

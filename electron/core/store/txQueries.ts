@@ -2,6 +2,7 @@ import { detectCoinJoin, type CoinJoinVerdict } from '../analysis/clustering/coi
 import type { Db } from './openStore';
 import { fromDbAmount } from './sqlFunctions';
 import { KIND_NAMES, statusName, type TransferKind, type TransferStatus } from './addressQueries';
+import { txHashKey } from './txHash';
 
 export interface TxTransferFact {
   from: string | null;
@@ -33,9 +34,9 @@ export function getTx(db: Db, chainId: number, hash: string): TxFact | null {
     .prepare(
       `SELECT tx.id, tx.hash, tx.block_number, tx.time, tx.status, f.addr AS from_addr, t.addr AS to_addr
        FROM tx LEFT JOIN address f ON f.id = tx.from_id LEFT JOIN address t ON t.id = tx.to_id
-       WHERE tx.chain_id = ? AND tx.hash = ?`,
+       WHERE tx.chain_id = ? AND tx.hash_bin = ? AND tx.hash_form = ?`,
     )
-    .get(chainId, hash) as
+    .get(chainId, ...txHashKey(hash)) as
     | { id: number; hash: string; block_number: number | null; time: number | null; status: number | null; from_addr: string | null; to_addr: string | null }
     | undefined;
   if (!tx) return null;
@@ -105,7 +106,7 @@ export interface UtxoTxFact {
  * `unit` names the coin in the CoinJoin verdict's sentence.
  */
 export function getUtxoParts(db: Db, chainId: number, hash: string, unit = 'BTC'): UtxoTxFact | null {
-  const tx = db.prepare('SELECT id, fee, coinbase FROM tx WHERE chain_id = ? AND hash = ?').safeIntegers(true).get(chainId, hash) as
+  const tx = db.prepare('SELECT id, fee, coinbase FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?').safeIntegers(true).get(chainId, ...txHashKey(hash)) as
     | { id: bigint; fee: bigint | string | null; coinbase: bigint }
     | undefined;
   if (!tx) return null;

@@ -34,6 +34,7 @@ import type { FlowRow } from '../analysis/filteredFlows';
 import type { Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
 import { TraceError } from './runTrace';
+import { txHashKey } from '../store/txHash';
 
 /** Edges followed per address and direction: its largest ones. */
 export const FAN_OUT_CAP = 64;
@@ -316,7 +317,7 @@ export function resolveTransferRef(store: Db, ref: TransferRef): LinkEnd | null 
   } catch (error) {
     throw new TraceError('invalid_argument', `${chain.id} tx ${ref.tx}: ${(error as Error).message}`);
   }
-  const txId = store.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash = ?').pluck().get(chainId, hash) as number | undefined;
+  const txId = store.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?').pluck().get(chainId, ...txHashKey(hash)) as number | undefined;
   if (txId === undefined) return null;
   const rows = chain.family === 'utxo' ? utxoOutputs(store, chainId, txId, ref.ref) : accountTransfers(store, txId, ref.ref);
   let best: (typeof rows)[number] | null = null;

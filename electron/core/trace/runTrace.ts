@@ -28,6 +28,7 @@ import { fromDbAmount } from '../store/sqlFunctions';
 import { traceLedger, type LedgerTransfer } from './ledger';
 import { traceUtxo, type UtxoTx } from './utxo';
 import { splitProportionally } from '../ingest/bitcoin/utxoFold';
+import { txHashKey } from '../store/txHash';
 
 /** What a case adds to a trace: its judgements. */
 export interface TraceContext {
@@ -169,7 +170,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     if (id === undefined) throw new TraceError('not_found', `the store has no transfers of ${address} on ${c.caip2}`);
     return id;
   };
-  const findTx = db.prepare('SELECT id, time FROM tx WHERE chain_id = ? AND hash = ?');
+  const findTx = db.prepare('SELECT id, time FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?');
   const txOf = (c: ChainRow, hash: string): { id: number; time: number | null } => {
     let h: string;
     try {
@@ -177,7 +178,7 @@ export function runTrace(db: Db, spec: TraceSpec, ctx: TraceContext = {}): Trace
     } catch (error) {
       throw new TraceError('invalid_argument', (error as Error).message);
     }
-    const row = findTx.get(c.id, h) as { id: number; time: number | null } | undefined;
+    const row = findTx.get(c.id, ...txHashKey(h)) as { id: number; time: number | null } | undefined;
     if (!row) throw new TraceError('not_found', `the store has no transaction ${hash} on ${c.caip2}`);
     return row;
   };

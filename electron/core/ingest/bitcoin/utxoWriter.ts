@@ -6,6 +6,7 @@ import { BoundedMap } from '../../store/boundedMap';
 import type { FreshChainLoad } from '../../store/bulkIndexes';
 import type { Db } from '../../store/openStore';
 import { fromDbAmount, toDbAmount } from '../../store/sqlFunctions';
+import { txHashKey } from '../../store/txHash';
 import { foldTx, TRANSFER_UTXO, type FoldPart } from './utxoFold';
 
 export interface UtxoAdded {
@@ -74,9 +75,9 @@ export class UtxoWriter {
         'INSERT OR IGNORE INTO btc_block (chain_id, hash, prev_hash, height, stated_height, time, bits, tx_count, size, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       member: db.prepare('INSERT OR IGNORE INTO btc_block_tx (chain_id, block_hash, idx, tx_id) VALUES (?, ?, ?, ?)'),
-      findTx: db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash = ?').pluck(),
+      findTx: db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?').pluck(),
       newTx: db.prepare(
-        'INSERT INTO tx (chain_id, hash, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)',
+        'INSERT INTO tx (chain_id, hash_bin, hash_form, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)',
       ),
       out: db.prepare('INSERT INTO txout (tx_id, n, value, type, address_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
       prevOut: db.prepare('SELECT value, address_id AS addressId FROM txout WHERE tx_id = ? AND n = ?').safeIntegers(true),
@@ -161,26 +162,27 @@ export class UtxoWriter {
     if (this.fresh?.active) return this.txIds.get(txid);
     // The fresh load ended (the address interner may end it too): the store answers from now on.
     if (this.txIds.size > 0) this.txIds.clear();
-    return this.s.findTx.get(this.chainId, txid) as number | undefined;
+    return this.s.findTx.get(this.chainId, ...txHashKey(txid)) as number | undefined;
   }
 
   /**
    * Inserts a tx row; undefined when the store has the tx already. Prepared on first use: while a
    * fresh load has dropped the hash index, an ON CONFLICT on it would not compile.
    */
-  private insertTx(args: readonly unknown[]): number | undefined {
+  private insertTx(txid: string, rest: readonly unknown[]): number | undefined {
+    const args = [this.chainId, ...txHashKey(txid), ...rest];
     if (this.fresh?.active) {
-      if (this.txIds.has(args[1] as string)) return undefined;
+      if (this.txIds.has(txid)) return undefined;
       const id = Number(this.s.newTx.run(...args).lastInsertRowid);
       if (this.txIds.size >= this.freshCap) {
         this.fresh.end();
         this.txIds.clear();
-      } else this.txIds.set(args[1] as string, id);
+      } else this.txIds.set(txid, id);
       return id;
     }
     this.insertTxStatement ??= this.db.prepare(
-      `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)
-       ON CONFLICT (chain_id, hash) DO NOTHING`,
+      `INSERT INTO tx (chain_id, hash_bin, hash_form, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)
+       ON CONFLICT (chain_id, hash_bin, hash_form) DO NOTHING`,
     );
     const r = this.insertTxStatement.run(...args);
     return r.changes === 0 ? undefined : Number(r.lastInsertRowid);
@@ -216,7 +218,7 @@ export class UtxoWriter {
     const transfers: [string, number | null, number | null, bigint][] = [];
     const fee = ins ? foldTx(tx.isCoinbase, ins, outs, (pos, from, to, amount) => transfers.push([pos, from, to, amount])) : null;
 
-    const txId = this.insertTx([this.chainId, tx.txid, idx, time, tx.isCoinbase ? 1 : 0, ins ? 1 : 0, fee === null ? null : toDbAmount(fee), this.datasetId]);
+    const txId = this.insertTx(tx.txid, [idx, time, tx.isCoinbase ? 1 : 0, ins ? 1 : 0, fee === null ? null : toDbAmount(fee), this.datasetId]);
     if (txId === undefined) {
       // The same tx in another block (a stale block and its replacement): one fact, two memberships.
       this.s.member.run(this.chainId, blockHash, idx, this.txId(tx.txid));

@@ -10,6 +10,7 @@ import type { FreshChainLoad } from '../../store/bulkIndexes';
 import { ConflictRecorder, type ConflictFact } from '../../store/conflicts';
 import type { Db } from '../../store/openStore';
 import { fromDbAmount, toDbAmount, type DbAmount } from '../../store/sqlFunctions';
+import { txHashKey } from '../../store/txHash';
 import type { CsvRow } from '../csvRows';
 import { escapeControls, excerpt } from '../errors';
 import type { EtlKind } from './kinds';
@@ -200,11 +201,11 @@ export class EtlWriter {
     this.s = {
       block: db.prepare('INSERT OR IGNORE INTO block (chain_id, number, hash, parent_hash, time, tx_count, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       blockTime: db.prepare('SELECT time FROM block WHERE chain_id = ? AND number = ?').pluck(),
-      findTx: db.prepare('SELECT id, stub, time, status, to_id AS toId FROM tx WHERE chain_id = ? AND hash = ?'),
+      findTx: db.prepare('SELECT id, stub, time, status, to_id AS toId FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?'),
       storedTx: db
         .prepare(
           `SELECT id, stub, block_number AS block, tx_index AS idx, time, from_id AS fromId, to_id AS toId, value, status, dataset_id AS datasetId
-           FROM tx WHERE chain_id = ? AND hash = ?`,
+           FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?`,
         )
         .safeIntegers(true),
       storedTxById: db
@@ -214,7 +215,7 @@ export class EtlWriter {
         )
         .safeIntegers(true),
       newTx: db.prepare(
-        'INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO tx (chain_id, hash_bin, hash_form, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       storedTransfer: db
         .prepare('SELECT from_id AS fromId, to_id AS toId, asset_id AS assetId, amount, status, token_id AS tokenId, dataset_id AS datasetId FROM transfer WHERE tx_id = ? AND kind = ? AND pos = ?')
@@ -405,11 +406,11 @@ export class EtlWriter {
     let insertedId = 0;
     if (known) existing = this.s.storedTxById.get(known.id) as StoredTx;
     else {
-      const args = [this.chainId, hash, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId] as const;
+      const args = [this.chainId, ...txHashKey(hash), blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId] as const;
       if (this.fresh?.active) insertedId = Number(this.s.newTx.run(...args).lastInsertRowid);
       else {
         const inserted = this.insertTx().run(...args);
-        if (inserted.changes === 0) existing = this.s.storedTx.get(this.chainId, hash) as StoredTx;
+        if (inserted.changes === 0) existing = this.s.storedTx.get(this.chainId, ...txHashKey(hash)) as StoredTx;
         else insertedId = Number(inserted.lastInsertRowid);
       }
     }
@@ -510,8 +511,8 @@ export class EtlWriter {
   /** Prepared on first use: while a fresh load has dropped the hash index, its ON CONFLICT would not compile. */
   private insertTx(): Statement {
     return (this.insertTxStatement ??= this.db.prepare(
-      `INSERT INTO tx (chain_id, hash, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (chain_id, hash) DO NOTHING`,
+      `INSERT INTO tx (chain_id, hash_bin, hash_form, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (chain_id, hash_bin, hash_form) DO NOTHING`,
     ));
   }
 
@@ -532,7 +533,7 @@ export class EtlWriter {
     const known = this.txs.get(hash);
     if (known) return known;
     if (!this.fresh?.active) {
-      const tx = this.s.findTx.get(this.chainId, hash) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
+      const tx = this.s.findTx.get(this.chainId, ...txHashKey(hash)) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
       if (tx) {
         const ref = { id: tx.id, time: tx.time, status: tx.status, stub: tx.stub === 1 };
         this.remember(hash, ref);
@@ -541,7 +542,7 @@ export class EtlWriter {
     }
     const time = this.blockTime(blockNumber);
     // Looked up just above (or, in a fresh load, new to the chain): a plain insert.
-    const id = Number(this.s.newTx.run(this.chainId, hash, blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
+    const id = Number(this.s.newTx.run(this.chainId, ...txHashKey(hash), blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
     const ref = { id, time, status, stub: true };
     this.remember(hash, ref);
     return ref;

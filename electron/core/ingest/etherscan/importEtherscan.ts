@@ -31,6 +31,7 @@ import {
   type EtherscanKind,
 } from './etherscanCsv';
 import { knownTokenDecimals } from '../knownTokens';
+import { txHashKey } from '../../store/txHash';
 
 export const ETHERSCAN_CSV = 'etherscan-csv';
 export const ETHERSCAN_PARSER_VERSION = 'etherscan-csv/1';
@@ -246,7 +247,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
     const { chainId, datasetId, writer } = run;
     // Token and internal transfers name only a block number, and the export has no blocks file:
     // a tx first known from them takes the row's UnixTimestamp (its block's time).
-    const setTxTime = db.prepare('UPDATE tx SET time = ? WHERE chain_id = ? AND hash = ? AND time IS NULL');
+    const setTxTime = db.prepare('UPDATE tx SET time = ? WHERE chain_id = ? AND hash_bin = ? AND hash_form = ? AND time IS NULL');
     const storedDecimals = db.prepare('SELECT decimals FROM asset WHERE chain_id = ? AND contract = ?').pluck();
     const tokenDecimals = new Map<string, number>();
     const subject = new SubjectAddress(given);
@@ -314,7 +315,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
           } else if (header.kind === 'internal') {
             converted = internalTransfer(row, header, chain.nativeDecimals, keys);
             writer.write('traces', rowFromObject(file.path, line, converted.obj));
-            setTxTime.run(converted.time, chainId, converted.hash);
+            setTxTime.run(converted.time, chainId, ...txHashKey(converted.hash));
           } else {
             const token = tokenOf(row, header);
             const d = decimalsOf(file.path, line, header, token);
@@ -324,7 +325,7 @@ export async function importEtherscan(db: Db, request: EtherscanImportRequest, o
             }
             converted = tokenTransfer(row, header, token.contract, d, keys);
             writer.write('token_transfers', rowFromObject(file.path, line, converted.obj));
-            setTxTime.run(converted.time, chainId, converted.hash);
+            setTxTime.run(converted.time, chainId, ...txHashKey(converted.hash));
           }
           subject.observe(converted, file.path, line);
           fileRows++;

@@ -12,6 +12,7 @@ import type { ImportOptions } from '../../../../electron/core/ingest/importTypes
 import { AddressInterner } from '../../../../electron/core/store/addresses';
 import { deferNaturalKeysForFreshChain } from '../../../../electron/core/store/bulkIndexes';
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
+import { txHashKey } from '../../../../electron/core/store/txHash';
 import { generateWorld } from '../../../../electron/core/synth/world';
 import { ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, TX_HEADER, tempDir, writeBlk, writeFile } from '../../helpers';
 
@@ -125,7 +126,7 @@ test('a synthetic world on two chains, each imported in two parts: the same stor
   assert.ok((bulk.prepare('SELECT count(*) FROM cluster_evidence').pluck().get() as number) > 0, 'deposit clustering ran on the result');
   // The indexes came back and hold: a second copy of a stored tx or address is refused.
   const tx = bulk.prepare('SELECT chain_id, hash FROM tx LIMIT 1').get() as { chain_id: number; hash: string };
-  assert.throws(() => bulk.prepare('INSERT INTO tx (chain_id, hash, dataset_id) VALUES (?, ?, 1)').run(tx.chain_id, tx.hash), /UNIQUE/);
+  assert.throws(() => bulk.prepare('INSERT INTO tx (chain_id, hash_bin, hash_form, dataset_id) VALUES (?, ?, ?, 1)').run(tx.chain_id, ...txHashKey(tx.hash)), /UNIQUE/);
   const a = bulk.prepare('SELECT chain_id, addr FROM address LIMIT 1').get() as { chain_id: number; addr: string };
   assert.throws(() => bulk.prepare('INSERT INTO address (chain_id, addr) VALUES (?, ?)').run(a.chain_id, a.addr), /UNIQUE/);
   // Importing the same folder again is recognised, through the rebuilt indexes.
@@ -199,7 +200,7 @@ test('an address interner in a fresh load: new addresses need no lookup, and pas
 test('the natural keys are deferred only for a chain the store has nothing of, and only for a big enough import', () => {
   const db = openStore(':memory:');
   db.exec("INSERT INTO chain (id, caip2) VALUES (1, 'eip155:1'), (2, 'eip155:10'); INSERT INTO dataset (id, format, parser_version, chain_id, fingerprint, started_at, finished_at, row_counts, added) VALUES (1, 'x', '1', 1, '', '', '', '{}', '{}')");
-  db.prepare('INSERT INTO tx (chain_id, hash, dataset_id) VALUES (1, ?, 1)').run(hash(1));
+  db.prepare('INSERT INTO tx (chain_id, hash_bin, hash_form, dataset_id) VALUES (1, ?, ?, 1)').run(...txHashKey(hash(1)));
   db.exec('BEGIN');
   assert.equal(deferNaturalKeysForFreshChain(db, 1, 1_000_000, 1).active, false, 'the chain has a tx');
   assert.equal(deferNaturalKeysForFreshChain(db, 2, 99_999).active, false, 'too small to pay for the rebuild');
@@ -255,5 +256,5 @@ test('a synthetic world\'s Bitcoin blocks in two imports, spends crossing betwee
   const unlinked = bulk.prepare('SELECT count(*) FROM txin WHERE prev_txid IS NOT NULL AND prev_tx_id IS NULL').pluck().get() as number;
   assert.equal(unlinked, 0);
   const tx = bulk.prepare('SELECT chain_id, hash FROM tx LIMIT 1').get() as { chain_id: number; hash: string };
-  assert.throws(() => bulk.prepare('INSERT INTO tx (chain_id, hash, dataset_id) VALUES (?, ?, 1)').run(tx.chain_id, tx.hash), /UNIQUE/);
+  assert.throws(() => bulk.prepare('INSERT INTO tx (chain_id, hash_bin, hash_form, dataset_id) VALUES (?, ?, ?, 1)').run(tx.chain_id, ...txHashKey(tx.hash)), /UNIQUE/);
 });

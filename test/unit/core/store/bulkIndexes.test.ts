@@ -32,7 +32,7 @@ test('a rolled-back load gets its indexes back; a small load into a big store ke
 
   db.exec("INSERT INTO chain (id, caip2) VALUES (1, 'eip155:1')");
   db.exec("INSERT INTO asset (id, chain_id, contract, symbol, decimals, dataset_id) VALUES (1, 1, '', 'ETH', 18, 1)");
-  db.exec("INSERT INTO tx (id, chain_id, hash, dataset_id) VALUES (1, 1, '0x1', 1)");
+  db.exec("INSERT INTO tx (id, chain_id, hash_bin, hash_form, dataset_id) VALUES (1, 1, X'01', 1, 1)");
   db.exec("INSERT INTO transfer (id, chain_id, tx_id, kind, pos, asset_id, amount, dataset_id) VALUES (500000, 1, 1, 0, '', 1, 1, 1)");
   db.exec('BEGIN IMMEDIATE');
   deferIndexesForBulkLoad(db, 200_000);
