@@ -29,19 +29,42 @@ export function rankedSql(direction: RankDirection): string {
 }
 
 /**
- * Recomputes the stored rankings of every hub, inside the caller's transaction (an import,
- * after its edges are final). Returns how many hubs there are.
+ * Recomputes the stored rankings of hubs, inside the caller's transaction (an import, after its
+ * edges are final): of one chain's addresses when `chainId` is given, else of all. Edges, assets
+ * and their decimals belong to one chain, so an import of one chain changes the rankings of
+ * that chain's hubs only; its cost follows that chain, not the whole store (Tron after a large
+ * Ethereum import no longer re-ranks Ethereum's exchanges). Returns how many hubs it ranked.
  */
-export function refreshHubs(db: Db, minCounterparties = HUB_MIN_COUNTERPARTIES): number {
-  const hubs = db
-    .prepare(
-      `SELECT id FROM (SELECT from_id AS id, count(*) AS n FROM edge GROUP BY from_id
-                       UNION ALL SELECT to_id, count(*) FROM edge GROUP BY to_id)
-       GROUP BY id HAVING sum(n) >= ?`,
-    )
-    .pluck()
-    .all(minCounterparties) as number[];
-  db.exec('DELETE FROM hub_rank; DELETE FROM hub;');
+export function refreshHubs(db: Db, minCounterparties = HUB_MIN_COUNTERPARTIES, chainId: number | null = null): number {
+  const hubs = (
+    chainId === null
+      ? db
+          .prepare(
+            `SELECT id FROM (SELECT from_id AS id, count(*) AS n FROM edge GROUP BY from_id
+                             UNION ALL SELECT to_id, count(*) FROM edge GROUP BY to_id)
+             GROUP BY id HAVING sum(n) >= ?`,
+          )
+          .pluck()
+          .all(minCounterparties)
+      : db
+          .prepare(
+            `SELECT id FROM (SELECT e.from_id AS id, count(*) AS n FROM address a JOIN edge e ON e.from_id = a.id WHERE a.chain_id = :chain GROUP BY e.from_id
+                             UNION ALL SELECT e.to_id, count(*) FROM address a JOIN edge e ON e.to_id = a.id WHERE a.chain_id = :chain GROUP BY e.to_id)
+             GROUP BY id HAVING sum(n) >= :min`,
+          )
+          .pluck()
+          .all({ chain: chainId, min: minCounterparties })
+  ) as number[];
+  if (chainId === null) db.exec('DELETE FROM hub_rank; DELETE FROM hub;');
+  else {
+    const old = db.prepare('SELECT DISTINCT h.address_id FROM hub h JOIN address a ON a.id = h.address_id WHERE a.chain_id = ?').pluck().all(chainId) as number[];
+    const dropRank = db.prepare('DELETE FROM hub_rank WHERE address_id = ?');
+    const dropHub = db.prepare('DELETE FROM hub WHERE address_id = ?');
+    for (const id of old) {
+      dropRank.run(id);
+      dropHub.run(id);
+    }
+  }
   const insertHub = db.prepare('INSERT INTO hub (address_id, direction, total) VALUES (?, ?, ?)');
   const fill = new Map(
     DIRECTIONS.map((d) => [

@@ -10,7 +10,7 @@ import { ensureChainId, findChainId } from '../../store/chains';
 import { insertDataset, type SourceRecord } from '../../store/datasets';
 import { deferIndexesForBulkLoad, deferNaturalKeysForFreshChain, type DeferredIndexes, type FreshChainLoad } from '../../store/bulkIndexes';
 import { addTransfersToEdges } from '../../store/edges';
-import { refreshHubs } from '../../store/hubs';
+import { HUB_MIN_COUNTERPARTIES, refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
 import { beginImport, nextRowId, progressReporter, reviewAndCommit, sha256FileAndPrefix, sha256Prefix, type ProgressState } from '../datasetRun';
 import { BadInputError, ImportCancelledError } from '../errors';
@@ -491,7 +491,7 @@ function linkInputsAndFold({ db, state, report }: BitcoinRun, c: ChainState, fir
   foldTransactions(db, c.nativeAssetId, c.datasetId, new Set([...newTxIds, ...linked]));
   const transfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
   addTransfersToEdges(db, c.chainId, firstNewTransferId);
-  refreshHubs(db);
+  refreshHubs(db, HUB_MIN_COUNTERPARTIES, c.chainId);
   return { linked, transfers };
 }
 

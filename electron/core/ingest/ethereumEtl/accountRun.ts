@@ -5,7 +5,7 @@ import { ensureChainId } from '../../store/chains';
 import { insertDataset } from '../../store/datasets';
 import { countConflictFacts } from '../../store/conflicts';
 import { addTransfersToEdges, fillTimesFromBlocks, recomputeEdges } from '../../store/edges';
-import { refreshHubs } from '../../store/hubs';
+import { HUB_MIN_COUNTERPARTIES, refreshHubs } from '../../store/hubs';
 import type { Db } from '../../store/openStore';
 import { deferNaturalKeysForFreshChain, type DeferredIndexes, type FreshChainLoad } from '../../store/bulkIndexes';
 import type { SourceRecord } from '../../store/datasets';
@@ -62,7 +62,7 @@ export function settleEdges(db: Db, run: AccountRun, indexes?: DeferredIndexes):
   // the exact recomputations and the deposit clustering below look transfers up by address.
   indexes?.restore();
   recomputeEdges(db, run.writer.staleEdges.values());
-  refreshHubs(db);
+  refreshHubs(db, HUB_MIN_COUNTERPARTIES, run.chainId);
   const clustered = deposits.cluster(run.writer.staleEdges.values());
   if (clustered.held > 0) {
     run.writer.warnings.push(`${clustered.held} merge${clustered.held === 1 ? '' : 's'} of two large clusters held for review by the collapse guard (cairn clusters held)`);

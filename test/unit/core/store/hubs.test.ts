@@ -8,6 +8,7 @@ import { importDataset } from '../../../../electron/core/ingest/importDataset';
 import { hubPage, refreshHubs } from '../../../../electron/core/store/hubs';
 import { openStore } from '../../../../electron/core/store/openStore';
 import { generateWorld } from '../../../../electron/core/synth/world';
+import { ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS } from '../../helpers';
 
 test("a hub's stored ranking pages exactly like the live ranking, in every direction, and is recomputed by each import", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cairn-hubs-'));
@@ -28,10 +29,29 @@ test("a hub's stored ranking pages exactly like the live ranking, in every direc
     assert.deepEqual(stored, live);
     assert.ok(stored.some((p) => p.total > 25 && p.items.length === 25), "some page is full and more remain");
 
-    // The next import recomputes them (with the real threshold: none at this size).
+    // An import re-ranks the hubs of its own chain only: Tron's leaves Ethereum's as they were…
     refreshHubs(db, 40);
+    const rows = () => ({ hub: db.prepare('SELECT * FROM hub ORDER BY 1, 2').all(), rank: db.prepare('SELECT * FROM hub_rank ORDER BY 1, 2, 3').all() });
+    const ethHubs = rows();
     await importDataset(db, { paths: [join(dir, truth.files.tron)], chain: 'tron' });
-    assert.equal(db.prepare('SELECT count(*) FROM hub').pluck().get(), 0);
+    assert.deepEqual(rows(), ethHubs);
+    // …and ranking each chain by itself gives what ranking every chain at once gives.
+    const tron = db.prepare("SELECT id FROM chain WHERE caip2 LIKE 'tron:%'").pluck().get() as number;
+    assert.ok(refreshHubs(db, 10, tron) > 0, 'Tron has hubs at this threshold');
+    assert.ok(rows().hub.length > ethHubs.hub.length);
+    const eth = db.prepare("SELECT id FROM chain WHERE caip2 = 'eip155:1'").pluck().get() as number;
+    refreshHubs(db, 10);
+    const all = rows();
+    db.exec('DELETE FROM hub_rank; DELETE FROM hub;');
+    refreshHubs(db, 10, eth);
+    refreshHubs(db, 10, tron);
+    assert.deepEqual(rows(), all);
+    // An Ethereum import re-ranks Ethereum's (with the real threshold: none at this size), not Tron's.
+    const tronHubs = db.prepare('SELECT count(*) FROM hub h JOIN address a ON a.id = h.address_id WHERE a.chain_id = ?').pluck();
+    const tronCount = tronHubs.get(tron) as number;
+    await importDataset(db, { paths: [ETL_BLOCKS, ETL_TXS, ETL_TOKEN_TRANSFERS], chain: 'eth' });
+    assert.equal(db.prepare('SELECT count(*) FROM hub').pluck().get(), tronCount);
+    assert.equal(tronHubs.get(tron), tronCount);
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
