@@ -34,19 +34,42 @@ export function txHashBinSql(text: string, formSql: string): string {
   return `CASE ${formSql} WHEN 1 THEN unhex(substr(${text}, 3)) WHEN 0 THEN unhex(${text}) ELSE CAST(${text} AS BLOB) END`;
 }
 
-const HEX = /^(?:[0-9a-f]{2})*$/;
+/** The value of each lowercase hex digit by character code; -1 for every other character. */
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) NIBBLE['0123456789abcdef'.charCodeAt(i)] = i;
+
+/** The bytes of `text` from `start` on if it is an even number of lowercase hex digits, else null. */
+function lowerHexBytes(text: string, start: number): Buffer | null {
+  const n = text.length - start;
+  if (n % 2 !== 0) return null;
+  const out = Buffer.allocUnsafe(n / 2);
+  for (let i = 0; i < n / 2; i++) {
+    const a = text.charCodeAt(start + 2 * i);
+    const b = text.charCodeAt(start + 2 * i + 1);
+    const hi = a < 128 ? NIBBLE[a]! : -1;
+    const lo = b < 128 ? NIBBLE[b]! : -1;
+    if (hi < 0 || lo < 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
 
 /** The form code of a hash's text (see the module comment). */
 export function txHashForm(hash: string): 0 | 1 | 2 {
-  if (hash.startsWith('0x') && HEX.test(hash.slice(2))) return 1;
-  return HEX.test(hash) ? 0 : 2;
+  return txHashKey(hash)[1];
 }
 
-/** The stored bytes and form of a hash's text: spread into `hash_bin = ? AND hash_form = ?` or an insert. */
+/**
+ * The stored bytes and form of a hash's text: spread into `hash_bin = ? AND hash_form = ?` or an
+ * insert. One pass over the text (it runs once per transaction an import writes).
+ */
 export function txHashKey(hash: string): [Buffer, 0 | 1 | 2] {
-  const form = txHashForm(hash);
-  const bin = form === 1 ? Buffer.from(hash.slice(2), 'hex') : form === 0 ? Buffer.from(hash, 'hex') : Buffer.from(hash, 'utf8');
-  return [bin, form];
+  if (hash.charCodeAt(0) === 48 /* 0 */ && hash.charCodeAt(1) === 120 /* x */) {
+    const bin = lowerHexBytes(hash, 2);
+    if (bin) return [bin, 1];
+  }
+  const bin = lowerHexBytes(hash, 0);
+  return bin ? [bin, 0] : [Buffer.from(hash, 'utf8'), 2];
 }
 
 /** The text a stored (bytes, form) pair spells; the JS twin of TX_HASH_TEXT_SQL. */

@@ -11,7 +11,7 @@ import { getTx, getUtxoParts } from '../../../../electron/core/store/txQueries';
 import { BLK_FIXTURE, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, storeAtVersion, tableRows, tempDir } from '../../helpers';
 
 /** Hashes as no chain writes them, which the store must still give back letter for letter. */
-const ODD = ['0xABCDEF', '0xabc', '0x', '', 'abcd', 'ABCD', 'not a hash ü', '0xgg', '0x0x12', ' 0xab'];
+const ODD = ['0xABCDEF', '0', '0x1', '0xabc', '0x', '', 'abcd', 'ABCD', 'not a hash ü', '0xgg', '0x0x12', ' 0xab'];
 
 test('a hash is stored as bytes and a form, and reads back as the text it came as, in JS and in SQL alike', () => {
   const db = openStore(':memory:');
