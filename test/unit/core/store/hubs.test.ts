@@ -52,6 +52,13 @@ test("a hub's stored ranking pages exactly like the live ranking, in every direc
     await importDataset(db, { paths: [ETL_BLOCKS, ETL_TXS, ETL_TOKEN_TRANSFERS], chain: 'eth' });
     assert.equal(db.prepare('SELECT count(*) FROM hub').pluck().get(), tronCount);
     assert.equal(tronHubs.get(tron), tronCount);
+    // Ethereum's address ids now lie on both sides of Tron's: scoped by chain, still the same rankings.
+    refreshHubs(db, 10);
+    const again = rows();
+    db.exec('DELETE FROM hub_rank; DELETE FROM hub;');
+    refreshHubs(db, 10, tron);
+    refreshHubs(db, 10, eth);
+    assert.deepEqual(rows(), again);
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
