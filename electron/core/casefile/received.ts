@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { ApiError } from '../../../shared/api/contract';
 import type { CaseSummary } from '../../../shared/api/schemas';
 import type { Actor, CaseFiles } from '../cases/caseFiles';
-import type { Db } from '../store/openStore';
+import { openStore, type Db } from '../store/openStore';
 import { registerSqlFunctions } from '../store/sqlFunctions';
 import { storeMigrations } from '../store/storeMigrations';
 import { stageBundle, type ReceiveContext } from './bundle';
@@ -17,6 +17,12 @@ import { checkSqliteFile, openReadOnly, UnsafeFileError } from './safeOpen';
  * evidence/<case>.sqlite, from which the case's graph is drawn until the receiver merges it into
  * their own store. Evidence never enters the store on its own.
  */
+const LATEST_STORE_VERSION = storeMigrations[storeMigrations.length - 1]!.version;
+
+function removeDbFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
+}
+
 export class EvidenceFiles {
   private readonly open = new Map<string, Db>();
 
@@ -32,22 +38,49 @@ export class EvidenceFiles {
     if (cached) return cached;
     const file = this.path(caseId);
     if (!existsSync(file)) throw new ApiError('not_found', `the evidence of received case "${caseId}" is missing (${file})`);
+    let version: number;
     try {
-      checkSqliteFile(file, storeMigrations, 'bundle evidence file');
+      version = checkSqliteFile(file, storeMigrations, 'bundle evidence file').version;
     } catch (error) {
       if (error instanceof UnsafeFileError) throw new ApiError('bad_input', error.message);
       throw error;
     }
-    const db = openReadOnly(file);
+    const db = openReadOnly(version < LATEST_STORE_VERSION ? this.upgradedCopy(caseId, file) : file);
     // Cairn's own exact-amount functions, which the store queries use (nothing from the file).
     registerSqlFunctions(db);
     this.open.set(caseId, db);
     return db;
   }
 
+  /**
+   * Evidence from an older version of Cairn is read through a copy brought to today's schema
+   * (the store's queries name today's columns, such as tx.hash_bin since migration 110); the
+   * received file itself is never changed, so its hash still matches the bundle's. The file was
+   * checked first: its schema is exactly what Cairn's migrations built for its version, so the
+   * migrations run on nothing but Cairn's own tables.
+   */
+  private upgradedCopy(caseId: string, file: string): string {
+    const copy = this.upgradedPath(caseId);
+    mkdirSync(dirname(copy), { recursive: true });
+    removeDbFiles(copy);
+    copyFileSync(file, copy);
+    const db = openStore(copy);
+    try {
+      db.pragma('journal_mode = DELETE');
+    } finally {
+      db.close();
+    }
+    return copy;
+  }
+
+  private upgradedPath(caseId: string): string {
+    return join(this.dir, 'upgraded', `${caseId}.sqlite`);
+  }
+
   release(caseId: string): void {
     this.open.get(caseId)?.close();
     this.open.delete(caseId);
+    removeDbFiles(this.upgradedPath(caseId));
   }
 
   closeAll(): void {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Backend } from '../../../../electron/core/backendTypes';
@@ -7,7 +8,8 @@ import { readContainer, writeContainer } from '../../../../electron/core/casefil
 import { ephemeralSigner } from '../../../../electron/core/casefile/keys';
 import type { Graph } from '../../../../shared/api/schemas';
 import { fails, freshBackend, importAndWait, ok } from '../backendHelpers';
-import { BLK_FIXTURE, ETL, tempDir } from '../../helpers';
+import { openStore } from '../../../../electron/core/store/openStore';
+import { BLK_FIXTURE, ETL, storeAtVersion, tempDir } from '../../helpers';
 
 const VICTIM = '0x9df428a91ff0f3635c8f0ce752933b9788926804';
 const HAL = '1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3';
@@ -178,5 +180,41 @@ test('flipped bytes, a swapped signature, a re-hashed part and a wrong passphras
   // The right passphrase opens it.
   const s = await ok(receiver, 'bundle.import', { path: locked, passphrase: 'correct horse battery', trustFingerprint: fingerprint });
   assert.equal(s.origin, 'received');
+  await receiver.close();
+});
+
+test('evidence written by an older version of Cairn (store schema 100) is read through an upgraded copy, and the received file is left as it came', async () => {
+  const sender = await senderWithCase();
+  const out = join(tempDir(), 'older.cairnbundle');
+  await ok(sender.backend, 'case.export', { caseId: sender.id, path: out });
+  const senderGraph = await ok(sender.backend, 'graph.get', { caseId: sender.id });
+  await sender.backend.close();
+  const { backend: receiver, dir } = freshBackend();
+  const report = await ok(receiver, 'bundle.inspect', { path: out });
+  const summary = await ok(receiver, 'bundle.import', { path: out, trustFingerprint: report.sender!.fingerprint });
+
+  // The same rows at schema 100, as a colleague's older Cairn would have written them.
+  const file = join(dir, 'evidence', `${summary.id}.sqlite`);
+  const work = tempDir();
+  copyFileSync(file, join(work, 'today.sqlite'));
+  const today = openStore(join(work, 'today.sqlite'));
+  storeAtVersion(today, 100, join(work, 'v100.sqlite'));
+  today.close();
+  const old = openStore(join(work, 'v100.sqlite'), { migrateTo: 100 });
+  old.pragma('journal_mode = DELETE');
+  old.close();
+  copyFileSync(join(work, 'v100.sqlite'), file);
+  const bytes = createHash('sha256').update(readFileSync(file)).digest('hex');
+
+  assert.deepEqual(shape(await ok(receiver, 'graph.get', { caseId: summary.id })), shape(senderGraph));
+  const payment = await ok(receiver, 'tx.get', { chain: 'btc', hash: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16', caseId: summary.id });
+  assert.deepEqual(payment.outputs?.map((o) => o.value), ['1000000000', '4000000000']);
+  assert.equal(createHash('sha256').update(readFileSync(file)).digest('hex'), bytes, 'the received file is unchanged');
+  // Merging reads the older file as it is.
+  await ok(receiver, 'case.continue', { caseId: summary.id });
+  const merged = await ok(receiver, 'case.mergeEvidence', { caseId: summary.id });
+  assert.deepEqual(merged.conflicts, []);
+  assert.deepEqual(shape(await ok(receiver, 'graph.get', { caseId: summary.id })), shape(senderGraph));
+  assert.ok((await ok(receiver, 'tx.get', { chain: 'btc', hash: 'f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16' })).outputs);
   await receiver.close();
 });
