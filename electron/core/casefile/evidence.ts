@@ -91,7 +91,8 @@ function rawDatabase(file: string, options: Database.Options = {}): Db {
   return new Database(file, nativeBinding ? { ...options, nativeBinding } : options);
 }
 
-function removeDbFiles(file: string): void {
+/** Removes a SQLite file and whatever journal or WAL files it left. */
+export function removeDbFiles(file: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
 }
 

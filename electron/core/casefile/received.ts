@@ -7,7 +7,7 @@ import { openStore, type Db } from '../store/openStore';
 import { registerSqlFunctions } from '../store/sqlFunctions';
 import { storeMigrations } from '../store/storeMigrations';
 import { stageBundle, type ReceiveContext } from './bundle';
-import { mergeEvidence, type MergeResult } from './evidence';
+import { mergeEvidence, removeDbFiles, type MergeResult } from './evidence';
 import { displayFingerprint, fingerprintOf, type WorkspaceKeys } from './keys';
 import type { CaseRegistry } from './registry';
 import { checkSqliteFile, openReadOnly, UnsafeFileError } from './safeOpen';
@@ -18,10 +18,6 @@ import { checkSqliteFile, openReadOnly, UnsafeFileError } from './safeOpen';
  * their own store. Evidence never enters the store on its own.
  */
 const LATEST_STORE_VERSION = storeMigrations[storeMigrations.length - 1]!.version;
-
-function removeDbFiles(file: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
-}
 
 export class EvidenceFiles {
   private readonly open = new Map<string, Db>();
