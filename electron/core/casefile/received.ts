@@ -12,13 +12,13 @@ import { displayFingerprint, fingerprintOf, type WorkspaceKeys } from './keys';
 import type { CaseRegistry } from './registry';
 import { checkSqliteFile, openReadOnly, UnsafeFileError } from './safeOpen';
 
+const LATEST_STORE_VERSION = storeMigrations[storeMigrations.length - 1]!.version;
+
 /**
  * Received cases: the bundle's case goes to cases/ (read-only until continued) and its evidence to
  * evidence/<case>.sqlite, from which the case's graph is drawn until the receiver merges it into
  * their own store. Evidence never enters the store on its own.
  */
-const LATEST_STORE_VERSION = storeMigrations[storeMigrations.length - 1]!.version;
-
 export class EvidenceFiles {
   private readonly open = new Map<string, Db>();
 
