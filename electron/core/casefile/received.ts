@@ -28,19 +28,23 @@ export class EvidenceFiles {
     return join(this.dir, `${caseId}.sqlite`);
   }
 
-  /** The read-only evidence of a received case, checked again before it is opened. */
-  get(caseId: string): Db {
-    const cached = this.open.get(caseId);
-    if (cached) return cached;
+  /** Checks a received case's evidence file again (safeOpen.ts): its path and schema version. */
+  check(caseId: string): { file: string; version: number } {
     const file = this.path(caseId);
     if (!existsSync(file)) throw new ApiError('not_found', `the evidence of received case "${caseId}" is missing (${file})`);
-    let version: number;
     try {
-      version = checkSqliteFile(file, storeMigrations, 'bundle evidence file').version;
+      return { file, version: checkSqliteFile(file, storeMigrations, 'bundle evidence file').version };
     } catch (error) {
       if (error instanceof UnsafeFileError) throw new ApiError('bad_input', error.message);
       throw error;
     }
+  }
+
+  /** The read-only evidence of a received case, checked again before it is opened. */
+  get(caseId: string): Db {
+    const cached = this.open.get(caseId);
+    if (cached) return cached;
+    const { file, version } = this.check(caseId);
     const db = openReadOnly(version < LATEST_STORE_VERSION ? this.upgradedCopy(caseId, file) : file);
     // Cairn's own exact-amount functions, which the store queries use (nothing from the file).
     registerSqlFunctions(db);
@@ -173,7 +177,8 @@ export function mergeCaseEvidence(deps: ReceiveDeps, store: Db, caseId: string):
   const record = deps.registry.get(caseId);
   if (!record?.received) throw new ApiError('conflict', `case "${caseId}" was not received from a bundle; it has no evidence of its own to merge`);
   if (record.received.evidenceMerged) throw new ApiError('conflict', `the evidence of case "${caseId}" is already merged into this workspace's store`);
-  deps.evidence.get(caseId); // checked again before it is read
+  // Checked again before it is read; merging reads the file itself (any schema version), so no upgraded copy is made.
+  deps.evidence.check(caseId);
   deps.evidence.release(caseId);
   const r = record.received;
   const result = mergeEvidence(store, deps.evidence.path(caseId), { bundleName: r.bundleName, bundleSha256: r.bundleSha256, bundleSize: r.bundleSize ?? 0, sender: `${r.from} (key ${r.fingerprint})` });

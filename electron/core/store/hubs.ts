@@ -62,13 +62,10 @@ export function refreshHubs(db: Db, minCounterparties = HUB_MIN_COUNTERPARTIES, 
   ) as number[];
   if (chainId === null) db.exec('DELETE FROM hub_rank; DELETE FROM hub;');
   else {
-    const old = db.prepare('SELECT DISTINCT h.address_id FROM hub h JOIN address a ON a.id = h.address_id WHERE a.chain_id = ?').pluck().all(chainId) as number[];
-    const dropRank = db.prepare('DELETE FROM hub_rank WHERE address_id = ?');
-    const dropHub = db.prepare('DELETE FROM hub WHERE address_id = ?');
-    for (const id of old) {
-      dropRank.run(id);
-      dropHub.run(id);
-    }
+    // The chain's hubs as they were; hub_rank first, while hub still names them.
+    const ofChain = 'SELECT h.address_id FROM hub h JOIN address a ON a.id = h.address_id WHERE a.chain_id = ?';
+    db.prepare(`DELETE FROM hub_rank WHERE address_id IN (${ofChain})`).run(chainId);
+    db.prepare(`DELETE FROM hub WHERE address_id IN (${ofChain})`).run(chainId);
   }
   const insertHub = db.prepare('INSERT INTO hub (address_id, direction, total) VALUES (?, ?, ?)');
   const fill = new Map(

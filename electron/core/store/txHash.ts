@@ -54,11 +54,6 @@ function lowerHexBytes(text: string, start: number): Buffer | null {
   return out;
 }
 
-/** The form code of a hash's text (see the module comment). */
-export function txHashForm(hash: string): 0 | 1 | 2 {
-  return txHashKey(hash)[1];
-}
-
 /**
  * The stored bytes and form of a hash's text: spread into `hash_bin = ? AND hash_form = ?` or an
  * insert. One pass over the text (it runs once per transaction an import writes).
@@ -70,10 +65,4 @@ export function txHashKey(hash: string): [Buffer, 0 | 1 | 2] {
   }
   const bin = lowerHexBytes(hash, 0);
   return bin ? [bin, 0] : [Buffer.from(hash, 'utf8'), 2];
-}
-
-/** The text a stored (bytes, form) pair spells; the JS twin of TX_HASH_TEXT_SQL. */
-export function txHashText(bin: Uint8Array, form: number): string {
-  const b = Buffer.from(bin.buffer, bin.byteOffset, bin.byteLength);
-  return form === 1 ? `0x${b.toString('hex')}` : form === 0 ? b.toString('hex') : b.toString('utf8');
 }

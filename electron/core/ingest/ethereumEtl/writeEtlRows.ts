@@ -532,8 +532,9 @@ export class EtlWriter {
   private txOrStub(hash: string, blockNumber: number, status: number | null): TxRef {
     const known = this.txs.get(hash);
     if (known) return known;
+    const key = txHashKey(hash);
     if (!this.fresh?.active) {
-      const tx = this.s.findTx.get(this.chainId, ...txHashKey(hash)) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
+      const tx = this.s.findTx.get(this.chainId, ...key) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
       if (tx) {
         const ref = { id: tx.id, time: tx.time, status: tx.status, stub: tx.stub === 1 };
         this.remember(hash, ref);
@@ -542,7 +543,7 @@ export class EtlWriter {
     }
     const time = this.blockTime(blockNumber);
     // Looked up just above (or, in a fresh load, new to the chain): a plain insert.
-    const id = Number(this.s.newTx.run(this.chainId, ...txHashKey(hash), blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
+    const id = Number(this.s.newTx.run(this.chainId, ...key, blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
     const ref = { id, time, status, stub: true };
     this.remember(hash, ref);
     return ref;
