@@ -12,6 +12,7 @@ import type { Db } from '../../store/openStore';
 import { fromDbAmount, toDbAmount, type DbAmount } from '../../store/sqlFunctions';
 import { txHashKey } from '../../store/txHash';
 import type { CsvRow } from '../csvRows';
+import { nextRowId } from '../datasetRun';
 import { escapeControls, excerpt } from '../errors';
 import type { EtlKind } from './kinds';
 
@@ -177,6 +178,8 @@ export class EtlWriter {
    * `freshCap` txs the fresh load ends and it becomes a bounded cache in front of the store.
    */
   private readonly txs = new Map<string, TxRef>();
+  /** Txs at or above this id are this import's (see writeNativeTransfers). */
+  private readonly firstNewTxId: number;
   /** Address texts as rows spell them, with their canonical form and id (see addressAt). */
   private readonly seenAddresses = new BoundedMap<string, { readonly addr: string; readonly id: number }>(SEEN_ADDRESSES);
 
@@ -196,6 +199,7 @@ export class EtlWriter {
     private readonly fresh: FreshChainLoad | null = null,
     private readonly freshCap = 8_000_000,
   ) {
+    this.firstNewTxId = nextRowId(db, 'tx');
     this.codecs = codecsFor(chain);
     this.conflicts = new ConflictRecorder(db, chainId, datasetId, recordedAt);
     this.s = {
@@ -444,10 +448,32 @@ export class EtlWriter {
       this.dropRowAddresses();
       return;
     }
-    if (value > 0n) {
+    // This import's own txs get their native transfers from writeNativeTransfers(), all at once;
+    // a stub an earlier import left gets its own here.
+    if (value > 0n && txId < this.firstNewTxId) {
       const r = this.s.transfer.run(this.chainId, txId, TRANSFER_NATIVE, '', from, txTo, this.nativeAssetId, toDbAmount(value), txTime, txStatus, this.datasetId);
       this.added.transfers += r.changes;
     }
+  }
+
+  /**
+   * The native transfers of the txs this import wrote, or completed from stubs it made itself:
+   * one INSERT…SELECT over the new tx rows instead of one statement per row. Each copies its
+   * tx's sender, recipient, value, time and status as they stand after the last row. A transfer
+   * written with its tx would hold the same values: a receipt's status, the contract a receipt
+   * names and a block's time are set on the tx and its native transfer together, and only where
+   * both were unknown. Call once, after the last row and before the edges are summed.
+   */
+  writeNativeTransfers(): void {
+    const r = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id)
+         SELECT chain_id, id, ${TRANSFER_NATIVE}, '', from_id, to_id, ?, value, time, status, ?
+         FROM tx WHERE id >= ? AND chain_id = ? AND stub = 0 AND value <> 0
+         ORDER BY id`,
+      )
+      .run(this.nativeAssetId, this.datasetId, this.firstNewTxId, this.chainId);
+    this.added.transfers += r.changes;
   }
 
   /** A complete stored tx and a transactions row about it: every field both know and give differently is a conflict. */
