@@ -1,4 +1,4 @@
-// Bundles the three targets with esbuild: the Node back end (CLI, server, import and trace workers),
+// Bundles the three targets with esbuild: the Node back end (CLI, server, import and trace workers, parse threads),
 // the Electron shell (main + preload) and the React renderer. Type checking is separate
 // (npm run typecheck) because esbuild strips types without checking them.
 import { build } from 'esbuild';
@@ -34,6 +34,7 @@ await Promise.all([
       importWorker: join(root, 'electron/core/jobs/importWorker.ts'),
       traceWorker: join(root, 'electron/core/jobs/traceWorker.ts'),
       blkParseWorker: join(root, 'electron/core/ingest/bitcoin/blkParseWorker.ts'),
+      csvParseWorker: join(root, 'electron/core/ingest/csvParseWorker.ts'),
     },
     outdir: join(out, 'node'),
     outExtension: { '.js': '.cjs' },

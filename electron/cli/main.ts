@@ -8,7 +8,7 @@ import { openBackend, sampleWorkspaceDir, VERSION } from '../core/backend';
 import { buildSampleWorkspace, SAMPLE_CASE_NAME } from '../core/synth/sampleWorkspace';
 import { generateWorld, parseScale } from '../core/synth/world';
 import type { Backend } from '../core/backendTypes';
-import { useBlockParseWorker } from '../core/ingest/bitcoin/blockPipeline';
+import { useBundledParseThreads } from '../core/ingest/bundledThreads';
 import { importDataset } from '../core/ingest/importDataset';
 import { openStore } from '../core/store/openStore';
 import { ensureWorkspace, resolveWorkspaceDir } from '../core/workspace';
@@ -197,9 +197,8 @@ async function runImport(workspaceDir: string, positionals: string[], values: Va
   if (positionals.length === 0 && !rpcUrl) throw new UsageError('import needs at least one file or folder, or --rpc URL --from H --to H');
   if (rpcUrl && (values.from === undefined || values.to === undefined)) throw new UsageError('--rpc needs --from H and --to H');
   const paths = ensureWorkspace(workspaceDir);
-  // Bundled as dist/node/cli.cjs, next to the block parse thread's bundle.
-  const parseWorker = join(__dirname, 'blkParseWorker.cjs');
-  if (existsSync(parseWorker)) useBlockParseWorker(parseWorker);
+  // Bundled as dist/node/cli.cjs, next to the parse threads' bundles.
+  useBundledParseThreads(__dirname);
   const db = openStore(paths.store, { onNotice: (message) => process.stderr.write(`cairn: ${message}\n`) });
   const controller = new AbortController();
   const onSignal = (): void => controller.abort();
@@ -290,8 +289,7 @@ function runGenerate(values: Values): void {
 async function runDemo(workspaceDir: string, values: Values): Promise<void> {
   const dir = resolve((values.out as string | undefined) ?? sampleWorkspaceDir(workspaceDir));
   const json = Boolean(values.json);
-  const parseWorker = join(__dirname, 'blkParseWorker.cjs');
-  if (existsSync(parseWorker)) useBlockParseWorker(parseWorker);
+  useBundledParseThreads(__dirname);
   const show = progressLine(json);
   const sample = await buildSampleWorkspace(dir, { onProgress: show });
   if (process.stderr.isTTY && !json) process.stderr.write('\n');

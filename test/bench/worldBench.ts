@@ -13,11 +13,12 @@
  *
  * Timings are wall clock on a shared 2-core machine: read ratios measured in the same run.
  */
-import { readFileSync, statSync, readdirSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { openBackend } from '../../electron/core/backend';
 import { expandNeighbours } from '../../electron/core/analysis/neighbours';
+import { useBundledParseThreads } from '../../electron/core/ingest/bundledThreads';
 import { importDataset } from '../../electron/core/ingest/importDataset';
 import { canonicalAddress } from '../../shared/codec/address';
 import { openStore, type Db } from '../../electron/core/store/openStore';
@@ -266,6 +267,10 @@ export function worldPaths(work: string, transfers: number): { dir: string; work
 }
 
 export async function benchWorld(transfers: number, work: string, options: { floor: boolean; log: (line: string) => void }): Promise<WorldBenchResult> {
+  // The app and the CLI parse blk files and large CSV files on a second thread (the bundled parse threads); measure that path.
+  const threads = join(import.meta.dirname, '../../dist/node');
+  if (!existsSync(join(threads, 'csvParseWorker.cjs'))) throw new Error(`${threads}/csvParseWorker.cjs is missing: run npm run build first`);
+  useBundledParseThreads(threads);
   const paths = worldPaths(work, transfers);
   const out = paths.dir;
   options.log(`generating a world of ${transfers.toLocaleString('en')} transfers…`);

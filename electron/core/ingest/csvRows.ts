@@ -1,6 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { BadInputError, excerpt, formatBytes } from './errors';
 import { LineSplitter } from './lines';
+import { threadMessages } from './parseThread';
 import { openHashed, readError, resolveLimits, type InputLimits, type SourceFile } from './sources';
 
 /** The largest EVM amount: a uint256. A value above it cannot be on an EVM chain. */
@@ -151,21 +152,28 @@ function fields(record: string): string[] {
   return parsed[0] ?? [''];
 }
 
+/** A batch of records as they cross from the reading thread: the header's names, each record's line and fields. */
+export interface RawCsvBatch {
+  readonly header: readonly string[];
+  readonly lines: number[];
+  readonly values: string[][];
+}
+
 /**
- * Streams a CSV file in batches of rows (memory stays flat whatever its size: the file is read
- * as the batches are taken), hashing it on the way. The header row names the columns; a
+ * Streams a CSV file in batches of records (memory stays flat whatever its size: the file is
+ * read as the batches are taken), hashing it on the way. The header row names the columns; a
  * missing required column fails on line 1; a row with another number of fields than the
  * header, or a quote left open, fails on its line.
  */
-export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions, digest: ReadDigest): AsyncGenerator<CsvRow[]> {
+export async function* readRawCsvBatches(file: SourceFile, options: CsvReadOptions, digest: ReadDigest): AsyncGenerator<RawCsvBatch> {
   const limits = resolveLimits(options.limits);
   // A stray quote is found long before a record limit: an open quote 1 MiB on is refused, or sooner with a lower limit.
   const maxOpenQuote = Math.min(MAX_QUOTED_RECORD, limits.maxRecordBytes);
   const { stream, hasher } = openHashed(file, options.onBytes, limits);
   const splitter = new LineSplitter(file.path, limits.maxRecordBytes);
-  let columns: Map<string, number> | null = null;
-  let width = 0;
-  let batch: CsvRow[] = [];
+  let header: string[] | null = null;
+  let lines: number[] = [];
+  let batch: string[][] = [];
   let line = 0;
   // A record whose quotes are still open at the end of a line continues on the next one.
   let open: { text: string; quotes: number; from: number } | null = null;
@@ -178,15 +186,15 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
       const e = error as Error;
       throw new BadInputError(file.path, { line }, `not valid CSV: ${excerpt(e.message.replace(/^Invalid [^:]*: /, '').replace(/ at line \d+$/, ''), 200)}`);
     }
-    if (!columns) {
-      columns = new Map(values.map((name, i) => [name.trim(), i]));
-      width = values.length;
-      const missing = options.requiredColumns.filter((c) => !columns!.has(c));
+    if (!header) {
+      header = values.map((name) => name.trim());
+      const missing = options.requiredColumns.filter((c) => !header!.includes(c));
       if (missing.length) throw new BadInputError(file.path, { line: 1 }, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the header`);
       return;
     }
-    if (values.length !== width) throw new BadInputError(file.path, { line }, `not valid CSV: expected ${width} fields as in the header, found ${values.length}`);
-    batch.push(new CsvRow(file.path, line, columns, values));
+    if (values.length !== header.length) throw new BadInputError(file.path, { line }, `not valid CSV: expected ${header.length} fields as in the header, found ${values.length}`);
+    lines.push(line);
+    batch.push(values);
   };
   const takeLine = (raw: string, n: number): void => {
     line = n;
@@ -220,7 +228,8 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
     for await (const chunk of stream) {
       splitter.push(chunk as Buffer, takeLine);
       if (batch.length >= BATCH_ROWS) {
-        yield batch;
+        yield { header: header!, lines, values: batch };
+        lines = [];
         batch = [];
       }
     }
@@ -233,10 +242,60 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
   } finally {
     stream.destroy();
   }
-  if (batch.length) yield batch;
-  if (!columns) throw new BadInputError(file.path, { line: 1 }, 'the file is empty: expected a header row');
+  if (batch.length) yield { header: header!, lines, values: batch };
+  if (!header) throw new BadInputError(file.path, { line: 1 }, 'the file is empty: expected a header row');
   digest.sha256 = hasher.digest();
   digest.bytes = hasher.bytes;
+}
+
+/** What the reading thread is asked, and what it answers (csvParseWorker.ts). */
+export type CsvThreadRequest = { type: 'start'; file: SourceFile; requiredColumns: string[]; limits: Required<InputLimits> } | { type: 'ack' };
+export type CsvThreadReply =
+  | ({ type: 'batch'; header: readonly string[] | null; bytes: number } & Omit<RawCsvBatch, 'header'>)
+  | { type: 'end'; bytes: number; sha256: string; total: number };
+
+/** Batches the reading thread may run ahead by: a few thousand rows each. */
+export const CSV_READ_AHEAD = 8;
+/** Smaller files are read on the importing thread: starting a thread costs more than it saves. */
+export const CSV_THREAD_MIN_BYTES = 8 << 20;
+
+let csvThread: { script: string; minBytes: number } | undefined;
+
+/**
+ * Registers the bundled CSV reading thread (dist/node/csvParseWorker.cjs): files of at least
+ * `minBytes` are then read, split and checked on a second thread while the importer writes. The
+ * bundled entry points register it; source runs (tests under tsx) read in-process unless a test
+ * registers the built script. undefined reads every file in-process.
+ */
+export function useCsvParseThread(script: string | undefined, minBytes = CSV_THREAD_MIN_BYTES): void {
+  csvThread = script === undefined ? undefined : { script, minBytes };
+}
+
+/**
+ * A CSV file's rows in batches, as readRawCsvBatches reads them, on the reading thread when one
+ * is registered and the file is big enough for it: both give the same rows, lines, errors and digest.
+ */
+export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions, digest: ReadDigest): AsyncGenerator<CsvRow[]> {
+  let columns: Map<string, number> | null = null;
+  const rows = (b: { header: readonly string[] | null; lines: number[]; values: string[][] }): CsvRow[] => {
+    // A name given twice in the header is read from its last column.
+    columns ??= new Map(b.header!.map((name, i) => [name, i]));
+    return b.values.map((v, i) => new CsvRow(file.path, b.lines[i]!, columns!, v));
+  };
+  if (!csvThread || file.size < csvThread.minBytes) {
+    for await (const b of readRawCsvBatches(file, options, digest)) yield rows(b);
+    return;
+  }
+  const start: CsvThreadRequest = { type: 'start', file: { path: file.path, name: file.name, size: file.size }, requiredColumns: [...options.requiredColumns], limits: resolveLimits(options.limits) };
+  for await (const m of threadMessages<CsvThreadReply>(csvThread.script, 'CSV reading', start, (r) => r.type === 'batch')) {
+    if (m.bytes > 0) options.onBytes(m.bytes);
+    if (m.type === 'end') {
+      digest.sha256 = m.sha256;
+      digest.bytes = m.total;
+      return;
+    }
+    yield rows(m);
+  }
 }
 
 function countQuotes(text: string): number {

@@ -1,8 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ImportPreview } from '../../../shared/api/schemas';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { useBlockParseWorker } from '../ingest/bitcoin/blockPipeline';
+import { useBundledParseThreads } from '../ingest/bundledThreads';
 import { importDataset } from '../ingest/importDataset';
 import { openStore } from '../store/openStore';
 import { errorToShape } from '../api/errors';
@@ -19,9 +17,8 @@ async function main(): Promise<void> {
     if (m.type === 'review-answer') answerReview?.(m.commit === true);
   });
   const send = (m: WorkerMessage): void => port.postMessage(m);
-  // This file runs bundled as dist/node/importWorker.cjs, next to the block parse thread's bundle.
-  const parseWorker = join(__dirname, 'blkParseWorker.cjs');
-  if (existsSync(parseWorker)) useBlockParseWorker(parseWorker);
+  // This file runs bundled as dist/node/importWorker.cjs, next to the parse threads' bundles.
+  useBundledParseThreads(__dirname);
   const db = openStore(input.storePath);
   try {
     const review = input.request.review

@@ -4,29 +4,17 @@
  * running at most PARSE_AHEAD blocks ahead of what the importer has taken.
  */
 import { parentPort } from 'node:worker_threads';
-import { BadInputError } from '../errors';
+import { Credit, threadFailure, type ThreadFailure } from '../parseThread';
 import { CHAIN_BY_NETWORK, forEachBlkRecord } from './blkFile';
 import { PARSE_AHEAD, toWire, verdictOnParseError, type WireBlock, type WorkerReply, type WorkerRequest } from './blockPipeline';
 
 const port = parentPort!;
-let credit = PARSE_AHEAD;
-let resume: (() => void) | null = null;
-const send = (m: WorkerReply): void => port.postMessage(m);
+const credit = new Credit(PARSE_AHEAD);
+const send = (m: WorkerReply | ThreadFailure): void => port.postMessage(m);
 
 port.on('message', (m: WorkerRequest) => {
-  if (m.type === 'ack') {
-    credit++;
-    resume?.();
-    resume = null;
-  } else if (m.type === 'start') {
-    void run(m).catch((error: unknown) => {
-      send({
-        type: 'error',
-        badInput: error instanceof BadInputError ? { file: error.file, where: error.where, problem: error.problem } : null,
-        message: error instanceof Error ? error.message : String(error),
-      });
-    });
-  }
+  if (m.type === 'ack') credit.give();
+  else if (m.type === 'start') void run(m).catch((error: unknown) => send(threadFailure(error)));
 });
 
 async function run(start: Extract<WorkerRequest, { type: 'start' }>): Promise<void> {
@@ -42,8 +30,7 @@ async function run(start: Extract<WorkerRequest, { type: 'start' }>): Promise<vo
         // A corrupt record: the reader resyncs after it and reports the bytes it skipped.
         return verdictOnParseError(error, record);
       }
-      while (credit <= 0) await new Promise<void>((r) => (resume = r));
-      credit--;
+      await credit.take();
       if (bytes > 0) send({ type: 'bytes', n: bytes });
       bytes = 0;
       send({ type: 'block', file: i, caip2, block, offset: record.blockOffset });

@@ -8,9 +8,9 @@
  * register with useBlockParseWorker; source runs (tests under tsx) parse in-process unless a
  * test registers the built script.
  */
-import { Worker } from 'node:worker_threads';
 import { networkForChain } from '../../../../shared/codec/bitcoinScript';
 import { BadInputError, ImportCancelledError } from '../errors';
+import { threadMessages } from '../parseThread';
 import { CHAIN_BY_NETWORK, readBlkRecords, type BitcoinNetwork, type BlkRecord, type RecordVerdict } from './blkFile';
 import { BlockIntegrityError, coinbaseHeight, parseBlock, type ParsedBlock } from './blockParser';
 import { outputAddress, type UnlockingData, type UtxoBlockLike, type UtxoTxLike } from './utxoWriter';
@@ -170,8 +170,7 @@ export type WorkerReply =
   | { type: 'block'; file: number; caip2: string; block: WireBlock; offset: number }
   | { type: 'file-end'; file: number; warnings: string[]; stoppedAt: number }
   | { type: 'bytes'; n: number }
-  | { type: 'end' }
-  | { type: 'error'; badInput: { file: string; where: { line?: number; offset?: number }; problem: string } | null; message: string };
+  | { type: 'end' };
 
 /** Parses one blk record's block and flattens it for postMessage, with every output decoded. */
 export function toWire(buf: Buffer, file: string, offset: number, caip2: string): WireBlock {
@@ -277,45 +276,10 @@ export function fromWire(w: WireBlock): UtxoBlockLike {
 export const PARSE_AHEAD = 8;
 
 async function* viaWorker(script: string, files: readonly BlkSource[], options: PipelineOptions): AsyncGenerator<PipelineItem> {
-  const worker = new Worker(script);
-  const queue: WorkerReply[] = [];
-  let wake: (() => void) | null = null;
-  let crash: Error | null = null;
-  worker.on('message', (m: WorkerReply) => {
-    queue.push(m);
-    wake?.();
-  });
-  worker.on('error', (e) => {
-    crash = e;
-    wake?.();
-  });
-  worker.on('exit', (code) => {
-    if (code !== 0 && !crash) crash = new Error(`the block parse thread stopped (exit code ${code})`);
-    wake?.();
-  });
-  const onAbort = (): void => void worker.terminate();
-  options.signal?.addEventListener('abort', onAbort);
-  try {
-    const start: WorkerRequest = { type: 'start', files: files.map((f) => ({ path: f.path, xorKey: f.xorKey ? new Uint8Array(f.xorKey) : null, startOffset: f.startOffset ?? 0 })), forcedChain: options.forcedChain ?? null };
-    worker.postMessage(start);
-    for (;;) {
-      if (options.signal?.aborted) throw new ImportCancelledError();
-      const m = queue.shift();
-      if (!m) {
-        if (crash) throw crash;
-        await new Promise<void>((r) => (wake = r));
-        wake = null;
-        continue;
-      }
-      if (m.type === 'end') return;
-      if (m.type === 'error') throw m.badInput ? new BadInputError(m.badInput.file, m.badInput.where, m.badInput.problem) : new Error(m.message);
-      if (m.type === 'block') {
-        worker.postMessage({ type: 'ack' } satisfies WorkerRequest);
-        yield { type: 'block', file: m.file, caip2: m.caip2, block: fromWire(m.block), txCount: m.block.txids.length, offset: m.offset, version: m.block.version };
-      } else yield m;
-    }
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    await worker.terminate();
+  const start: WorkerRequest = { type: 'start', files: files.map((f) => ({ path: f.path, xorKey: f.xorKey ? new Uint8Array(f.xorKey) : null, startOffset: f.startOffset ?? 0 })), forcedChain: options.forcedChain ?? null };
+  for await (const m of threadMessages<WorkerReply>(script, 'block parse', start, (r) => r.type === 'block', options.signal)) {
+    if (m.type === 'end') return;
+    if (m.type === 'block') yield { type: 'block', file: m.file, caip2: m.caip2, block: fromWire(m.block), txCount: m.block.txids.length, offset: m.offset, version: m.block.version };
+    else yield m;
   }
 }

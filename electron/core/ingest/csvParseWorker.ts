@@ -1,0 +1,30 @@
+/**
+ * The CSV reading thread (bundled as dist/node/csvParseWorker.cjs): reads, hashes, splits and
+ * checks one CSV file (csvRows.ts, readRawCsvBatches) and posts its records to the importer in
+ * batches, running at most CSV_READ_AHEAD batches ahead of what the importer has taken.
+ */
+import { parentPort } from 'node:worker_threads';
+import { CSV_READ_AHEAD, readRawCsvBatches, type CsvThreadReply, type CsvThreadRequest, type ReadDigest } from './csvRows';
+import { Credit, threadFailure, type ThreadFailure } from './parseThread';
+
+const port = parentPort!;
+const credit = new Credit(CSV_READ_AHEAD);
+const send = (m: CsvThreadReply | ThreadFailure): void => port.postMessage(m);
+
+port.on('message', (m: CsvThreadRequest) => {
+  if (m.type === 'ack') credit.give();
+  else if (m.type === 'start') void run(m).catch((error: unknown) => send(threadFailure(error)));
+});
+
+async function run(start: Extract<CsvThreadRequest, { type: 'start' }>): Promise<void> {
+  const digest: ReadDigest = { sha256: '', bytes: 0 };
+  let bytes = 0;
+  let headerSent = false;
+  for await (const b of readRawCsvBatches(start.file, { requiredColumns: start.requiredColumns, limits: start.limits, onBytes: (n) => (bytes += n) }, digest)) {
+    await credit.take();
+    send({ type: 'batch', header: headerSent ? null : b.header, lines: b.lines, values: b.values, bytes });
+    headerSent = true;
+    bytes = 0;
+  }
+  send({ type: 'end', bytes, sha256: digest.sha256, total: digest.bytes });
+}
