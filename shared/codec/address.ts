@@ -3,6 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { resolveChain, type ChainInfo } from '../model/chains';
 import { CASHADDR_PREFIX, decodeCashAddr, encodeCashAddr, looksLikeCashAddr } from './cashaddr';
 import { canonicalEvmAddress, canonicalTxHash, toChecksumAddress } from './evm';
+import { isLowerHex } from './hex';
 import { canonicalTronAddress } from './tron';
 
 const base58check = createBase58check(sha256);
@@ -134,6 +135,7 @@ export function caip10(chainId: string, canonical: string): string {
 export function canonicalTxHashFor(chainId: string, input: string): string {
   const chain = resolveChain(chainId);
   if (chain.family === 'evm') return canonicalTxHash(input);
+  if (isLowerHex(input, '', 64)) return input;
   const text = input.trim().toLowerCase();
   const bare = chain.family === 'tron' ? text.replace(/^0x/, '') : text;
   if (!/^[0-9a-f]{64}$/.test(bare)) throw new Error(`not a transaction id: expected 64 hex digits, found "${input.slice(0, 80)}"`);

@@ -1,11 +1,12 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
-import { bytesToHex } from './hex';
+import { bytesToHex, isLowerHex } from './hex';
 
 const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 /** Canonical stored form of an EVM address: 0x + 40 lower-case hex digits. */
 export function canonicalEvmAddress(input: string): string {
+  if (isLowerHex(input, '0x', 40)) return input;
   const text = input.trim();
   if (!EVM_ADDRESS.test(text)) {
     throw new Error(`not an EVM address: expected 0x and 40 hex digits, found "${text.slice(0, 80)}"`);
@@ -31,6 +32,7 @@ export function toChecksumAddress(address: string): string {
 
 /** 0x-prefixed 32-byte hash, lower-case. */
 export function canonicalTxHash(input: string): string {
+  if (isLowerHex(input, '0x', 64)) return input;
   const text = input.trim();
   if (!/^0x[0-9a-fA-F]{64}$/.test(text)) {
     throw new Error(`not a transaction hash: expected 0x and 64 hex digits, found "${text.slice(0, 80)}"`);

@@ -11,3 +11,19 @@ export function hexToBytes(hex: string): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
+
+/**
+ * True when `text` is exactly `prefix` followed by `digits` lower-case hex digits: the canonical
+ * form of a hash or an address, which a codec can then return as it is, without copying it.
+ * One pass over the characters; codecs run it on every row of an import.
+ */
+export function isLowerHex(text: string, prefix: '0x' | '', digits: number): boolean {
+  const start = prefix.length;
+  if (text.length !== start + digits) return false;
+  if (start === 2 && (text.charCodeAt(0) !== 48 /* 0 */ || text.charCodeAt(1) !== 120) /* x */) return false;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { canonicalAddress, displayAddress, shortAddress } from '../../../shared/codec/address';
-import { canonicalEvmAddress, toChecksumAddress } from '../../../shared/codec/evm';
+import { canonicalAddress, canonicalTxHashFor, displayAddress, shortAddress } from '../../../shared/codec/address';
+import { canonicalEvmAddress, canonicalTxHash, toChecksumAddress } from '../../../shared/codec/evm';
 import { tronToBase58, tronToHex } from '../../../shared/codec/tron';
 import { resolveChain, UnknownChainError } from '../../../shared/model/chains';
 
@@ -58,4 +58,25 @@ test('display forms: EIP-55 for EVM, short form for labels', () => {
   const d = displayAddress('eip155:1', '0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed');
   assert.equal(d, EIP55[0]);
   assert.equal(shortAddress(d), '0x5aAe…eAed');
+});
+
+test('hashes and addresses already in canonical form come back as they are; every other spelling is still converted or refused', () => {
+  const hex64 = 'ab'.repeat(32);
+  const addr = '0x' + 'cd'.repeat(20);
+  // Canonical: returned unchanged.
+  assert.equal(canonicalTxHash('0x' + hex64), '0x' + hex64);
+  assert.equal(canonicalEvmAddress(addr), addr);
+  assert.equal(canonicalTxHashFor('tron:0x2b6653dc', hex64), hex64);
+  // Other spellings of the same facts: converted to the canonical form.
+  assert.equal(canonicalTxHash(' 0x' + hex64.toUpperCase() + ' '), '0x' + hex64);
+  assert.equal(canonicalEvmAddress(`\t${addr.toUpperCase().replace('0X', '0x')}`), addr);
+  assert.equal(canonicalTxHashFor('tron:0x2b6653dc', '0x' + hex64.toUpperCase()), hex64);
+  // Not hashes or addresses: one character short, long, or not hex.
+  assert.throws(() => canonicalTxHash('0x' + hex64.slice(1)), /not a transaction hash/);
+  assert.throws(() => canonicalTxHash('0x' + hex64 + '0'), /not a transaction hash/);
+  assert.throws(() => canonicalTxHash('0x' + hex64.slice(1) + 'g'), /not a transaction hash/);
+  assert.throws(() => canonicalTxHash(hex64), /not a transaction hash/, 'an EVM hash needs its 0x');
+  assert.throws(() => canonicalTxHash('0X' + hex64), /not a transaction hash/);
+  assert.throws(() => canonicalEvmAddress(addr.slice(0, -1) + 'g'), /not an EVM address/);
+  assert.throws(() => canonicalTxHashFor('tron:0x2b6653dc', hex64.slice(2)), /not a transaction id/);
 });
