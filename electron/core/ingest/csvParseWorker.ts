@@ -20,9 +20,9 @@ async function run(start: Extract<CsvThreadRequest, { type: 'start' }>): Promise
   const digest: ReadDigest = { sha256: '', bytes: 0 };
   let bytes = 0;
   let headerSent = false;
-  for await (const b of readRawCsvBatches(start.file, { requiredColumns: start.requiredColumns, limits: start.limits, onBytes: (n) => (bytes += n) }, digest)) {
+  for await (const b of readRawCsvBatches(start.file, { requiredColumns: start.requiredColumns, numbered: start.numbered, limits: start.limits, onBytes: (n) => (bytes += n) }, digest)) {
     await credit.take();
-    send({ type: 'batch', header: headerSent ? null : b.header, lines: b.lines, values: b.values, bytes });
+    send({ type: 'batch', header: headerSent ? null : b.header, lines: b.lines, values: b.values, numbers: b.numbers, bytes });
     headerSent = true;
     bytes = 0;
   }

@@ -17,7 +17,22 @@ export class CsvRow {
     readonly line: number,
     private readonly columns: ReadonlyMap<string, number>,
     private readonly values: readonly string[],
+    /** The file read's numbered columns (CsvReadOptions.numbered), by position in its numbers. */
+    readonly numbering: TextNumbering | null = null,
+    private readonly numbers: Int32Array | null = null,
+    /** Where this row's numbers start in `numbers`. */
+    private readonly numbersAt = 0,
   ) {}
+
+  /**
+   * The number the reader gave this field's text, for a column it numbers: equal texts of one
+   * file read get equal numbers (lately: see TextNumbers), so a writer can remember what it made
+   * of a text by number instead of by the text. -1 for an empty field or a column not numbered.
+   */
+  textNumber(column: string): number {
+    const k = this.numbering?.columns.get(column);
+    return k === undefined ? -1 : this.numbers![this.numbersAt + k]!;
+  }
 
   fail(column: string, problem: string): never {
     throw new BadInputError(this.file, { line: this.line }, `column "${excerpt(column, 60)}": ${problem}`);
@@ -125,6 +140,8 @@ export function checkUint256(row: CsvRow, column: string, value: bigint, text: s
 
 export interface CsvReadOptions {
   readonly requiredColumns: readonly string[];
+  /** Columns whose texts the reader numbers (CsvRow.textNumber): those a writer looks up by text on most rows. */
+  readonly numbered?: readonly string[];
   readonly onBytes: (delta: number) => void;
   /** The record size and decompression limits (defaults in sources.ts). */
   readonly limits?: InputLimits;
@@ -157,6 +174,38 @@ export interface RawCsvBatch {
   readonly header: readonly string[];
   readonly lines: number[];
   readonly values: string[][];
+  /** For each record, the numbers of its numbered columns' texts, in CsvReadOptions.numbered order. */
+  readonly numbers: Int32Array;
+}
+
+/** The numbered columns of one file read, by position in each row's numbers. */
+export interface TextNumbering {
+  readonly columns: ReadonlyMap<string, number>;
+}
+
+/** How many texts the reader remembers before it starts numbering afresh. */
+export const TEXT_NUMBERS_REMEMBERED = 500_000;
+
+/**
+ * Numbers texts in the order they are first met. A text met again gets its number again, as long
+ * as it is among the last `remembered` new texts: past that the memory is emptied and texts met
+ * again get new numbers (higher, never reused), so memory stays bounded whatever the file.
+ */
+export class TextNumbers {
+  private readonly seen = new Map<string, number>();
+  private next = 0;
+  constructor(private readonly remembered = TEXT_NUMBERS_REMEMBERED) {}
+
+  of(text: string): number {
+    if (text === '') return -1;
+    let n = this.seen.get(text);
+    if (n === undefined) {
+      if (this.seen.size >= this.remembered) this.seen.clear();
+      n = this.next++;
+      this.seen.set(text, n);
+    }
+    return n;
+  }
 }
 
 /**
@@ -175,6 +224,11 @@ export async function* readRawCsvBatches(file: SourceFile, options: CsvReadOptio
   let lines: number[] = [];
   let batch: string[][] = [];
   let line = 0;
+  const numbered = options.numbered ?? [];
+  // Where each numbered column is in a record (a name given twice is read from its last column), -1 when absent.
+  let numberedAt: number[] = [];
+  const numbering = new TextNumbers();
+  let numbers: number[] = [];
   // A record whose quotes are still open at the end of a line continues on the next one.
   let open: { text: string; quotes: number; from: number } | null = null;
 
@@ -190,11 +244,13 @@ export async function* readRawCsvBatches(file: SourceFile, options: CsvReadOptio
       header = values.map((name) => name.trim());
       const missing = options.requiredColumns.filter((c) => !header!.includes(c));
       if (missing.length) throw new BadInputError(file.path, { line: 1 }, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} in the header`);
+      numberedAt = numbered.map((c) => header!.lastIndexOf(c));
       return;
     }
     if (values.length !== header.length) throw new BadInputError(file.path, { line }, `not valid CSV: expected ${header.length} fields as in the header, found ${values.length}`);
     lines.push(line);
     batch.push(values);
+    for (const i of numberedAt) numbers.push(i < 0 ? -1 : numbering.of(values[i]!));
   };
   const takeLine = (raw: string, n: number): void => {
     line = n;
@@ -228,9 +284,10 @@ export async function* readRawCsvBatches(file: SourceFile, options: CsvReadOptio
     for await (const chunk of stream) {
       splitter.push(chunk as Buffer, takeLine);
       if (batch.length >= BATCH_ROWS) {
-        yield { header: header!, lines, values: batch };
+        yield { header: header!, lines, values: batch, numbers: Int32Array.from(numbers) };
         lines = [];
         batch = [];
+        numbers = [];
       }
     }
     splitter.end(takeLine);
@@ -242,14 +299,14 @@ export async function* readRawCsvBatches(file: SourceFile, options: CsvReadOptio
   } finally {
     stream.destroy();
   }
-  if (batch.length) yield { header: header!, lines, values: batch };
+  if (batch.length) yield { header: header!, lines, values: batch, numbers: Int32Array.from(numbers) };
   if (!header) throw new BadInputError(file.path, { line: 1 }, 'the file is empty: expected a header row');
   digest.sha256 = hasher.digest();
   digest.bytes = hasher.bytes;
 }
 
 /** What the reading thread is asked, and what it answers (csvParseWorker.ts). */
-export type CsvThreadRequest = { type: 'start'; file: SourceFile; requiredColumns: string[]; limits: Required<InputLimits> } | { type: 'ack' };
+export type CsvThreadRequest = { type: 'start'; file: SourceFile; requiredColumns: string[]; numbered: string[]; limits: Required<InputLimits> } | { type: 'ack' };
 export type CsvThreadReply =
   | ({ type: 'batch'; header: readonly string[] | null; bytes: number } & Omit<RawCsvBatch, 'header'>)
   | { type: 'end'; bytes: number; sha256: string; total: number };
@@ -277,16 +334,18 @@ export function useCsvParseThread(script: string | undefined, minBytes = CSV_THR
  */
 export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions, digest: ReadDigest): AsyncGenerator<CsvRow[]> {
   let columns: Map<string, number> | null = null;
-  const rows = (b: { header: readonly string[] | null; lines: number[]; values: string[][] }): CsvRow[] => {
+  const numbered = options.numbered ?? [];
+  const numbering: TextNumbering = { columns: new Map(numbered.map((c, k) => [c, k])) };
+  const rows = (b: Omit<RawCsvBatch, 'header'> & { header: readonly string[] | null }): CsvRow[] => {
     // A name given twice in the header is read from its last column.
     columns ??= new Map(b.header!.map((name, i) => [name, i]));
-    return b.values.map((v, i) => new CsvRow(file.path, b.lines[i]!, columns!, v));
+    return b.values.map((v, i) => new CsvRow(file.path, b.lines[i]!, columns!, v, numbering, b.numbers, i * numbered.length));
   };
   if (!csvThread || file.size < csvThread.minBytes) {
     for await (const b of readRawCsvBatches(file, options, digest)) yield rows(b);
     return;
   }
-  const start: CsvThreadRequest = { type: 'start', file: { path: file.path, name: file.name, size: file.size }, requiredColumns: [...options.requiredColumns], limits: resolveLimits(options.limits) };
+  const start: CsvThreadRequest = { type: 'start', file: { path: file.path, name: file.name, size: file.size }, requiredColumns: [...options.requiredColumns], numbered: [...numbered], limits: resolveLimits(options.limits) };
   for await (const m of threadMessages<CsvThreadReply>(csvThread.script, 'CSV reading', start, (r) => r.type === 'batch')) {
     if (m.bytes > 0) options.onBytes(m.bytes);
     if (m.type === 'end') {

@@ -8,7 +8,7 @@ import { columnsFound, readCsvBatches, type ReadDigest } from './csvRows';
 import { beginImport, progressReporter, type ProgressState } from './datasetRun';
 import { BadInputError, escapeControls, excerpt, ImportCancelledError } from './errors';
 import { settleAndCommit, startAccountRun } from './ethereumEtl/accountRun';
-import { detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
+import { ADDRESS_COLUMNS, detectEtlKind, isImportedKind, KIND_BY_JSON_TYPE, KIND_ORDER, REQUIRED_COLUMNS, type EtlKind, type EtlOtherKind } from './ethereumEtl/kinds';
 import { parseJsonLossless, readJsonRowBatches } from './jsonRows';
 import { ETHERSCAN_CSV, importEtherscan, isEtherscanInput, planEtherscanImport } from './etherscan/importEtherscan';
 import { importEvmRpc } from './evm/importEvmRpc';
@@ -221,7 +221,7 @@ async function importOneFormat(db: Db, request: ImportRequest, format: string, o
       const count = (k: string): void => void (rowCounts[k] = (rowCounts[k] ?? 0) + 1);
       if (form === 'csv') {
         const k = kind as EtlKind;
-        for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[k], onBytes: (d) => (state.done += d), limits: options }, digest)) {
+        for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[k], numbered: ADDRESS_COLUMNS[k], onBytes: (d) => (state.done += d), limits: options }, digest)) {
           if (signal?.aborted) throw new ImportCancelledError();
           for (const row of batch) writer.write(k, row);
           fileRows += batch.length;

@@ -6,6 +6,20 @@
 export type EtlKind = 'tokens' | 'contracts' | 'blocks' | 'transactions' | 'receipts' | 'token_transfers' | 'traces';
 export type EtlOtherKind = 'logs';
 
+/**
+ * The columns of each kind whose addresses the writer looks up on most rows (writeEtlRows.ts, addressAt): the CSV
+ * reader numbers their texts (CsvReadOptions.numbered).
+ */
+export const ADDRESS_COLUMNS: Readonly<Record<EtlKind, readonly string[]>> = {
+  transactions: ['from_address', 'to_address', 'receipt_contract_address'],
+  token_transfers: ['from_address', 'to_address'],
+  traces: ['from_address', 'to_address'],
+  blocks: [],
+  tokens: [],
+  receipts: [],
+  contracts: [],
+};
+
 export const REQUIRED_COLUMNS: Record<EtlKind, readonly string[]> = {
   tokens: ['address', 'symbol', 'name', 'decimals'],
   contracts: ['address', 'is_erc20', 'is_erc721'],

@@ -11,7 +11,7 @@ import { ConflictRecorder, type ConflictFact } from '../../store/conflicts';
 import type { Db } from '../../store/openStore';
 import { fromDbAmount, toDbAmount, type DbAmount } from '../../store/sqlFunctions';
 import { txHashKey } from '../../store/txHash';
-import type { CsvRow } from '../csvRows';
+import type { CsvRow, TextNumbering } from '../csvRows';
 import { nextRowId } from '../datasetRun';
 import { escapeControls, excerpt } from '../errors';
 import type { EtlKind } from './kinds';
@@ -135,6 +135,12 @@ interface TxRef {
   stub: boolean;
 }
 
+/** An address text's canonical form and id. */
+interface KnownAddress {
+  readonly addr: string;
+  readonly id: number;
+}
+
 /** How many txs the writer remembers when it need not remember all of them (see `txs`). */
 const TX_CACHE = 1_000_000;
 /** How many address spellings the writer remembers (see addressAt). */
@@ -181,7 +187,9 @@ export class EtlWriter {
   /** Txs at or above this id are this import's (see writeNativeTransfers). */
   private readonly firstNewTxId: number;
   /** Address texts as rows spell them, with their canonical form and id (see addressAt). */
-  private readonly seenAddresses = new BoundedMap<string, { readonly addr: string; readonly id: number }>(SEEN_ADDRESSES);
+  private readonly seenAddresses = new BoundedMap<string, KnownAddress>(SEEN_ADDRESSES);
+  /** The same, by the numbers a CSV read gave the texts (`from` onwards) of one file read (`of`). */
+  private numbered: { of: TextNumbering | null; from: number; known: (KnownAddress | undefined)[] } = { of: null, from: 0, known: [] };
 
   constructor(
     private readonly db: Db,
@@ -328,15 +336,34 @@ export class EtlWriter {
       this.addresses.forget(addr, id);
       // Rare (a row that repeats or contradicts a stored fact): forgetting everything is simplest.
       this.seenAddresses.clear();
+      this.numbered = { of: null, from: 0, known: [] };
     }
     this.rowAddresses.length = 0;
   }
 
   /**
    * A row's address, canonical and interned. The same text met again (an exchange wallet, a
-   * token contract: most rows) is answered from memory, neither re-checked nor re-interned.
+   * token contract: most rows) is answered from memory, neither re-checked nor re-interned: by
+   * the number the CSV reader gave the text (ADDRESS_COLUMNS; an array index, where a lookup by
+   * text costs a string hash and compare), or by the text.
    */
-  private addressAt(row: CsvRow, column: string): { readonly addr: string; readonly id: number } {
+  private addressAt(row: CsvRow, column: string): KnownAddress {
+    const n = row.textNumber(column);
+    if (n < 0) return this.addressOfText(row, column);
+    // Numbers count up through a file read: a new read, or one this far past the memory's start, starts it afresh.
+    if (row.numbering !== this.numbered.of || n - this.numbered.from >= SEEN_ADDRESSES) this.numbered = { of: row.numbering, from: n, known: [] };
+    const i = n - this.numbered.from;
+    // A number from before the memory's start: its text was met long ago.
+    if (i < 0) return this.addressOfText(row, column);
+    let known = this.numbered.known[i];
+    if (known === undefined) {
+      known = this.addressOfText(row, column);
+      this.numbered.known[i] = known;
+    }
+    return known;
+  }
+
+  private addressOfText(row: CsvRow, column: string): KnownAddress {
     const text = row.text(column);
     let known = this.seenAddresses.get(text);
     if (known === undefined) {

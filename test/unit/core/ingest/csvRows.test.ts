@@ -4,7 +4,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'csv-parse/sync';
-import { readCsvBatches, type ReadDigest } from '../../../../electron/core/ingest/csvRows';
+import { readCsvBatches, TextNumbers, type CsvRow, type ReadDigest } from '../../../../electron/core/ingest/csvRows';
 import { BadInputError } from '../../../../electron/core/ingest/errors';
 import { tempDir, writeFile } from '../../helpers';
 
@@ -61,4 +61,22 @@ test('CSV: a ragged row, a quote never closed, a missing column and an empty fil
   await refused(`a,b,c\n1,2,3\n4,"stray,6\n${'7,8,9\n'.repeat(200_000)}`, /line 3: not valid CSV: a quote opened on this line is still open 1 MiB later/);
   await refused('a,b\n1,2\n', /line 1: missing column "c" in the header/, ['a', 'c']);
   await refused('', /line 1: the file is empty/);
+});
+
+test('CSV: numbered columns give equal texts equal numbers within a read, and memory for them stays bounded', async () => {
+  const dir = tempDir();
+  const file = writeFile(dir, 'n.csv', ['a,b,c', 'x,y,1', 'y,,2', 'x,z,3', 'z,x,4'].join('\n') + '\n');
+  const digest: ReadDigest = { sha256: '', bytes: 0 };
+  const rows: CsvRow[] = [];
+  for await (const b of readCsvBatches({ path: file, name: 'n.csv', size: statSync(file).size }, { requiredColumns: [], numbered: ['a', 'b', 'missing'], onBytes: () => {} }, digest)) rows.push(...b);
+  const n = (col: string) => rows.map((r) => r.textNumber(col));
+  // x, y, z numbered in the order first met, across both columns; an empty field and an absent or unnumbered column: -1.
+  assert.deepEqual(n('a'), [0, 1, 0, 2]);
+  assert.deepEqual(n('b'), [1, -1, 2, 0]);
+  assert.deepEqual(n('missing'), [-1, -1, -1, -1]);
+  assert.deepEqual(n('c'), [-1, -1, -1, -1]);
+
+  // Past what it remembers, a text met again gets a new number, never one given before.
+  const numbers = new TextNumbers(2);
+  assert.deepEqual(['p', 'q', 'p', 'r', 'p', 'q', 'r'].map((t) => numbers.of(t)), [0, 1, 0, 2, 3, 4, 5]);
 });

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { forEachBlkRecord, type BlkRecord } from '../../../../electron/core/ingest/bitcoin/blkFile';
-import { CsvRow } from '../../../../electron/core/ingest/csvRows';
+import { CsvRow, type TextNumbering } from '../../../../electron/core/ingest/csvRows';
 import { startAccountRun } from '../../../../electron/core/ingest/ethereumEtl/accountRun';
 import { EtlWriter } from '../../../../electron/core/ingest/ethereumEtl/writeEtlRows';
 import { importDataset } from '../../../../electron/core/ingest/importDataset';
@@ -257,4 +257,35 @@ test('a synthetic world\'s Bitcoin blocks in two imports, spends crossing betwee
   assert.equal(unlinked, 0);
   const tx = bulk.prepare('SELECT chain_id, hash FROM tx LIMIT 1').get() as { chain_id: number; hash: string };
   assert.throws(() => bulk.prepare('INSERT INTO tx (chain_id, hash_bin, hash_form, dataset_id) VALUES (?, ?, ?, 1)').run(tx.chain_id, ...txHashKey(tx.hash)), /UNIQUE/);
+});
+
+test("the writer remembers addresses by the CSV reader's numbers only within one file read, and only from its memory's start on", () => {
+  const db = openStore(':memory:');
+  db.exec('BEGIN');
+  const run = startAccountRun(db, 'eip155:1', 'ethereum-etl-csv', 'test', '2026-01-01T00:00:00Z');
+  const columns = new Map(TX_HEADER.trim().split(',').map((c, i) => [c, i]));
+  const read = (): TextNumbering => ({ columns: new Map(['from_address', 'to_address', 'receipt_contract_address'].map((c, k) => [c, k])) });
+  const row = (numbering: TextNumbering, n: number, text: string, numbers: number[]) => new CsvRow('transactions.csv', n, columns, text.split(','), numbering, Int32Array.from(numbers), 0);
+  const a = read();
+  const b = read();
+  // In read a, 0 is addr(1) and 1 is addr(2); in read b the same numbers are other addresses.
+  run.writer.write('transactions', row(a, 2, line(hash(1), addr(1), addr(2), 1n), [0, 1, -1]));
+  run.writer.write('transactions', row(a, 3, line(hash(2), addr(1), addr(2), 1n), [0, 1, -1]));
+  run.writer.write('transactions', row(b, 2, line(hash(3), addr(3), addr(4), 1n), [0, 1, -1]));
+  // A number far past the memory's start (it starts afresh there), then one from before that start.
+  run.writer.write('transactions', row(b, 3, line(hash(4), addr(5), addr(3), 1n), [600_000, 0, -1]));
+  run.writer.write('transactions', row(b, 4, line(hash(5), addr(3), addr(5), 1n), [0, 600_000, -1]));
+  const stored = db
+    .prepare('SELECT f.addr, t.addr FROM tx JOIN address f ON f.id = tx.from_id JOIN address t ON t.id = tx.to_id ORDER BY tx.id')
+    .raw()
+    .all();
+  assert.deepEqual(stored, [
+    [addr(1), addr(2)],
+    [addr(1), addr(2)],
+    [addr(3), addr(4)],
+    [addr(5), addr(3)],
+    [addr(3), addr(5)],
+  ]);
+  assert.equal(db.prepare('SELECT count(*) FROM address').pluck().get(), 5);
+  db.exec('ROLLBACK');
 });
