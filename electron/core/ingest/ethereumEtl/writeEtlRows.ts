@@ -437,13 +437,13 @@ export class EtlWriter {
     let insertedId = 0;
     if (known) existing = this.s.storedTxById.get(known.id) as StoredTx;
     else {
-      const args = [this.chainId, ...txHashKey(hash), blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId] as const;
-      if (this.fresh?.active) insertedId = Number(this.s.newTx.run(...args).lastInsertRowid);
-      else {
-        const inserted = this.insertTx().run(...args);
-        if (inserted.changes === 0) existing = this.s.storedTx.get(this.chainId, ...txHashKey(hash)) as StoredTx;
-        else insertedId = Number(inserted.lastInsertRowid);
-      }
+      const [bin, form] = txHashKey(hash);
+      // In a fresh load the hash is new (a plain insert); otherwise the store may have it. Arguments
+      // listed, not spread: this runs once per transaction.
+      const insert = this.fresh?.active ? this.s.newTx : this.insertTx();
+      const inserted = insert.run(this.chainId, bin, form, blockNumber, txIndex, time, from, to, toDbAmount(value), status, 0, this.datasetId);
+      if (inserted.changes === 0) existing = this.s.storedTx.get(this.chainId, bin, form) as StoredTx;
+      else insertedId = Number(inserted.lastInsertRowid);
     }
     let txId: number;
     let txTime = time;
@@ -587,7 +587,7 @@ export class EtlWriter {
     if (known) return known;
     const key = txHashKey(hash);
     if (!this.fresh?.active) {
-      const tx = this.s.findTx.get(this.chainId, ...key) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
+      const tx = this.s.findTx.get(this.chainId, key[0], key[1]) as { id: number; stub: number; time: number | null; status: number | null } | undefined;
       if (tx) {
         const ref = { id: tx.id, time: tx.time, status: tx.status, stub: tx.stub === 1 };
         this.remember(hash, ref);
@@ -596,7 +596,7 @@ export class EtlWriter {
     }
     const time = this.blockTime(blockNumber);
     // Looked up just above (or, in a fresh load, new to the chain): a plain insert.
-    const id = Number(this.s.newTx.run(this.chainId, ...key, blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
+    const id = Number(this.s.newTx.run(this.chainId, key[0], key[1], blockNumber, null, time, null, null, null, status, 1, this.datasetId).lastInsertRowid);
     const ref = { id, time, status, stub: true };
     this.remember(hash, ref);
     return ref;
