@@ -3,20 +3,12 @@
  * checks one CSV file (csvRows.ts, readRawCsvBatches) and posts its records to the importer in
  * batches, running at most CSV_READ_AHEAD batches ahead of what the importer has taken.
  */
-import { parentPort } from 'node:worker_threads';
 import { CSV_READ_AHEAD, readRawCsvBatches, type CsvThreadReply, type CsvThreadRequest, type ReadDigest } from './csvRows';
-import { Credit, threadFailure, type ThreadFailure } from './parseThread';
+import { serveImporter, type Credit } from './parseThread';
 
-const port = parentPort!;
-const credit = new Credit(CSV_READ_AHEAD);
-const send = (m: CsvThreadReply | ThreadFailure): void => port.postMessage(m);
+serveImporter(CSV_READ_AHEAD, run);
 
-port.on('message', (m: CsvThreadRequest) => {
-  if (m.type === 'ack') credit.give();
-  else if (m.type === 'start') void run(m).catch((error: unknown) => send(threadFailure(error)));
-});
-
-async function run(start: Extract<CsvThreadRequest, { type: 'start' }>): Promise<void> {
+async function run(start: Extract<CsvThreadRequest, { type: 'start' }>, credit: Credit, send: (m: CsvThreadReply) => void): Promise<void> {
   const digest: ReadDigest = { sha256: '', bytes: 0 };
   let bytes = 0;
   let headerSent = false;

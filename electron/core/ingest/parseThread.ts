@@ -4,7 +4,7 @@
  * parses on a second core while the importer writes to SQLite on the first, and runs ahead by
  * a bounded credit of messages the importer has not taken yet.
  */
-import { Worker } from 'node:worker_threads';
+import { parentPort, Worker } from 'node:worker_threads';
 import { BadInputError, ImportCancelledError } from './errors';
 
 /** A parse thread's failure: bad input keeps its file, place and problem across the boundary. */
@@ -39,6 +39,23 @@ export class Credit {
     while (this.left <= 0) await new Promise<void>((r) => (this.resume = r));
     this.left--;
   }
+}
+
+/**
+ * In the thread: answers the importer. `start` runs `run`, whose failure is posted as a
+ * ThreadFailure; each `ack` gives `run` credit for one more message, at most `ahead` ahead.
+ */
+export function serveImporter<Start extends { readonly type: 'start' }, Reply>(
+  ahead: number,
+  run: (start: Start, credit: Credit, send: (m: Reply) => void) => Promise<void>,
+): void {
+  const port = parentPort!;
+  const credit = new Credit(ahead);
+  const send = (m: Reply | ThreadFailure): void => port.postMessage(m);
+  port.on('message', (m: Start | { readonly type: 'ack' }) => {
+    if (m.type === 'ack') credit.give();
+    else if (m.type === 'start') void run(m as Start, credit, send).catch((error: unknown) => send(threadFailure(error)));
+  });
 }
 
 /**

@@ -3,21 +3,13 @@
  * verifies each block, decodes its output scripts, and posts it to the importer as columns,
  * running at most PARSE_AHEAD blocks ahead of what the importer has taken.
  */
-import { parentPort } from 'node:worker_threads';
-import { Credit, threadFailure, type ThreadFailure } from '../parseThread';
+import { serveImporter, type Credit } from '../parseThread';
 import { CHAIN_BY_NETWORK, forEachBlkRecord } from './blkFile';
 import { PARSE_AHEAD, toWire, verdictOnParseError, type WireBlock, type WorkerReply, type WorkerRequest } from './blockPipeline';
 
-const port = parentPort!;
-const credit = new Credit(PARSE_AHEAD);
-const send = (m: WorkerReply | ThreadFailure): void => port.postMessage(m);
+serveImporter(PARSE_AHEAD, run);
 
-port.on('message', (m: WorkerRequest) => {
-  if (m.type === 'ack') credit.give();
-  else if (m.type === 'start') void run(m).catch((error: unknown) => send(threadFailure(error)));
-});
-
-async function run(start: Extract<WorkerRequest, { type: 'start' }>): Promise<void> {
+async function run(start: Extract<WorkerRequest, { type: 'start' }>, credit: Credit, send: (m: WorkerReply) => void): Promise<void> {
   for (let i = 0; i < start.files.length; i++) {
     const f = start.files[i]!;
     let bytes = 0;
