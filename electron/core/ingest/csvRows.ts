@@ -142,6 +142,8 @@ export interface CsvReadOptions {
   readonly requiredColumns: readonly string[];
   /** Columns whose texts the reader numbers (CsvRow.textNumber): those a writer looks up by text on most rows. */
   readonly numbered?: readonly string[];
+  /** Cancels a read on the reading thread at once, even while it waits for the file. */
+  readonly signal?: AbortSignal;
   readonly onBytes: (delta: number) => void;
   /** The record size and decompression limits (defaults in sources.ts). */
   readonly limits?: InputLimits;
@@ -346,7 +348,7 @@ export async function* readCsvBatches(file: SourceFile, options: CsvReadOptions,
     return;
   }
   const start: CsvThreadRequest = { type: 'start', file: { path: file.path, name: file.name, size: file.size }, requiredColumns: [...options.requiredColumns], numbered: [...numbered], limits: resolveLimits(options.limits) };
-  for await (const m of threadMessages<CsvThreadReply>(csvThread.script, 'CSV reading', start, (r) => r.type === 'batch')) {
+  for await (const m of threadMessages<CsvThreadReply>(csvThread.script, 'CSV reading', start, (r) => r.type === 'batch', options.signal)) {
     if (m.bytes > 0) options.onBytes(m.bytes);
     if (m.type === 'end') {
       digest.sha256 = m.sha256;

@@ -221,7 +221,7 @@ async function importOneFormat(db: Db, request: ImportRequest, format: string, o
       const count = (k: string): void => void (rowCounts[k] = (rowCounts[k] ?? 0) + 1);
       if (form === 'csv') {
         const k = kind as EtlKind;
-        for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[k], numbered: ADDRESS_COLUMNS[k], onBytes: (d) => (state.done += d), limits: options }, digest)) {
+        for await (const batch of readCsvBatches(file, { requiredColumns: REQUIRED_COLUMNS[k], numbered: ADDRESS_COLUMNS[k], signal, onBytes: (d) => (state.done += d), limits: options }, digest)) {
           if (signal?.aborted) throw new ImportCancelledError();
           for (const row of batch) writer.write(k, row);
           fileRows += batch.length;
