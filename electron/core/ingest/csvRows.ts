@@ -26,8 +26,9 @@ export class CsvRow {
 
   /**
    * The number the reader gave this field's text, for a column it numbers: equal texts of one
-   * file read get equal numbers (lately: see TextNumbers), so a writer can remember what it made
-   * of a text by number instead of by the text. -1 for an empty field or a column not numbered.
+   * file read get equal numbers (while the reader remembers them: see TextNumbers), so a writer
+   * can remember what it made of a text by number instead of by the text. -1 for an empty field
+   * or a column not numbered.
    */
   textNumber(column: string): number {
     const k = this.numbering?.columns.get(column);

@@ -45,11 +45,11 @@ export function startAccountRun(db: Db, chain: string, format: string, parserVer
 }
 
 /**
- * After the rows: the native transfers of the import's txs, times for transfers that came before their blocks, this import's transfers
- * summed into the graph's edges, edges a late receipt showed to hold failed transfers
- * recomputed exactly, the hubs' stored rankings recomputed, and the addresses the import touched
- * looked at again for exchange deposit addresses (analysis/clustering/depositClustering.ts), a
- * warning added when the collapse guard held merges.
+ * After the rows: the native transfers of the import's txs, times for transfers that came before
+ * their blocks, this import's transfers summed into the graph's edges, edges a late receipt
+ * showed to hold failed transfers recomputed exactly, the hubs' stored rankings recomputed, and
+ * the addresses the import touched looked at again for exchange deposit addresses
+ * (analysis/clustering/depositClustering.ts), a warning added when the collapse guard held merges.
  */
 export function settleEdges(db: Db, run: AccountRun, indexes?: DeferredIndexes): void {
   run.writer.writeNativeTransfers();

@@ -7,8 +7,8 @@ export type EtlKind = 'tokens' | 'contracts' | 'blocks' | 'transactions' | 'rece
 export type EtlOtherKind = 'logs';
 
 /**
- * The columns of each kind whose addresses the writer looks up on most rows (writeEtlRows.ts, addressAt): the CSV
- * reader numbers their texts (CsvReadOptions.numbered).
+ * The columns of each kind whose addresses the writer looks up on most rows (writeEtlRows.ts,
+ * addressAt): the CSV reader numbers their texts (CsvReadOptions.numbered).
  */
 export const ADDRESS_COLUMNS: Readonly<Record<EtlKind, readonly string[]>> = {
   transactions: ['from_address', 'to_address', 'receipt_contract_address'],
