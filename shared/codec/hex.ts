@@ -20,7 +20,7 @@ export function hexToBytes(hex: string): Uint8Array {
 export function isLowerHex(text: string, prefix: '0x' | '', digits: number): boolean {
   const start = prefix.length;
   if (text.length !== start + digits) return false;
-  if (start === 2 && (text.charCodeAt(0) !== 48 /* 0 */ || text.charCodeAt(1) !== 120) /* x */) return false;
+  if (start === 2 && (text.charCodeAt(0) !== 48 /* 0 */ || text.charCodeAt(1) !== 120 /* x */)) return false;
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
