@@ -135,8 +135,8 @@ function accountFloor(dir: string, chain: string, work: string): number {
     for (const r of txRows) tx.run(r[0], ...r[1], r[2], r[3], r[4], r[5], r[6], toDbAmount(r[7]), r[8]);
     const tr = db.prepare('INSERT INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)');
     for (const r of transferRows) tr.run(r[0], r[1], r[2], r[3], r[4], r[5], toDbAmount(r[6]), r[7], r[8]);
-    const edge = db.prepare('INSERT INTO edge (from_id, to_id, asset_id, total, total_f, cnt, first_time, last_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-    for (const e of edgeRows) edge.run(e.from, e.to, e.asset, toDbAmount(e.total), Number(e.total), e.cnt, e.first, e.last);
+    const edge = db.prepare('INSERT INTO edge (from_id, to_id, asset_id, total, cnt, first_time, last_time) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const e of edgeRows) edge.run(e.from, e.to, e.asset, toDbAmount(e.total), e.cnt, e.first, e.last);
     for (const sql of defs) db.exec(sql);
   })();
   const seconds = (performance.now() - t0) / 1000;
@@ -153,15 +153,18 @@ function accountFloor(dir: string, chain: string, work: string): number {
  */
 function utxoFloor(source: Db, caip2: string, work: string): number {
   const chainId = source.prepare('SELECT id FROM chain WHERE caip2 = ?').pluck().get(caip2) as number;
+  // The stored columns (a virtual column is computed, never written).
+  const stored = (table: string, alias: string): string =>
+    (source.prepare('SELECT name FROM pragma_table_xinfo(?) WHERE hidden = 0').pluck().all(table) as string[]).map((c) => `${alias}.${c}`).join(', ');
   const selects: [string, string][] = [
     ['btc_block', 'SELECT * FROM btc_block WHERE chain_id = ?'],
     ['address', 'SELECT * FROM address WHERE chain_id = ? ORDER BY id'],
     ['tx', 'SELECT id, chain_id, hash_bin, hash_form, block_number, tx_index, time, from_id, to_id, value, status, stub, dataset_id, fee, coinbase, folded FROM tx WHERE chain_id = ? ORDER BY id'],
-    ['btc_block_tx', 'SELECT * FROM btc_block_tx WHERE chain_id = ?'],
+    ['btc_block_tx', `SELECT ${stored('btc_block_tx', 'm')} FROM btc_block_tx m WHERE m.chain_id = ?`],
     ['txout', 'SELECT o.* FROM txout o JOIN tx t ON t.id = o.tx_id WHERE t.chain_id = ? ORDER BY o.tx_id, o.n'],
-    ['txin', 'SELECT i.* FROM txin i JOIN tx t ON t.id = i.tx_id WHERE t.chain_id = ? ORDER BY i.tx_id, i.n'],
+    ['txin', `SELECT ${stored('txin', 'i')} FROM txin i JOIN tx t ON t.id = i.tx_id WHERE t.chain_id = ? ORDER BY i.tx_id, i.n`],
     ['transfer', 'SELECT * FROM transfer WHERE chain_id = ? ORDER BY id'],
-    ['edge', 'SELECT e.* FROM edge e JOIN address a ON a.id = e.from_id WHERE a.chain_id = ? ORDER BY e.from_id, e.to_id, e.asset_id'],
+    ['edge', `SELECT ${stored('edge', 'e')} FROM edge e JOIN address a ON a.id = e.from_id WHERE a.chain_id = ? ORDER BY e.from_id, e.to_id, e.asset_id`],
   ];
   const rows = selects.map(([table, sql]) => {
     const stmt = source.prepare(sql).raw().safeIntegers(true);

@@ -118,7 +118,8 @@ export function storeAtVersion(current: Db, version: number, file: string): void
       .all() as string[];
     for (const t of tables) {
       const mine = new Set((current.prepare('SELECT name FROM pragma_table_xinfo(?, ?)').pluck().all(t, 'main') as string[]));
-      const cols = (current.prepare('SELECT name FROM pragma_table_xinfo(?, ?)').pluck().all(t, 'old') as string[]).filter((c) => mine.has(c));
+      // Generated columns of the old schema are computed there, never written.
+      const cols = (current.prepare('SELECT name FROM pragma_table_xinfo(?, ?) WHERE hidden NOT IN (2, 3)').pluck().all(t, 'old') as string[]).filter((c) => mine.has(c));
       if (cols.length === 0) continue;
       current.exec(`DELETE FROM old.${t}`);
       current.exec(`INSERT INTO old.${t} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM main.${t}`);
@@ -131,8 +132,11 @@ export function storeAtVersion(current: Db, version: number, file: string): void
   }
 }
 
-/** Every row of a table with every column, virtual ones included, in rowid (or key) order. */
+/** Columns holding the bytes of a hash that a virtual column of the same table spells as text. */
+const HASH_BYTES = new Set(['hash_bin', 'hash_form', 'prev_txid_bin', 'block_bin']);
+
+/** Every row of a table with every column, virtual ones included (hashes as text), in rowid (or key) order. */
 export function tableRows(db: Db, table: string): unknown[][] {
-  const cols = (db.prepare('SELECT name FROM pragma_table_xinfo(?)').pluck().all(table) as string[]).filter((c) => c !== 'hash_bin' && c !== 'hash_form');
+  const cols = (db.prepare('SELECT name FROM pragma_table_xinfo(?)').pluck().all(table) as string[]).filter((c) => !HASH_BYTES.has(c));
   return db.prepare(`SELECT ${cols.join(', ')} FROM ${table} ORDER BY ${cols.slice(0, 3).join(', ')}`).raw().safeIntegers(true).all() as unknown[][];
 }

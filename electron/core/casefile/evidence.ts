@@ -26,7 +26,7 @@ import { refreshHubs } from '../store/hubs';
 import { openDatabase, type Db } from '../store/openStore';
 import { fromDbAmount } from '../store/sqlFunctions';
 import { storeMigrations } from '../store/storeMigrations';
-import { txHashKey } from '../store/txHash';
+import { txHashKey, utxoHashBytes } from '../store/txHash';
 
 export const BUNDLE_FORMAT = 'cairn-bundle';
 export const BUNDLE_PARSER_VERSION = '1';
@@ -48,11 +48,11 @@ export const EVIDENCE_COLUMNS = {
   block: ['chain_id', 'number', 'hash', 'parent_hash', 'time', 'tx_count', 'dataset_id'],
   tx: ['id', 'chain_id', 'hash_bin', 'hash_form', 'block_number', 'tx_index', 'time', 'from_id', 'to_id', 'value', 'status', 'stub', 'dataset_id', 'fee', 'coinbase', 'folded'],
   transfer: ['id', 'chain_id', 'tx_id', 'kind', 'pos', 'from_id', 'to_id', 'asset_id', 'amount', 'time', 'status', 'dataset_id', 'token_id'],
-  edge: ['from_id', 'to_id', 'asset_id', 'total', 'total_f', 'cnt', 'first_time', 'last_time'],
+  edge: ['from_id', 'to_id', 'asset_id', 'total', 'cnt', 'first_time', 'last_time'],
   btc_block: ['chain_id', 'hash', 'prev_hash', 'height', 'time', 'bits', 'tx_count', 'size', 'dataset_id', 'stated_height'],
-  btc_block_tx: ['chain_id', 'block_hash', 'idx', 'tx_id'],
+  btc_block_tx: ['chain_id', 'block_bin', 'idx', 'tx_id'],
   txout: ['tx_id', 'n', 'value', 'type', 'address_id', 'data', 'spent_by', 'spent_n'],
-  txin: ['tx_id', 'n', 'prev_txid', 'prev_n', 'prev_tx_id', 'value', 'address_id', 'derived'],
+  txin: ['tx_id', 'n', 'prev_txid_bin', 'prev_n', 'prev_tx_id', 'value', 'address_id', 'derived'],
 } as const;
 
 export type EvidenceTable = keyof typeof EVIDENCE_COLUMNS;
@@ -360,10 +360,19 @@ const amountOrNull = (v: unknown): Amount | null => (v === null || v === undefin
 
 /** Reads the evidence file: SELECTs of known columns of known tables, nothing else. */
 function readEvidence(ev: Db): Evidence {
-  // A tx's hash is read as its text (`hash`): a stored column in files from before store
-  // migration 110, the virtual column over hash_bin and hash_form since (store/txHash.ts).
-  const readable = (table: EvidenceTable): string =>
-    table === 'tx' ? [...EVIDENCE_COLUMNS.tx.filter((c) => c !== 'hash_bin' && c !== 'hash_form'), 'hash'].join(', ') : cols(table);
+  // Hashes are read as their text, which files from every version have under the same name: a
+  // tx's `hash` (stored before store migration 110, a virtual column over hash_bin and hash_form
+  // since, store/txHash.ts), an input's `prev_txid` and a membership's `block_hash` (stored
+  // before migration 120, virtual columns over their bytes since).
+  const AS_TEXT: Partial<Record<EvidenceTable, { bytes: readonly string[]; text: string }>> = {
+    tx: { bytes: ['hash_bin', 'hash_form'], text: 'hash' },
+    txin: { bytes: ['prev_txid_bin'], text: 'prev_txid' },
+    btc_block_tx: { bytes: ['block_bin'], text: 'block_hash' },
+  };
+  const readable = (table: EvidenceTable): string => {
+    const t = AS_TEXT[table];
+    return t ? [...EVIDENCE_COLUMNS[table].filter((c) => !t.bytes.includes(c)), t.text].join(', ') : cols(table);
+  };
   const all = (table: EvidenceTable, order: string): Record<string, unknown>[] =>
     ev.prepare(`SELECT ${readable(table)} FROM ${table} ORDER BY ${order}`).safeIntegers(true).all() as Record<string, unknown>[];
   const chains = new Map(all('chain', 'id').map((r) => [intReq(r.id), String(r.caip2)]));
@@ -738,7 +747,7 @@ function mergeChain(
     setTxTo: db.prepare('UPDATE tx SET to_id = ? WHERE id = ? AND to_id IS NULL'),
     setTransferTo: db.prepare('UPDATE transfer SET to_id = ? WHERE tx_id = ? AND kind = 0 AND to_id IS NULL RETURNING id, from_id AS fromId, asset_id AS assetId'),
     insertOut: db.prepare('INSERT INTO txout (tx_id, n, value, type, address_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
-    insertIn: db.prepare('INSERT INTO txin (tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    insertIn: db.prepare('INSERT INTO txin (tx_id, n, prev_txid_bin, prev_n, prev_tx_id, value, address_id, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
     outsHere: db.prepare('SELECT o.n, o.value, o.type, a.addr FROM txout o LEFT JOIN address a ON a.id = o.address_id WHERE o.tx_id = ? ORDER BY o.n').safeIntegers(true),
     insHere: db.prepare(
       'SELECT i.n, i.prev_txid AS prevTxid, i.prev_n AS prevN, i.prev_tx_id AS prevTxId, i.value, a.addr FROM txin i LEFT JOIN address a ON a.id = i.address_id WHERE i.tx_id = ? ORDER BY i.n',
@@ -783,7 +792,7 @@ function mergeChain(
       if (utxo) {
         for (const o of outs) s.insertOut.run(id, o.n, o.value, o.type, addr(o.addressId, `output ${t.hash}:${o.n}`), o.data);
         // Linked to what they spend by resolveInputs below; what they spend is known meanwhile.
-        for (const i of ins) s.insertIn.run(id, i.n, i.prevTxid, i.prevN, i.prevTxId === 0 ? 0 : null, i.value, addr(i.addressId, `input ${t.hash}:${i.n}`), i.derived);
+        for (const i of ins) s.insertIn.run(id, i.n, utxoHashBytes(i.prevTxid, `evidence: input ${t.hash}:${i.n} spends txid`), i.prevN, i.prevTxId === 0 ? 0 : null, i.value, addr(i.addressId, `input ${t.hash}:${i.n}`), i.derived);
         added.txout += outs.length;
         added.txin += ins.length;
         toFold.add(id);
@@ -884,15 +893,16 @@ function mergeChain(
   }
 
   // UTXO block memberships (the blocks themselves are not written: see mergeEvidence).
-  const insertMember = db.prepare('INSERT OR IGNORE INTO btc_block_tx (chain_id, block_hash, idx, tx_id) VALUES (?, ?, ?, ?)');
-  const findMember = db.prepare('SELECT tx_id FROM btc_block_tx WHERE chain_id = ? AND block_hash = ? AND idx = ?').pluck();
+  const insertMember = db.prepare('INSERT OR IGNORE INTO btc_block_tx (chain_id, block_bin, idx, tx_id) VALUES (?, ?, ?, ?)');
+  const findMember = db.prepare('SELECT tx_id FROM btc_block_tx WHERE chain_id = ? AND block_bin = ? AND idx = ?').pluck();
   const hashOfTx = new Map(txs.map((t) => [t.id, t.hash]));
   for (const m of members) {
     const id = txIdsHere.get(m.txId);
     if (id === undefined) continue;
-    const r = insertMember.run(chainId, m.blockHash, m.idx, id);
+    const block = utxoHashBytes(m.blockHash, 'evidence: a block membership names block');
+    const r = insertMember.run(chainId, block, m.idx, id);
     if (r.changes) added.btc_block_tx++;
-    else if (findMember.get(chainId, m.blockHash, m.idx) !== id) {
+    else if (findMember.get(chainId, block, m.idx) !== id) {
       conflict(`block ${m.blockHash} holds another transaction at position ${m.idx} here than ${hashOfTx.get(m.txId)}; kept this store's`);
     }
   }

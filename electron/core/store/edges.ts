@@ -6,7 +6,8 @@ import type { Db } from './openStore';
  * Failed transfers (status 0) move no value and are left out; unknown status counts.
  * They are maintained incrementally: an import adds the sums of the transfers it inserted,
  * which are exactly the rows above the rowid watermark taken when it began (rows are never
- * deleted, and INSERT OR IGNORE inserts only new facts).
+ * deleted, and INSERT OR IGNORE inserts only new facts). `total_f`, the float that rankings
+ * sort by, is a virtual column over the exact total (store migration 120): never written.
  */
 export function addTransfersToEdges(db: Db, chainId: number, firstNewTransferId: number): number {
   // The edges' index by recipient is keyed at random: when the import may add about as many
@@ -19,14 +20,13 @@ export function addTransfersToEdges(db: Db, chainId: number, firstNewTransferId:
   // cost less than one table lookup per entry of the (from, to, asset) index.
   const r = db
     .prepare(
-      `INSERT INTO edge (from_id, to_id, asset_id, total, total_f, cnt, first_time, last_time)
-       SELECT from_id, to_id, asset_id, bigsum(amount), sum(CAST(amount AS REAL)), count(*), min(time), max(time)
+      `INSERT INTO edge (from_id, to_id, asset_id, total, cnt, first_time, last_time)
+       SELECT from_id, to_id, asset_id, bigsum(amount), count(*), min(time), max(time)
        FROM transfer NOT INDEXED
        WHERE id >= ? AND chain_id = ? AND from_id IS NOT NULL AND to_id IS NOT NULL AND (status IS NULL OR status <> 0)
        GROUP BY from_id, to_id, asset_id
        ON CONFLICT (from_id, to_id, asset_id) DO UPDATE SET
          total = bigadd(edge.total, excluded.total),
-         total_f = edge.total_f + excluded.total_f,
          cnt = edge.cnt + excluded.cnt,
          first_time = min(coalesce(edge.first_time, excluded.first_time), coalesce(excluded.first_time, edge.first_time)),
          last_time = max(coalesce(edge.last_time, excluded.last_time), coalesce(excluded.last_time, edge.last_time))`,
@@ -74,20 +74,20 @@ export function fillTimesFromBlocks(db: Db, chainId: number, firstNewTransferId:
  */
 export function recomputeEdges(db: Db, keys: Iterable<readonly [number, number, number]>): number {
   const sum = db.prepare(
-    `SELECT bigsum(amount) AS total, sum(CAST(amount AS REAL)) AS totalF, count(*) AS cnt, min(time) AS first, max(time) AS last
+    `SELECT bigsum(amount) AS total, count(*) AS cnt, min(time) AS first, max(time) AS last
      FROM transfer WHERE from_id = ? AND to_id = ? AND asset_id = ? AND (status IS NULL OR status <> 0)`,
   ).safeIntegers(true);
   const upsert = db.prepare(
-    `INSERT INTO edge (total, total_f, cnt, first_time, last_time, from_id, to_id, asset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO edge (total, cnt, first_time, last_time, from_id, to_id, asset_id) VALUES (?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (from_id, to_id, asset_id) DO UPDATE SET
-       total = excluded.total, total_f = excluded.total_f, cnt = excluded.cnt, first_time = excluded.first_time, last_time = excluded.last_time`,
+       total = excluded.total, cnt = excluded.cnt, first_time = excluded.first_time, last_time = excluded.last_time`,
   );
   const remove = db.prepare('DELETE FROM edge WHERE from_id = ? AND to_id = ? AND asset_id = ?');
   let n = 0;
   for (const [from, to, asset] of keys) {
-    const r = sum.get(from, to, asset) as { total: bigint | string | null; totalF: number | null; cnt: bigint; first: bigint | null; last: bigint | null };
+    const r = sum.get(from, to, asset) as { total: bigint | string | null; cnt: bigint; first: bigint | null; last: bigint | null };
     if (r.cnt === 0n) remove.run(from, to, asset);
-    else upsert.run(r.total, Number(r.totalF), r.cnt, r.first, r.last, from, to, asset);
+    else upsert.run(r.total, r.cnt, r.first, r.last, from, to, asset);
     n++;
   }
   return n;

@@ -516,4 +516,82 @@ export const storeMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 120,
+    name: 'utxo-hash-bytes-and-edge-ranks',
+    rebuildsTables: true,
+    // Measured: 2.7–3.0 s for the 1M world's 1.34 million edges, 168,000 inputs and 94,000
+    // memberships. The pages the old tables held are free for later imports to reuse; the file
+    // itself does not shrink (a VACUUM would, at the cost of rewriting it).
+    notice: 'upgrading the store for this version of Cairn: edges, Bitcoin inputs and block memberships are stored more compactly, which rebuilds those tables once, about 2 s per million edges; if it is stopped, the store stays as it was',
+    up(db) {
+      // Three columns that repeated what the row already says, stored more compactly; each keeps
+      // its name as a virtual column that spells the same value back, so readers are unchanged:
+      // - an input's spent txid and a membership's block hash: their bytes instead of 64
+      //   characters of hex (both are always written as lowercase hex of whole bytes, which
+      //   lower(hex()) gives back letter for letter);
+      // - an edge's float total, used only for ranking: the exact total as a float, instead of a
+      //   running float sum stored beside it.
+      const notHex = db
+        .prepare(
+          `SELECT 'input ' || tx_id || ':' || n || ' spends ' || quote(prev_txid) FROM txin WHERE unhex(prev_txid) IS NULL OR prev_txid <> lower(prev_txid)
+           UNION ALL SELECT 'a membership names block ' || quote(block_hash) FROM btc_block_tx WHERE unhex(block_hash) IS NULL OR block_hash <> lower(block_hash) LIMIT 1`,
+        )
+        .pluck()
+        .get() as string | undefined;
+      if (notHex !== undefined) throw new Error(`store migration 120: ${notHex}, which is not lowercase hex; the store is left as it was`);
+      db.exec(`
+        CREATE TABLE txin_rebuilt (
+          tx_id INTEGER NOT NULL,
+          n INTEGER NOT NULL,
+          prev_txid_bin BLOB NOT NULL,
+          prev_n INTEGER NOT NULL,
+          prev_tx_id INTEGER,
+          value,
+          address_id INTEGER,
+          derived INTEGER NOT NULL DEFAULT 0,
+          prev_txid TEXT GENERATED ALWAYS AS (lower(hex(prev_txid_bin))) VIRTUAL,
+          PRIMARY KEY (tx_id, n)
+        ) WITHOUT ROWID;
+        INSERT INTO txin_rebuilt (tx_id, n, prev_txid_bin, prev_n, prev_tx_id, value, address_id, derived)
+          SELECT tx_id, n, unhex(prev_txid), prev_n, prev_tx_id, value, address_id, derived FROM txin ORDER BY tx_id, n;
+        DROP TABLE txin;
+        ALTER TABLE txin_rebuilt RENAME TO txin;
+        CREATE INDEX txin_unresolved ON txin(prev_txid_bin, prev_n) WHERE prev_tx_id IS NULL;
+        CREATE INDEX txin_address ON txin(address_id) WHERE address_id IS NOT NULL;
+
+        CREATE TABLE btc_block_tx_rebuilt (
+          chain_id INTEGER NOT NULL,
+          block_bin BLOB NOT NULL,
+          idx INTEGER NOT NULL,
+          tx_id INTEGER NOT NULL,
+          block_hash TEXT GENERATED ALWAYS AS (lower(hex(block_bin))) VIRTUAL,
+          PRIMARY KEY (chain_id, block_bin, idx)
+        ) WITHOUT ROWID;
+        INSERT INTO btc_block_tx_rebuilt (chain_id, block_bin, idx, tx_id)
+          SELECT chain_id, unhex(block_hash), idx, tx_id FROM btc_block_tx ORDER BY chain_id, block_hash, idx;
+        DROP TABLE btc_block_tx;
+        ALTER TABLE btc_block_tx_rebuilt RENAME TO btc_block_tx;
+        CREATE INDEX btc_block_tx_tx ON btc_block_tx(tx_id);
+
+        CREATE TABLE edge_rebuilt (
+          from_id INTEGER NOT NULL,
+          to_id INTEGER NOT NULL,
+          asset_id INTEGER NOT NULL,
+          total NOT NULL,
+          cnt INTEGER NOT NULL,
+          first_time INTEGER,
+          last_time INTEGER,
+          -- The exact total as a float, for ranking only.
+          total_f REAL GENERATED ALWAYS AS (CAST(total AS REAL)) VIRTUAL,
+          PRIMARY KEY (from_id, to_id, asset_id)
+        ) WITHOUT ROWID;
+        INSERT INTO edge_rebuilt (from_id, to_id, asset_id, total, cnt, first_time, last_time)
+          SELECT from_id, to_id, asset_id, total, cnt, first_time, last_time FROM edge ORDER BY from_id, to_id, asset_id;
+        DROP TABLE edge;
+        ALTER TABLE edge_rebuilt RENAME TO edge;
+        CREATE INDEX edge_to ON edge(to_id, from_id);
+      `);
+    },
+  },
 ];

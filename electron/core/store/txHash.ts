@@ -55,6 +55,17 @@ function lowerHexBytes(text: string, start: number): Buffer | null {
 }
 
 /**
+ * The bytes of a UTXO txid or block hash as stored in txin.prev_txid_bin and
+ * btc_block_tx.block_bin (store migration 120), whose virtual columns spell them back as
+ * lowercase hex. Any other text is refused, since it would not read back as itself.
+ */
+export function utxoHashBytes(hex: string, what: string): Buffer {
+  const bin = lowerHexBytes(hex, 0);
+  if (!bin) throw new Error(`${what} ${JSON.stringify(hex.slice(0, 80))} is not lowercase hex of whole bytes`);
+  return bin;
+}
+
+/**
  * The stored bytes and form of a hash's text: spread into `hash_bin = ? AND hash_form = ?` or an
  * insert. One pass over the text (it runs once per transaction an import writes).
  */

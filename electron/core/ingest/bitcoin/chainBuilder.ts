@@ -96,7 +96,7 @@ export function updateTxHeights(db: Db, chainId: number, blockHashes: readonly s
   if (blockHashes.length === 0) return;
   db.exec('CREATE TEMP TABLE IF NOT EXISTS cairn_changed_tx (id INTEGER PRIMARY KEY)');
   db.exec('DELETE FROM temp.cairn_changed_tx');
-  const add = db.prepare('INSERT OR IGNORE INTO temp.cairn_changed_tx (id) SELECT tx_id FROM btc_block_tx WHERE chain_id = ? AND block_hash = ?');
+  const add = db.prepare('INSERT OR IGNORE INTO temp.cairn_changed_tx (id) SELECT tx_id FROM btc_block_tx WHERE chain_id = ? AND block_bin = unhex(?)');
   for (const hash of blockHashes) add.run(chainId, hash);
   db.prepare(
     `UPDATE tx SET (block_number, time, tx_index) = (

@@ -12,7 +12,7 @@ export function resolveInputs(db: Db, chainId: number): Set<number> {
   const pending = db
     .prepare(
       `SELECT i.tx_id AS txId, i.n, i.prev_n AS prevN, p.id AS prevTxId
-       FROM txin i JOIN tx p ON p.chain_id = ? AND p.hash_bin = unhex(i.prev_txid) AND p.hash_form = 0
+       FROM txin i JOIN tx p ON p.chain_id = ? AND p.hash_bin = i.prev_txid_bin AND p.hash_form = 0
        WHERE i.prev_tx_id IS NULL`,
     )
     .all(chainId) as { txId: number; n: number; prevN: number; prevTxId: number }[];

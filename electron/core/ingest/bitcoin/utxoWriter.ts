@@ -6,7 +6,7 @@ import { BoundedMap } from '../../store/boundedMap';
 import type { FreshChainLoad } from '../../store/bulkIndexes';
 import type { Db } from '../../store/openStore';
 import { fromDbAmount, toDbAmount } from '../../store/sqlFunctions';
-import { txHashKey } from '../../store/txHash';
+import { txHashKey, utxoHashBytes } from '../../store/txHash';
 import { foldTx, TRANSFER_UTXO, type FoldPart } from './utxoFold';
 
 export interface UtxoAdded {
@@ -59,6 +59,8 @@ export class UtxoWriter {
    */
   private readonly txIds = new Map<string, number>();
   private insertTxStatement: Statement | null = null;
+  /** The bytes of the block hash writeTx was last given: its txs come one block at a time. */
+  private block: { hash: string; bin: Buffer } = { hash: '', bin: Buffer.alloc(0) };
 
   constructor(
     private readonly db: Db,
@@ -74,7 +76,7 @@ export class UtxoWriter {
       block: db.prepare(
         'INSERT OR IGNORE INTO btc_block (chain_id, hash, prev_hash, height, stated_height, time, bits, tx_count, size, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      member: db.prepare('INSERT OR IGNORE INTO btc_block_tx (chain_id, block_hash, idx, tx_id) VALUES (?, ?, ?, ?)'),
+      member: db.prepare('INSERT OR IGNORE INTO btc_block_tx (chain_id, block_bin, idx, tx_id) VALUES (?, ?, ?, ?)'),
       findTx: db.prepare('SELECT id FROM tx WHERE chain_id = ? AND hash_bin = ? AND hash_form = ?').pluck(),
       newTx: db.prepare(
         'INSERT INTO tx (chain_id, hash_bin, hash_form, block_number, tx_index, time, status, stub, coinbase, folded, fee, dataset_id) VALUES (?, ?, ?, NULL, ?, ?, 1, 0, ?, ?, ?, ?)',
@@ -82,7 +84,7 @@ export class UtxoWriter {
       out: db.prepare('INSERT INTO txout (tx_id, n, value, type, address_id, data) VALUES (?, ?, ?, ?, ?, ?)'),
       prevOut: db.prepare('SELECT value, address_id AS addressId FROM txout WHERE tx_id = ? AND n = ?').safeIntegers(true),
       spend: db.prepare('UPDATE txout SET spent_by = ?, spent_n = ? WHERE tx_id = ? AND n = ?'),
-      input: db.prepare('INSERT INTO txin (tx_id, n, prev_txid, prev_n, prev_tx_id, value, address_id, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      input: db.prepare('INSERT INTO txin (tx_id, n, prev_txid_bin, prev_n, prev_tx_id, value, address_id, derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       transfer: db.prepare(
         'INSERT OR IGNORE INTO transfer (chain_id, tx_id, kind, pos, from_id, to_id, asset_id, amount, time, status, dataset_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)',
       ),
@@ -217,28 +219,31 @@ export class UtxoWriter {
     const outs = tx.outputs.map((out, n) => ({ n, value: out.value, ...this.decode(out) }));
     const transfers: [string, number | null, number | null, bigint][] = [];
     const fee = ins ? foldTx(tx.isCoinbase, ins, outs, (pos, from, to, amount) => transfers.push([pos, from, to, amount])) : null;
+    if (this.block.hash !== blockHash) this.block = { hash: blockHash, bin: utxoHashBytes(blockHash, 'block hash') };
+    const blockBin = this.block.bin;
 
     const txId = this.insertTx(tx.txid, [idx, time, tx.isCoinbase ? 1 : 0, ins ? 1 : 0, fee === null ? null : toDbAmount(fee), this.datasetId]);
     if (txId === undefined) {
       // The same tx in another block (a stale block and its replacement): one fact, two memberships.
-      this.s.member.run(this.chainId, blockHash, idx, this.txId(tx.txid));
+      this.s.member.run(this.chainId, blockBin, idx, this.txId(tx.txid));
       return;
     }
     this.added.transactions++;
-    this.s.member.run(this.chainId, blockHash, idx, txId);
+    this.s.member.run(this.chainId, blockBin, idx, txId);
     for (const o of outs) this.s.out.run(txId, o.n, toDbAmount(o.value), o.type, o.addressId, o.data);
     this.added.outputs += outs.length;
     this.added.inputs += tx.inputs.length;
 
     tx.inputs.forEach((input, n) => {
+      const prevTxid = utxoHashBytes(input.prevTxid, `input ${n} of ${tx.txid} spends txid`);
       if (tx.isCoinbase) {
         // prev_tx_id 0 marks "spends nothing", so a coinbase input never waits for resolution.
-        this.s.input.run(txId, n, input.prevTxid, input.prevVout, 0, null, null, 0);
+        this.s.input.run(txId, n, prevTxid, input.prevVout, 0, null, null, 0);
         return;
       }
       const spent = spends[n];
       if (spent) {
-        this.s.input.run(txId, n, input.prevTxid, input.prevVout, spent.txId, toDbAmount(spent.out.value), spent.out.addressId, 0);
+        this.s.input.run(txId, n, prevTxid, input.prevVout, spent.txId, toDbAmount(spent.out.value), spent.out.addressId, 0);
         this.s.spend.run(txId, n, spent.txId, input.prevVout);
         if (spent.recent && spent.recent.outs[input.prevVout]) {
           spent.recent.outs[input.prevVout] = null;
@@ -248,13 +253,13 @@ export class UtxoWriter {
       }
       const known = knownInputs?.[n];
       if (known) {
-        this.s.input.run(txId, n, input.prevTxid, input.prevVout, null, toDbAmount(known.value), known.address ? this.addresses.id(known.address) : null, 0);
+        this.s.input.run(txId, n, prevTxid, input.prevVout, null, toDbAmount(known.value), known.address ? this.addresses.id(known.address) : null, 0);
         return;
       }
       // Value unknown until the spent output arrives (resolveInputs), so never folded; the
       // address the unlocking data shows stands in meanwhile, for clustering and display.
       const derived = this.derivedAddress(tx, n);
-      this.s.input.run(txId, n, input.prevTxid, input.prevVout, null, null, derived, derived === null ? 0 : 1);
+      this.s.input.run(txId, n, prevTxid, input.prevVout, null, null, derived, derived === null ? 0 : 1);
     });
 
     // Outputs with a value can be spent later; zero-value and OP_RETURN outputs rarely are.

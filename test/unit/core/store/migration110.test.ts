@@ -47,7 +47,7 @@ test('migration 110 keeps every tx and every row pointing at one; hashes read ba
   const db = openStore(file, { migrateTo: 100 });
   assert.equal(db.prepare("SELECT type FROM pragma_table_info('tx') WHERE name = 'hash'").pluck().get(), 'TEXT');
   migrate(db, file, storeMigrations);
-  assert.equal(db.pragma('user_version', { simple: true }), 110);
+  assert.equal(db.pragma('user_version', { simple: true }), storeMigrations.at(-1)!.version);
   assert.deepEqual(db.pragma('foreign_key_check'), []);
 
   // Every row of every fact table, tx hashes as text included, is what today's import wrote.
