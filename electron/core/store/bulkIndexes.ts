@@ -45,6 +45,8 @@ export function dropIndexes(db: Db, names: readonly string[]): () => void {
 }
 
 export interface DeferredIndexes {
+  /** True when indexes were dropped, so restore() will build them. */
+  readonly deferred: boolean;
   /** Recreates the dropped indexes from their own stored definitions. Call before COMMIT. */
   restore(): void;
 }
@@ -59,8 +61,8 @@ export interface DeferredIndexes {
  */
 export function deferIndexesForBulkLoad(db: Db, expectedNewRows: number, minRows = BULK_LOAD_MIN_ROWS): DeferredIndexes {
   const existing = (db.prepare('SELECT coalesce(max(id), 0) FROM transfer').pluck().get() as number) ?? 0;
-  if (expectedNewRows < Math.max(existing, minRows)) return { restore: () => {} };
-  return { restore: dropIndexes(db, RANDOM_KEYED_INDEXES) };
+  if (expectedNewRows < Math.max(existing, minRows)) return { deferred: false, restore: () => {} };
+  return { deferred: true, restore: dropIndexes(db, RANDOM_KEYED_INDEXES) };
 }
 
 /** The natural-key indexes of txs and addresses (store migration 100 made them droppable). */

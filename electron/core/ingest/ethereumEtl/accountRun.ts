@@ -51,19 +51,25 @@ export function startAccountRun(db: Db, chain: string, format: string, parserVer
  * the addresses the import touched looked at again for exchange deposit addresses
  * (analysis/clustering/depositClustering.ts), a warning added when the collapse guard held merges.
  */
-export function settleEdges(db: Db, run: AccountRun, indexes?: DeferredIndexes): void {
+export function settleEdges(db: Db, run: AccountRun, indexes?: DeferredIndexes, onPhase: (phase: string) => void = () => {}): void {
+  onPhase('writing native transfers');
   run.writer.writeNativeTransfers();
   // Everything after the rows may look txs up by hash or addresses by text.
+  if (run.fresh?.active) onPhase('indexing transactions and addresses');
   run.fresh?.end();
   // Made first: it notes the older transfers that get their time now.
   const deposits = new DepositImport(db, run.chainId, run.datasetId, run.firstNewTransferId);
+  onPhase('aggregating edges');
   fillTimesFromBlocks(db, run.chainId, run.firstNewTransferId);
   addTransfersToEdges(db, run.chainId, run.firstNewTransferId);
   // Summed before the deferred transfer indexes are rebuilt (the sums read the rows in order);
   // the exact recomputations and the deposit clustering below look transfers up by address.
+  if (indexes?.deferred) onPhase('indexing transfers');
   indexes?.restore();
   recomputeEdges(db, run.writer.staleEdges.values());
+  onPhase('ranking hubs');
   refreshHubs(db, HUB_MIN_COUNTERPARTIES, run.chainId);
+  onPhase('clustering addresses');
   const clustered = deposits.cluster(run.writer.staleEdges.values());
   if (clustered.held > 0) {
     run.writer.warnings.push(`${clustered.held} merge${clustered.held === 1 ? '' : 's'} of two large clusters held for review by the collapse guard (cairn clusters held)`);
@@ -107,9 +113,10 @@ export async function settleAndCommit(
   now: () => Date,
 ): Promise<ImportResult> {
   const { state, report } = progress;
-  state.phase = 'aggregating edges';
-  report(true);
-  settleEdges(db, run, rows.indexes);
+  settleEdges(db, run, rows.indexes, (phase) => {
+    state.phase = phase;
+    report(true);
+  });
   const added = { ...run.writer.added, addresses: run.addresses.added };
   state.phase = options.review ? 'waiting for review' : 'committing';
   report(true);

@@ -754,9 +754,10 @@ async function pullChunk(pull: Pull, reader: BlockReader, earlier: EarlierPulls,
       report(number === last);
     }
 
-    state.phase = `rpc · blocks ${first}-${last} · aggregating edges`;
-    report(true);
-    settleEdges(db, run);
+    settleEdges(db, run, undefined, (phase) => {
+      state.phase = `rpc · blocks ${first}-${last} · ${phase}`;
+      report(true);
+    });
     const source: SourceRecord = {
       name: `${new URL(request.url).host} blocks ${first}-${last}`,
       path: client.name,

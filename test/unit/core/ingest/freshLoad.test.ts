@@ -289,3 +289,25 @@ test("the writer remembers addresses by the CSV reader's numbers only within one
   assert.equal(db.prepare('SELECT count(*) FROM address').pluck().get(), 5);
   db.exec('ROLLBACK');
 });
+
+test('after its rows an import says which step it is on: each index build, the edges, the hub rankings and the clustering', async () => {
+  const phases = async (options: ImportOptions, paths: string[], store = openStore(':memory:')): Promise<string[]> => {
+    const seen: string[] = [];
+    await importDataset(store, { paths }, { ...options, onProgress: (p) => seen.at(-1) !== p.phase && seen.push(p.phase) });
+    return seen.slice(seen.indexOf('writing native transfers'));
+  };
+  const files = [ETL_BLOCKS, ETL_TXS, ETL_TOKEN_TRANSFERS];
+  // A first import big enough to defer its indexes builds them, each named while it runs.
+  assert.deepEqual(await phases(BULK, files), [
+    'writing native transfers',
+    'indexing transactions and addresses',
+    'aggregating edges',
+    'indexing transfers',
+    'ranking hubs',
+    'clustering addresses',
+    'committing',
+    'done',
+  ]);
+  // A small one keeps its indexes live: no index step is announced.
+  assert.deepEqual(await phases(ROW_BY_ROW, files), ['writing native transfers', 'aggregating edges', 'ranking hubs', 'clustering addresses', 'committing', 'done']);
+});
