@@ -231,6 +231,10 @@ export async function importBitcoinBlocks(db: Db, request: BitcoinImportRequest,
     if (request.rpc) await pullFromNode(run, request.rpc);
     const c = run.chain;
     // Every block is written: the tx and address keys are built once, before inputs are linked by txid.
+    if (c?.fresh.active) {
+      run.state.phase = 'indexing transactions and addresses';
+      run.report(true);
+    }
     c?.fresh.end();
     if (!c) throw new BadInputError(files.map((f) => f.path).join(', ') || request.rpc?.url || '', {}, 'found no blocks');
     // Blocks whose parent came later in the files, or never, are checked now; notes say what could not be.
@@ -490,7 +494,11 @@ function linkInputsAndFold({ db, state, report }: BitcoinRun, c: ChainState, fir
   const newTxIds = db.prepare('SELECT id FROM tx WHERE id >= ? AND chain_id = ? AND folded = 0').pluck().all(firstNewTxId, c.chainId) as number[];
   foldTransactions(db, c.nativeAssetId, c.datasetId, new Set([...newTxIds, ...linked]));
   const transfers = db.prepare('SELECT count(*) FROM transfer WHERE id >= ?').pluck().get(firstNewTransferId) as number;
+  state.phase = 'aggregating edges';
+  report(true);
   addTransfersToEdges(db, c.chainId, firstNewTransferId);
+  state.phase = 'ranking hubs';
+  report(true);
   refreshHubs(db, HUB_MIN_COUNTERPARTIES, c.chainId);
   return { linked, transfers };
 }
@@ -507,7 +515,8 @@ function clusterAddresses({ db, options, state, report, warnings }: BitcoinRun, 
 
 /** The indexes set aside for the bulk load are built again, once, before the commit. */
 function rebuildIndexes({ state, report }: BitcoinRun, indexes: DeferredIndexes): void {
-  state.phase = 'indexing';
+  if (!indexes.deferred) return;
+  state.phase = 'indexing transfers';
   report(true);
   indexes.restore();
 }

@@ -14,7 +14,7 @@ import { deferNaturalKeysForFreshChain } from '../../../../electron/core/store/b
 import { openStore, type Db } from '../../../../electron/core/store/openStore';
 import { txHashKey } from '../../../../electron/core/store/txHash';
 import { generateWorld } from '../../../../electron/core/synth/world';
-import { ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, TX_HEADER, tempDir, writeBlk, writeFile } from '../../helpers';
+import { BLK_FIXTURE, ETL, ETL_BLOCKS, ETL_TOKEN_TRANSFERS, ETL_TXS, TX_HEADER, tempDir, writeBlk, writeFile } from '../../helpers';
 
 /*
  * A first import of a chain that is big enough dedupes its txs and addresses in memory and
@@ -310,4 +310,14 @@ test('after its rows an import says which step it is on: each index build, the e
   ]);
   // A small one keeps its indexes live: no index step is announced.
   assert.deepEqual(await phases(ROW_BY_ROW, files), ['writing native transfers', 'aggregating edges', 'ranking hubs', 'clustering addresses', 'committing', 'done']);
+
+  // Bitcoin blocks the same way, after the blocks are read.
+  const blocks = async (options: ImportOptions): Promise<string[]> => {
+    const seen: string[] = [];
+    await importDataset(openStore(':memory:'), { paths: [BLK_FIXTURE] }, { ...options, onProgress: (p) => seen.at(-1) !== p.phase && seen.push(p.phase) });
+    return seen.slice(seen.indexOf('blocks · mainnet-blocks-1-255.blk') + 1);
+  };
+  const settle = ['building the main chain', 'linking inputs and folding transfers', 'aggregating edges', 'ranking hubs', 'clustering addresses'];
+  assert.deepEqual(await blocks(BULK), ['indexing transactions and addresses', ...settle, 'indexing transfers', 'committing', 'done']);
+  assert.deepEqual(await blocks(ROW_BY_ROW), [...settle, 'committing', 'done']);
 });
