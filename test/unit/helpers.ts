@@ -135,8 +135,12 @@ export function storeAtVersion(current: Db, version: number, file: string): void
 /** Columns holding the bytes of a hash that a virtual column of the same table spells as text. */
 const HASH_BYTES = new Set(['hash_bin', 'hash_form', 'prev_txid_bin', 'block_bin']);
 
-/** Every row of a table with every column, virtual ones included (hashes as text), in rowid (or key) order. */
+/**
+ * Every row of a table with every column, virtual ones included (hashes as text), ordered by all
+ * of them: without the bytes columns the first few need not be a key (a membership's block hash
+ * now comes last), and a total order keeps two stores' rows comparable.
+ */
 export function tableRows(db: Db, table: string): unknown[][] {
   const cols = (db.prepare('SELECT name FROM pragma_table_xinfo(?)').pluck().all(table) as string[]).filter((c) => !HASH_BYTES.has(c));
-  return db.prepare(`SELECT ${cols.join(', ')} FROM ${table} ORDER BY ${cols.slice(0, 3).join(', ')}`).raw().safeIntegers(true).all() as unknown[][];
+  return db.prepare(`SELECT ${cols.join(', ')} FROM ${table} ORDER BY ${cols.join(', ')}`).raw().safeIntegers(true).all() as unknown[][];
 }
